@@ -1,0 +1,230 @@
+using InfoPortal.Data;
+using InfoPortal.Features.Audit;
+using InfoPortal.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+
+namespace InfoPortal.Features.Accounts;
+
+/// <summary>
+/// The system administrator's account work: create, edit department and roles, disable, reset
+/// the password. Enforces the separation of duties (三权分立) and audits every change.
+/// </summary>
+public sealed class AccountService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    UserManager<AppUser> users,
+    SessionService sessions,
+    AuditLog audit,
+    IStringLocalizer<SharedResource> L,
+    TimeProvider clock)
+{
+    public async Task<IReadOnlyList<UserSummary>> ListAsync(Actor actor, UserQuery query, CancellationToken cancellationToken = default)
+    {
+        EnsureAdmin(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var q = db.Users.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var s = query.Search.Trim();
+            q = q.Where(u => u.UserName!.Contains(s) || u.DisplayName.Contains(s));
+        }
+
+        if (query.DepartmentId is { } departmentId)
+        {
+            q = q.Where(u => u.DepartmentId == departmentId);
+        }
+
+        var page = await q.Where(u => u.Id > query.After)
+            .OrderBy(u => u.Id)
+            .Take(Math.Clamp(query.Limit, 1, 200))
+            .Select(u => new { u.Id, u.UserName, u.DisplayName, u.Email, u.DepartmentId, DepartmentName = u.Department!.Name, u.IsDisabled, u.LockoutEnd, u.TwoFactorEnabled, u.PasswordChangedAt, u.MustChangePassword })
+            .ToListAsync(cancellationToken);
+
+        var ids = page.Select(p => p.Id).ToList();
+        var roles = await db.UserRoles.Where(ur => ids.Contains(ur.UserId))
+            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
+            .ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        return [.. page.Select(p => new UserSummary(
+            p.Id, p.UserName ?? "", p.DisplayName, p.Email, p.DepartmentId, p.DepartmentName,
+            [.. roles.Where(r => r.UserId == p.Id).Select(r => r.Name!).OrderBy(r => Roles.All.ToList().IndexOf(r))],
+            p.IsDisabled, p.LockoutEnd > now, p.TwoFactorEnabled, p.MustChangePassword))];
+    }
+
+    public async Task<int> CreateAsync(Actor actor, UserInput input, string initialPassword, CancellationToken cancellationToken = default)
+    {
+        EnsureAdmin(actor);
+        await ValidateAsync(input, cancellationToken);
+        var user = new AppUser
+        {
+            UserName = input.UserName.Trim(),
+            DisplayName = input.DisplayName.Trim(),
+            Email = string.IsNullOrWhiteSpace(input.Email) ? null : input.Email.Trim(),
+            DepartmentId = input.DepartmentId,
+            CreatedAt = clock.GetUtcNow(),
+            PasswordChangedAt = clock.GetUtcNow(),
+            // A password chosen by the administrator is known to two people: the owner replaces it.
+            MustChangePassword = true,
+            LockoutEnabled = true,
+        };
+
+        var created = await users.CreateAsync(user, initialPassword);
+        ThrowIfFailed(created, "password");
+        var added = await users.AddToRolesAsync(user, input.Roles.Distinct());
+        if (!added.Succeeded)
+        {
+            await users.DeleteAsync(user);
+            ThrowIfFailed(added, "roles");
+        }
+
+        await audit.AppendAsync(actor, AuditActions.UserCreated, $"user:{user.UserName}", AuditOutcome.Success,
+            $"department={input.DepartmentId}; roles={string.Join(',', input.Roles)}", cancellationToken);
+        return user.Id;
+    }
+
+    public async Task UpdateAsync(Actor actor, int userId, UserInput input, CancellationToken cancellationToken = default)
+    {
+        EnsureAdmin(actor);
+        var user = await users.FindByIdAsync(userId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            ?? throw new NotFoundException(L["Users.NotFound"]);
+        await ValidateAsync(input with { UserName = user.UserName ?? "" }, cancellationToken, existingUserId: userId);
+        if (actor.UserId == userId && !input.Roles.Contains(Roles.SystemAdmin))
+        {
+            throw ValidationFailedException.For("roles", L["Users.CannotDropOwnAdmin"]);
+        }
+
+        var changes = new List<string>();
+        if (user.DisplayName != input.DisplayName.Trim()) changes.Add($"displayName: {user.DisplayName} → {input.DisplayName.Trim()}");
+        if (user.DepartmentId != input.DepartmentId) changes.Add($"department: {user.DepartmentId} → {input.DepartmentId}");
+        var email = string.IsNullOrWhiteSpace(input.Email) ? null : input.Email.Trim();
+        if (user.Email != email) changes.Add("email");
+        user.DisplayName = input.DisplayName.Trim();
+        user.DepartmentId = input.DepartmentId;
+        user.Email = email;
+        ThrowIfFailed(await users.UpdateAsync(user), "user");
+
+        var current = await users.GetRolesAsync(user);
+        var wanted = input.Roles.Distinct().ToList();
+        var remove = current.Except(wanted).ToList();
+        var add = wanted.Except(current).ToList();
+        if (remove.Count > 0) ThrowIfFailed(await users.RemoveFromRolesAsync(user, remove), "roles");
+        if (add.Count > 0) ThrowIfFailed(await users.AddToRolesAsync(user, add), "roles");
+
+        if (changes.Count > 0)
+        {
+            await audit.AppendAsync(actor, AuditActions.UserUpdated, $"user:{user.UserName}", AuditOutcome.Success, string.Join("; ", changes), cancellationToken);
+        }
+
+        if (remove.Count > 0 || add.Count > 0)
+        {
+            await audit.AppendAsync(actor, AuditActions.RolesChanged, $"user:{user.UserName}", AuditOutcome.Success,
+                $"{string.Join(',', current)} → {string.Join(',', wanted)}", cancellationToken);
+        }
+    }
+
+    public async Task SetDisabledAsync(Actor actor, int userId, bool disabled, CancellationToken cancellationToken = default)
+    {
+        EnsureAdmin(actor);
+        if (actor.UserId == userId)
+        {
+            throw ValidationFailedException.For("user", L["Users.CannotDisableSelf"]);
+        }
+
+        var user = await users.FindByIdAsync(userId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            ?? throw new NotFoundException(L["Users.NotFound"]);
+        user.IsDisabled = disabled;
+        ThrowIfFailed(await users.UpdateAsync(user), "user");
+        if (disabled)
+        {
+            await sessions.EndAllAsync(userId, SessionEndReason.AccountDisabled, cancellationToken: cancellationToken);
+        }
+
+        await audit.AppendAsync(actor, disabled ? AuditActions.UserDisabled : AuditActions.UserEnabled, $"user:{user.UserName}", AuditOutcome.Success, null, cancellationToken);
+    }
+
+    /// <summary>Sets a new password that the owner must change at the next sign-in; ends the user's sessions.</summary>
+    public async Task ResetPasswordAsync(Actor actor, int userId, string newPassword, CancellationToken cancellationToken = default)
+    {
+        EnsureAdmin(actor);
+        var user = await users.FindByIdAsync(userId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            ?? throw new NotFoundException(L["Users.NotFound"]);
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        ThrowIfFailed(await users.ResetPasswordAsync(user, token, newPassword), "password");
+        user.MustChangePassword = true;
+        user.PasswordChangedAt = clock.GetUtcNow();
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        ThrowIfFailed(await users.UpdateAsync(user), "user");
+        await sessions.EndAllAsync(userId, SessionEndReason.PasswordReset, cancellationToken: cancellationToken);
+        await audit.AppendAsync(actor, AuditActions.PasswordReset, $"user:{user.UserName}", AuditOutcome.Success, null, cancellationToken);
+    }
+
+    private async Task ValidateAsync(UserInput input, CancellationToken cancellationToken, int? existingUserId = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (existingUserId is null)
+        {
+            var name = input.UserName.Trim();
+            if (name.Length is < 2 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+            {
+                errors["userName"] = [L["Users.UserNameInvalid"]];
+            }
+            else if (await users.FindByNameAsync(name) is not null)
+            {
+                errors["userName"] = [L["Users.UserNameTaken"]];
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(input.DisplayName) || input.DisplayName.Trim().Length > 100)
+        {
+            errors["displayName"] = [L["Users.DisplayNameRequired"]];
+        }
+
+        var unknown = input.Roles.Where(r => !Roles.IsKnown(r)).ToList();
+        if (unknown.Count > 0)
+        {
+            errors["roles"] = [L["Users.UnknownRole", string.Join(", ", unknown)]];
+        }
+        else if (Roles.FindSeparationConflict(input.Roles) is { } conflict)
+        {
+            errors["roles"] = [L["Users.RolesExclusive", L["Role." + conflict.First], L["Role." + conflict.Second]]];
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.Departments.AnyAsync(d => d.Id == input.DepartmentId && d.IsActive, cancellationToken))
+        {
+            errors["departmentId"] = [L["Users.DepartmentRequired"]];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors, string.Join(" ", errors.Values.SelectMany(v => v)));
+        }
+    }
+
+    private static void ThrowIfFailed(IdentityResult result, string field)
+    {
+        if (!result.Succeeded)
+        {
+            var messages = result.Errors.Select(e => e.Description).ToArray();
+            throw new ValidationFailedException(new Dictionary<string, string[]> { [field] = messages }, string.Join(" ", messages));
+        }
+    }
+
+    internal static void EnsureAdmin(Actor actor)
+    {
+        if (!actor.IsInRole(Roles.SystemAdmin))
+        {
+            throw new ForbiddenException("Only the system administrator manages accounts.");
+        }
+    }
+}
+
+public sealed record UserQuery(string? Search = null, int? DepartmentId = null, int After = 0, int Limit = 50);
+
+public sealed record UserInput(string UserName, string DisplayName, string? Email, int DepartmentId, IReadOnlyList<string> Roles);
+
+public sealed record UserSummary(
+    int Id, string UserName, string DisplayName, string? Email, int DepartmentId, string DepartmentName,
+    IReadOnlyList<string> Roles, bool IsDisabled, bool IsLockedOut, bool TwoFactorEnabled, bool MustChangePassword);

@@ -1,0 +1,116 @@
+using InfoPortal.Infrastructure.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace InfoPortal.Features.Accounts;
+
+public static class AccountsModule
+{
+    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section))
+            .Validate(o => o.EffectiveOfficeNetworks.All(n => { OfficeNetworkPolicy.Parse(n); return true; }), "Security:OfficeNetworks holds an invalid CIDR range.")
+            .ValidateOnStart();
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null)
+            .AddIdentityCookies();
+
+        services.AddIdentityCore<AppUser>()
+            .AddRoles<AppRole>()
+            .AddEntityFrameworkStores<Data.PortalDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<PortalClaimsFactory>()
+            .AddPasswordValidator<PolicyPasswordValidator>();
+
+        services.AddOptions<IdentityOptions>().Configure<IOptions<SecurityOptions>>((identity, security) =>
+        {
+            var s = security.Value;
+            // Our PasswordPolicy does the real checks (classes, user name); Identity's own only the length.
+            identity.Password.RequiredLength = s.Password.MinLength;
+            identity.Password.RequireDigit = false;
+            identity.Password.RequireLowercase = false;
+            identity.Password.RequireUppercase = false;
+            identity.Password.RequireNonAlphanumeric = false;
+            identity.Password.RequiredUniqueChars = 1;
+            identity.Lockout.AllowedForNewUsers = true;
+            identity.Lockout.MaxFailedAccessAttempts = s.Lockout.MaxFailedAttempts;
+            identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(s.Lockout.LockoutMinutes);
+            identity.User.RequireUniqueEmail = false;
+            identity.SignIn.RequireConfirmedAccount = false;
+        });
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "InfoPortal.Auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = "/error/403";
+            // The server-side session decides idleness; the cookie only needs to outlive a working day.
+            o.ExpireTimeSpan = TimeSpan.FromHours(12);
+            o.SlidingExpiration = true;
+            o.Events.OnValidatePrincipal = CookieSessionValidator.ValidateAsync;
+            o.Events.OnRedirectToAccessDenied = context =>
+            {
+                // Answer 403 in place; the status-code page explains it.
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+            o.Events.OnRedirectToLogin = context =>
+            {
+                if (context.Request.Path.StartsWithSegments("/api"))
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return Task.CompletedTask;
+                }
+
+                context.Response.Redirect(context.RedirectUri);
+                return Task.CompletedTask;
+            };
+        });
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new OfficeNetworkPolicy(sp.GetRequiredService<IOptions<SecurityOptions>>()));
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<PasswordPolicy>();
+        services.AddScoped<SessionService>();
+        services.AddScoped<SignInService>();
+        services.AddScoped<WebSignIn>();
+        services.AddScoped<AccessTokenService>();
+        services.AddScoped<AccountService>();
+        services.AddScoped<DepartmentService>();
+        services.AddScoped<ProfileService>();
+        services.AddScoped<DemoSeeder>();
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, SessionRevalidatingStateProvider>();
+        services.AddScoped<CircuitHandler, SessionActivityCircuitHandler>();
+        services.AddScoped<ClientContext>();
+        services.AddScoped<CurrentActor>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/account/logout", async (HttpContext http, WebSignIn signIn) =>
+        {
+            await signIn.SignOutAsync(http);
+            return Results.LocalRedirect("/account/login");
+        });
+
+        Api.AccountsApi.Map(app);
+        return app;
+    }
+
+}

@@ -1,0 +1,109 @@
+using InfoPortal.Data;
+using InfoPortal.Features.Audit;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace InfoPortal.Features.Accounts;
+
+/// <summary>The demo agency of appsettings.Development.json (<c>Demo</c> section).</summary>
+public sealed class DemoOptions
+{
+    public bool Seed { get; set; }
+
+    public string Password { get; set; } = "";
+
+    public List<DemoDepartment> Departments { get; set; } = [];
+
+    public List<DemoUser> Users { get; set; } = [];
+}
+
+public sealed class DemoDepartment
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>User name of the head.</summary>
+    public string? Head { get; set; }
+}
+
+public sealed class DemoUser
+{
+    public string UserName { get; set; } = "";
+
+    public string DisplayName { get; set; } = "";
+
+    public string Department { get; set; } = "";
+
+    public List<string> Roles { get; set; } = [];
+}
+
+/// <summary>Creates the roles on every start, and the demo agency once on an empty database when asked to.</summary>
+public sealed class DemoSeeder(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    UserManager<AppUser> users,
+    RoleManager<AppRole> roles,
+    AuditLog audit,
+    TimeProvider clock,
+    ILogger<DemoSeeder> logger)
+{
+    public async Task EnsureRolesAsync()
+    {
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new AppRole(role));
+            }
+        }
+    }
+
+    public async Task SeedDemoAsync(DemoOptions demo, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.Users.AnyAsync(cancellationToken) || await db.Departments.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var departments = demo.Departments.Select((d, i) => new Department { Name = d.Name, SortOrder = (i + 1) * 10, CreatedAt = now }).ToList();
+        db.Departments.AddRange(departments);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var created = new Dictionary<string, AppUser>(StringComparer.Ordinal);
+        foreach (var demoUser in demo.Users)
+        {
+            var department = departments.Single(d => d.Name == demoUser.Department);
+            var user = new AppUser
+            {
+                UserName = demoUser.UserName,
+                DisplayName = demoUser.DisplayName,
+                DepartmentId = department.Id,
+                CreatedAt = now,
+                PasswordChangedAt = now,
+                LockoutEnabled = true,
+            };
+            var result = await users.CreateAsync(user, demo.Password);
+            if (!result.Succeeded)
+            {
+                throw new InvalidOperationException($"Demo user {demoUser.UserName}: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+            }
+
+            await users.AddToRolesAsync(user, demoUser.Roles);
+            created[user.UserName] = user;
+        }
+
+        foreach (var (department, config) in departments.Zip(demo.Departments))
+        {
+            if (config.Head is { } head && created.TryGetValue(head, out var headUser))
+            {
+                var tracked = await db.Departments.SingleAsync(d => d.Id == department.Id, cancellationToken);
+                tracked.HeadUserId = headUser.Id;
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync(Actor.System("seed"), AuditActions.SettingsChanged, "demo", AuditOutcome.Success,
+            $"demo agency seeded: {departments.Count} departments, {created.Count} users", cancellationToken);
+        logger.LogInformation("Seeded the demo agency: {Departments} departments, {Users} users", departments.Count, created.Count);
+    }
+}

@@ -1,0 +1,29 @@
+using InfoPortal.Features.Accounts;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace InfoPortal.Infrastructure.Web;
+
+/// <summary>
+/// The browser's address inside a Blazor circuit, where there is no HttpContext. The prerendered
+/// page hands it to the interactive root (Routes) as a protected parameter.
+/// </summary>
+public sealed class ClientContext
+{
+    public string? IpAddress { get; set; }
+}
+
+/// <summary>The acting user of a component, for calling services.</summary>
+public sealed class CurrentActor(AuthenticationStateProvider authentication, ClientContext client)
+{
+    public async Task<Actor> GetAsync()
+    {
+        var state = await authentication.GetAuthenticationStateAsync();
+        return Actor.FromPrincipal(state.User, client.IpAddress);
+    }
+}
+
+public static class HttpContextActorExtensions
+{
+    public static Actor GetActor(this HttpContext http) =>
+        Actor.FromPrincipal(http.User, http.Connection.RemoteIpAddress?.ToString());
+}

@@ -1,0 +1,41 @@
+using InfoPortal.Components;
+using InfoPortal.Data;
+using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Audit;
+using InfoPortal.Infrastructure;
+using InfoPortal.Infrastructure.Localization;
+using InfoPortal.Infrastructure.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddRepositorySettings(builder.Environment);
+
+var database = DatabaseSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
+builder.Services.AddPortalDatabase(database);
+builder.Services.AddPortalLocalization();
+builder.Services.AddPortalWeb(builder.Configuration, builder.Environment);
+builder.Services.AddPortalApi();
+builder.Services.AddAudit();
+builder.Services.AddAccounts(builder.Configuration);
+
+var app = builder.Build();
+
+if (args is ["create-admin", var adminName, ..])
+{
+    await app.InitializeAsync(seedDemo: false);
+    return await CreateAdminCommand.RunAsync(app.Services, adminName, Console.In, Console.Out);
+}
+
+await app.InitializeAsync(seedDemo: true);
+
+app.UsePortalPipeline();
+app.MapStaticAssets().AllowAnonymous();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapPortalWeb();
+app.MapAccounts();
+app.MapAudit();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point; public so the tests' WebApplicationFactory can start the app.</summary>
+public partial class Program;
