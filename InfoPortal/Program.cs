@@ -2,6 +2,7 @@ using InfoPortal.Components;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
 using InfoPortal.Features.Audit;
+using InfoPortal.Features.Home;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Localization;
 using InfoPortal.Infrastructure.Web;
@@ -9,13 +10,13 @@ using InfoPortal.Infrastructure.Web;
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddRepositorySettings(builder.Environment);
 
-var database = DatabaseSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
-builder.Services.AddPortalDatabase(database);
+builder.Services.AddPortalDatabase();
 builder.Services.AddPortalLocalization();
 builder.Services.AddPortalWeb(builder.Configuration, builder.Environment);
 builder.Services.AddPortalApi();
 builder.Services.AddAudit();
 builder.Services.AddAccounts(builder.Configuration);
+builder.Services.AddHome();
 
 var app = builder.Build();
 

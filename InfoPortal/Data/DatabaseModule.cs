@@ -4,20 +4,15 @@ namespace InfoPortal.Data;
 
 public static class DatabaseModule
 {
-    /// <summary>Registers the context factory for the configured provider; a context per operation.</summary>
-    public static IServiceCollection AddPortalDatabase(this IServiceCollection services, DatabaseSettings settings)
+    /// <summary>
+    /// Registers the context factory for the configured provider; a context per operation.
+    /// Settings are read when first needed, so every configuration source (including a test
+    /// host's) has its say.
+    /// </summary>
+    public static IServiceCollection AddPortalDatabase(this IServiceCollection services)
     {
-        services.AddSingleton(settings);
-        if (settings.Provider == DatabaseProvider.Postgres)
-        {
-            services.AddDbContextFactory<PostgresPortalDbContext>(o => ConfigurePostgres(o, settings.ConnectionString));
-            services.AddSingleton<IDbContextFactory<PortalDbContext>>(sp =>
-                new UpcastFactory<PostgresPortalDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresPortalDbContext>>()));
-        }
-        else
-        {
-            services.AddDbContextFactory<PortalDbContext>(o => ConfigureSqlite(o, settings.ConnectionString));
-        }
+        services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
+        services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory>();
 
         // Identity and Data Protection resolve the context from the request scope.
         services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
@@ -25,8 +20,7 @@ public static class DatabaseModule
     }
 
     internal static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseSqlite(connectionString, o => o.MigrationsAssembly(typeof(PortalDbContext).Assembly.GetName().Name))
-            .AddInterceptors(new SqlitePragmas());
+        options.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas());
 
     internal static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString);
@@ -52,9 +46,32 @@ public static class DatabaseModule
         await db.Database.MigrateAsync(cancellationToken);
     }
 
-    private sealed class UpcastFactory<T>(IDbContextFactory<T> inner) : IDbContextFactory<PortalDbContext>
-        where T : PortalDbContext
+    /// <summary>
+    /// Hands out <see cref="PortalDbContext"/> on SQLite and <see cref="PostgresPortalDbContext"/>
+    /// on PostgreSQL, so each provider finds its own migrations.
+    /// </summary>
+    private sealed class PortalDbContextFactory : IDbContextFactory<PortalDbContext>
     {
-        public PortalDbContext CreateDbContext() => inner.CreateDbContext();
+        private readonly Func<PortalDbContext> _create;
+
+        public PortalDbContextFactory(DatabaseSettings settings, ILoggerFactory loggerFactory)
+        {
+            if (settings.Provider == DatabaseProvider.Postgres)
+            {
+                var options = new DbContextOptionsBuilder<PostgresPortalDbContext>().UseLoggerFactory(loggerFactory);
+                ConfigurePostgres(options, settings.ConnectionString);
+                var built = options.Options;
+                _create = () => new PostgresPortalDbContext(built);
+            }
+            else
+            {
+                var options = new DbContextOptionsBuilder<PortalDbContext>().UseLoggerFactory(loggerFactory);
+                ConfigureSqlite(options, settings.ConnectionString);
+                var built = options.Options;
+                _create = () => new PortalDbContext(built);
+            }
+        }
+
+        public PortalDbContext CreateDbContext() => _create();
     }
 }

@@ -32,3 +32,8 @@ public sealed class HomeService
 public sealed record WaitingSection(string TitleKey, string Icon, IReadOnlyList<WaitingItem> Items);
 
 public sealed record WaitingItem(string Title, string Href, DateTimeOffset Since);
+
+public static class HomeModule
+{
+    public static IServiceCollection AddHome(this IServiceCollection services) => services.AddScoped<HomeService>();
+}

@@ -1,0 +1,133 @@
+using System.Net;
+using InfoPortal.Data;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InfoPortal.Tests.TestSupport;
+
+/// <summary>
+/// The real app on a brand-new database (a fresh SQLite file, or a fresh PostgreSQL database),
+/// seeded with the demo agency as in Development. Each factory has its own data folder.
+/// </summary>
+public class PortalFactory : WebApplicationFactory<Program>
+{
+    public const string DemoPassword = "InfoPortal#2026";
+
+    /// <summary>Tests say which client address a request comes from with this header.</summary>
+    public const string ClientIpHeader = "X-Test-Client-IP";
+
+    private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
+
+    public PortalFactory(string provider = "Sqlite", string? postgresConnectionString = null)
+    {
+        Provider = provider;
+        DataFolder = Path.Combine(Path.GetTempPath(), "infoportal-tests", Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(DataFolder);
+        _settings["Storage:Root"] = Path.Combine(DataFolder, "files");
+        if (provider == "Postgres")
+        {
+            _settings["Database:Provider"] = "Postgres";
+            _settings["ConnectionStrings:Portal"] = postgresConnectionString ?? throw new ArgumentNullException(nameof(postgresConnectionString));
+        }
+        else
+        {
+            _settings["Database:Provider"] = "Sqlite";
+            _settings["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(DataFolder, "portal.db")}";
+        }
+    }
+
+    public string Provider { get; }
+
+    public string DataFolder { get; }
+
+    /// <summary>Creates a factory for the provider; for PostgreSQL it first creates an empty database.</summary>
+    public static async Task<PortalFactory> CreateAsync(string provider, Action<PortalFactory>? configure = null)
+    {
+        var factory = provider == "Postgres"
+            ? new PortalFactory("Postgres", await TestDatabase.CreatePostgresDatabaseAsync())
+            : new PortalFactory();
+        configure?.Invoke(factory);
+        return factory;
+    }
+
+    /// <summary>Overrides a configuration value; call before the first client is created.</summary>
+    public PortalFactory With(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, ClientAddressStartupFilter>());
+    }
+
+    public HttpClient CreatePortalClient(string? clientIp = "127.0.0.1")
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        if (clientIp is not null)
+        {
+            client.DefaultRequestHeaders.Add(ClientIpHeader, clientIp);
+        }
+
+        return client;
+    }
+
+    public PortalDbContext CreateDbContext() => Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Provider == "Postgres" && _settings["ConnectionStrings:Portal"] is { } cs)
+        {
+            await TestDatabase.DropPostgresDatabaseAsync(cs);
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open on some platform: the temp folder is cleaned by the OS.
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// The test server has no real socket, so the client address comes from a test header
+    /// (127.0.0.1 when absent). Runs before everything else in the pipeline.
+    /// </summary>
+    private sealed class ClientAddressStartupFilter : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (HttpContext context, Func<Task> nextMiddleware) =>
+            {
+                if (context.Request.Headers.TryGetValue(ClientIpHeader, out var ip) && IPAddress.TryParse(ip, out var address))
+                {
+                    context.Connection.RemoteIpAddress = address;
+                }
+                else
+                {
+                    context.Connection.RemoteIpAddress ??= IPAddress.Loopback;
+                }
+
+                await nextMiddleware();
+            });
+            next(app);
+        };
+    }
+}
