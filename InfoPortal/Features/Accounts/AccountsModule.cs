@@ -1,4 +1,5 @@
 using InfoPortal.Infrastructure.Web;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
@@ -103,11 +104,17 @@ public static class AccountsModule
 
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/account/logout", async (HttpContext http, WebSignIn signIn) =>
+        app.MapPost("/account/logout", async (HttpContext http, WebSignIn signIn, IAntiforgery antiforgery) =>
         {
+            // Checked here for every body type, not only forms: nobody signs a user out from another site.
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.BadRequest();
+            }
+
             await signIn.SignOutAsync(http);
             return Results.LocalRedirect("/account/login");
-        });
+        }).DisableAntiforgery();
 
         Api.AccountsApi.Map(app);
         return app;

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using InfoPortal.Features.Accounts;
+using InfoPortal.Tests.TestSupport;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace InfoPortal.Tests.Features.Accounts;
+
+/// <summary>
+/// Every route the app maps × every role (and nobody): a user without the role gets 403, nobody
+/// gets 401 (API) or the sign-in page (pages), and a user with the role gets in. The table is
+/// read from the app's own endpoint list, so a new page or endpoint joins it by default.
+/// </summary>
+public sealed partial class RouteAuthorizationTests(RouteAuthorizationTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<RouteAuthorizationTests.Fixture>
+{
+    /// <summary>One demo account per role.</summary>
+    public static readonly IReadOnlyDictionary<string, string> UserForRole = new Dictionary<string, string>
+    {
+        [Roles.Officer] = "officer",
+        [Roles.DeptHead] = "depthead",
+        [Roles.OfficeDirector] = "director",
+        [Roles.Leader] = "leader",
+        [Roles.PrincipalLeader] = "principal",
+        [Roles.Publisher] = "publisher",
+        [Roles.SecrecyOfficer] = "secrecy",
+        [Roles.Assessor] = "assessor",
+        [Roles.SystemAdmin] = "sysadmin",
+        [Roles.AuditAdmin] = "auditor",
+    };
+
+    public sealed class Fixture : PortalFactory, IAsyncLifetime
+    {
+        public Dictionary<string, HttpClient> Cookies { get; } = [];
+
+        public Dictionary<string, HttpClient> Bearers { get; } = [];
+
+        public async Task InitializeAsync()
+        {
+            foreach (var (role, user) in UserForRole)
+            {
+                var cookie = CreatePortalClient();
+                await cookie.SignInAsync(user);
+                Cookies[role] = cookie;
+                var bearer = CreatePortalClient();
+                bearer.WithBearer(await bearer.GetTokenAsync(user));
+                Bearers[role] = bearer;
+            }
+        }
+
+        Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+    }
+
+    private sealed record Route(string Method, string Path, IReadOnlyList<string>? Roles, bool IsApi);
+
+    private IReadOnlyList<Route> ProtectedRoutes()
+    {
+        var routes = new List<Route>();
+        foreach (var endpoint in fixture.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var pattern = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
+            if (pattern.StartsWith("/_", StringComparison.Ordinal) || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            {
+                continue;
+            }
+
+            var path = RouteParameter().Replace(pattern, "1");
+            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [];
+            var method = methods.Contains("GET") || methods.Count == 0 ? "GET" : methods[0];
+            routes.Add(new Route(method, path, RequiredRoles(endpoint), pattern.StartsWith("/api/", StringComparison.Ordinal)));
+        }
+
+        return [.. routes.DistinctBy(r => (r.Method, r.Path))];
+    }
+
+    /// <summary>The roles an endpoint demands ([Authorize(Roles)] or a policy's role requirement); null when any signed-in user will do.</summary>
+    private static List<string>? RequiredRoles(Endpoint endpoint)
+    {
+        var sets = new List<IEnumerable<string>>();
+        sets.AddRange(endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Where(a => !string.IsNullOrEmpty(a.Roles)).Select(a => a.Roles!.Split(',').Select(r => r.Trim())));
+        sets.AddRange(endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>().SelectMany(p => p.Requirements.OfType<RolesAuthorizationRequirement>()).Select(r => r.AllowedRoles));
+        if (sets.Count == 0)
+        {
+            return null;
+        }
+
+        // Every set must be satisfied: the allowed roles are their intersection.
+        return [.. sets.Aggregate((acc, s) => acc.Intersect(s))];
+    }
+
+    [Fact]
+    public async Task EveryRoute_ForEveryRole_AllowsExactlyItsRoles()
+    {
+        var routes = ProtectedRoutes();
+        Assert.Contains(routes, r => r.Path == "/admin/users");
+        Assert.Contains(routes, r => r.Path == "/audit");
+        Assert.Contains(routes, r => r.Path == "/api/v1/me");
+        Assert.True(routes.Count >= 10, $"only {routes.Count} protected routes found");
+
+        var failures = new List<string>();
+        var checkedCount = 0;
+        foreach (var route in routes)
+        {
+            // Nobody signed in.
+            using (var anonymous = fixture.CreatePortalClient())
+            {
+                var response = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(route.Method), route.Path));
+                var ok = route.IsApi
+                    ? response.StatusCode == HttpStatusCode.Unauthorized
+                    : response.StatusCode == HttpStatusCode.Redirect && PathOf(response) == "/account/login";
+                if (!ok) failures.Add($"anonymous {route.Method} {route.Path}: {(int)response.StatusCode} {response.Headers.Location}");
+                checkedCount++;
+            }
+
+            foreach (var role in UserForRole.Keys)
+            {
+                var client = route.IsApi ? fixture.Bearers[role] : fixture.Cookies[role];
+                var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(route.Method), route.Path));
+                var allowed = route.Roles is null || route.Roles.Contains(role);
+                var status = response.StatusCode;
+                var ok = allowed
+                    ? status is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) && !(status == HttpStatusCode.Redirect && PathOf(response) == "/account/login")
+                    : status == HttpStatusCode.Forbidden;
+                if (!ok) failures.Add($"{role} {route.Method} {route.Path}: {(int)status} (allowed: {allowed})");
+                checkedCount++;
+            }
+        }
+
+        output.WriteLine($"{routes.Count} routes × {UserForRole.Count + 1} callers = {checkedCount} checks");
+        Assert.Empty(failures);
+    }
+
+    private static string? PathOf(HttpResponseMessage response) =>
+        response.Headers.Location is { } location ? new Uri(new Uri("http://localhost"), location).AbsolutePath : null;
+
+    [GeneratedRegex(@"\{[^}]+\}")]
+    private static partial Regex RouteParameter();
+}
