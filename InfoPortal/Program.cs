@@ -2,7 +2,13 @@ using InfoPortal.Components;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
 using InfoPortal.Features.Audit;
+using InfoPortal.Features.Columns;
 using InfoPortal.Features.Home;
+using InfoPortal.Features.Notifications;
+using InfoPortal.Features.PublicSite;
+using InfoPortal.Features.Publishing;
+using InfoPortal.Features.Requests;
+using InfoPortal.Features.Review;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Localization;
 using InfoPortal.Infrastructure.Web;
@@ -17,6 +23,12 @@ builder.Services.AddPortalApi();
 builder.Services.AddAudit();
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddHome();
+builder.Services.AddNotifications(builder.Configuration);
+builder.Services.AddColumns();
+builder.Services.AddRequests(builder.Configuration);
+builder.Services.AddReview(builder.Configuration);
+builder.Services.AddPublishing(builder.Configuration);
+builder.Services.AddPublicSite();
 
 var app = builder.Build();
 
@@ -34,6 +46,7 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapPortalWeb();
 app.MapAccounts();
 app.MapAudit();
+app.MapRequests();
 
 await app.RunAsync();
 return 0;

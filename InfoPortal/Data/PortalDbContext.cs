@@ -33,6 +33,26 @@ public class PortalDbContext : IdentityDbContext<AppUser, AppRole, int>, IDataPr
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<Features.Columns.Column> Columns => Set<Features.Columns.Column>();
+
+    public DbSet<Features.Requests.ReviewChain> ReviewChains => Set<Features.Requests.ReviewChain>();
+
+    public DbSet<Features.Requests.PublicationRequest> Requests => Set<Features.Requests.PublicationRequest>();
+
+    public DbSet<Features.Requests.ContentVersionRecord> ContentVersions => Set<Features.Requests.ContentVersionRecord>();
+
+    public DbSet<Features.Requests.Decision> Decisions => Set<Features.Requests.Decision>();
+
+    public DbSet<Features.Requests.Attachment> Attachments => Set<Features.Requests.Attachment>();
+
+    public DbSet<Features.Requests.Publication> Publications => Set<Features.Requests.Publication>();
+
+    public DbSet<Features.Requests.RequestColumn> RequestColumns => Set<Features.Requests.RequestColumn>();
+
+    public DbSet<Features.Publishing.Takedown> Takedowns => Set<Features.Publishing.Takedown>();
+
+    public DbSet<Features.Notifications.Notification> Notifications => Set<Features.Notifications.Notification>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         base.ConfigureConventions(configurationBuilder);

@@ -44,10 +44,12 @@ public static class Startup
         await using var scope = app.Services.CreateAsyncScope();
         var seeder = scope.ServiceProvider.GetRequiredService<DemoSeeder>();
         await seeder.EnsureRolesAsync();
+        await scope.ServiceProvider.GetRequiredService<Features.Requests.ReviewChainService>().EnsureShippedAsync();
         var demo = app.Configuration.GetSection("Demo").Get<DemoOptions>() ?? new DemoOptions();
         if (seedDemo && demo.Seed)
         {
             await seeder.SeedDemoAsync(demo);
+            await scope.ServiceProvider.GetRequiredService<Features.Columns.ColumnService>().SeedDemoAsync();
         }
     }
 }

@@ -50,7 +50,7 @@ public sealed class SessionAndTwoFactorTests
             using var client = factory.CreatePortalClient();
             await client.SignInAsync("assessor");
             // The cookie container of the test client holds the sign-in cookie.
-            var response = await client.GetAsync("/");
+            var response = await client.GetAsync("/office");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             cookie = await SignInCookieAsync(factory, "assessor");
             Directory.CreateDirectory(factory.DataFolder + "-copy");
@@ -65,7 +65,7 @@ public sealed class SessionAndTwoFactorTests
         await using var restarted = new PortalFactory().With("ConnectionStrings:Portal", $"Data Source={Path.Combine(factory.DataFolder + "-copy", "portal.db")}");
         using var again = restarted.CreatePortalClient();
         again.DefaultRequestHeaders.Add("Cookie", cookie);
-        var home = await again.GetAsync("/");
+        var home = await again.GetAsync("/office");
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
         Assert.Contains("陈考核", await home.Content.ReadAsStringAsync());
     }
@@ -104,14 +104,14 @@ public sealed class SessionAndTwoFactorTests
         var first = await client.PostSignInAsync("director", PortalFactory.DemoPassword);
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         Assert.Equal("/account/login/2fa", new Uri(new Uri("http://localhost"), first.Headers.Location!).AbsolutePath);
-        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/office")).StatusCode);
 
         var wrong = await PostCodeAsync(client, "000000" == Totp(key) ? "111111" : "000000");
         Assert.Contains("验证码不正确", PortalClientExtensions.ErrorText(await wrong.Content.ReadAsStringAsync()));
 
         var right = await PostCodeAsync(client, Totp(key));
         Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/office")).StatusCode);
 
         // The token endpoint wants the code as well.
         var noCode = await client.RequestTokenAsync("director");

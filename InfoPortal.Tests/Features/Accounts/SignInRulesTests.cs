@@ -114,10 +114,10 @@ public sealed class SignInRulesTests
     [Theory]
     [InlineData("/admin/users", "/admin/users")]
     [InlineData("/", "/")]
-    [InlineData("https://evil.example/", "/")]
-    [InlineData("//evil.example/", "/")]
-    [InlineData("/\\evil.example/", "/")]
-    [InlineData(null, "/")]
+    [InlineData("https://evil.example/", "/office")]
+    [InlineData("//evil.example/", "/office")]
+    [InlineData("/\\evil.example/", "/office")]
+    [InlineData(null, "/office")]
     public void ReturnUrl_OnlyLocalPaths(string? url, string expected)
     {
         Assert.Equal(expected, SafeReturnUrl.Of(url));

@@ -21,8 +21,8 @@ public sealed class SignInTests(SignInTests.Fixture fixture) : IClassFixture<Sig
         var response = await client.PostSignInAsync("officer", PortalFactory.DemoPassword);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/", response.Headers.Location?.AbsolutePath);
-        var home = await client.GetAsync("/");
+        Assert.Equal("/office", response.Headers.Location?.AbsolutePath);
+        var home = await client.GetAsync("/office");
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
         Assert.Contains("张信息", await home.Content.ReadAsStringAsync());
     }
@@ -35,7 +35,7 @@ public sealed class SignInTests(SignInTests.Fixture fixture) : IClassFixture<Sig
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("用户名或密码错误。", PortalClientExtensions.ErrorText(await response.Content.ReadAsStringAsync()));
-        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/office")).StatusCode);
     }
 
     [Fact]
@@ -81,15 +81,15 @@ public sealed class SignInTests(SignInTests.Fixture fixture) : IClassFixture<Sig
     {
         using var first = App.CreatePortalClient();
         await first.SignInAsync("leader");
-        Assert.Equal(HttpStatusCode.OK, (await first.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await first.GetAsync("/office")).StatusCode);
 
         using var second = App.CreatePortalClient("192.168.3.4");
         await second.SignInAsync("leader");
 
-        var afterward = await first.GetAsync("/");
+        var afterward = await first.GetAsync("/office");
         Assert.Equal(HttpStatusCode.Redirect, afterward.StatusCode);
         Assert.StartsWith("http://localhost/account/login", afterward.Headers.Location!.ToString());
-        Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/office")).StatusCode);
     }
 
     [Fact]
@@ -97,12 +97,12 @@ public sealed class SignInTests(SignInTests.Fixture fixture) : IClassFixture<Sig
     {
         using var client = App.CreatePortalClient();
         await client.SignInAsync("principal");
-        var home = await client.GetStringAsync("/");
+        var home = await client.GetStringAsync("/office");
         var token = PortalClientExtensions.HiddenFields(home)["__RequestVerificationToken"];
 
         var response = await client.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/office")).StatusCode);
 
         await using var db = App.CreateDbContext();
         Assert.True(await db.AuditRecords.AnyAsync(a => a.Action == AuditActions.SignOut && a.ActorName == "principal"));

@@ -20,9 +20,11 @@ public static class SignInMessages
 
 public static class SafeReturnUrl
 {
-    /// <summary>Only a local path; anything else (another host, //, /\) goes home.</summary>
+    public const string BackOfficeHome = "/office";
+
+    /// <summary>Only a local path; anything else (another host, //, /\) goes to the back-office home.</summary>
     public static string Of(string? url) =>
         url is { Length: > 0 } && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) && !url.StartsWith("/account/log", StringComparison.Ordinal)
             ? url
-            : "/";
+            : BackOfficeHome;
 }

@@ -16,6 +16,7 @@ public static class ApiModule
     public static IServiceCollection AddPortalApi(this IServiceCollection services)
     {
         services.AddOpenApi("v1");
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
@@ -73,39 +74,44 @@ public static class ApiModule
     }
 
     /// <summary>Maps the services' domain exceptions to problem+json for API callers.</summary>
-    private sealed class DomainExceptionHandler(IProblemDetailsService problems, IStringLocalizer<SharedResource> L) : IExceptionHandler
+    private sealed class DomainExceptionHandler(IStringLocalizer<SharedResource> L) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
         {
-            if (!http.Request.Path.StartsWithSegments("/api"))
+            // By now the middleware has pointed the request at the error page: ask for the original path.
+            var path = http.Features.Get<IExceptionHandlerFeature>()?.Path ?? http.Request.Path.Value;
+            if (path is null || !path.StartsWith("/api/", StringComparison.Ordinal))
             {
                 return false;
             }
 
             var (status, code) = exception switch
             {
+                Features.Requests.UploadRejectedException upload => (upload.Status, upload.Status == 413 ? "file_too_large" : "file_type_not_allowed"),
                 ValidationFailedException => (400, "validation_failed"),
                 ForbiddenException => (403, "forbidden"),
                 NotFoundException => (404, "not_found"),
                 ConflictException => (409, "conflict"),
                 BadHttpRequestException bad => (bad.StatusCode, DefaultCode(bad.StatusCode)),
+                System.Text.Json.JsonException => (400, "bad_request"),
                 _ => (500, "error"),
             };
             var problem = new ProblemDetails
             {
                 Status = status,
                 Title = L["Problem." + status],
-                Detail = status == 500 ? L["Problem.Unexpected"] : exception.Message,
+                Detail = exception switch { PortalException portal => portal.Localize(L), BadHttpRequestException or System.Text.Json.JsonException => L["Problem.BadRequestBody"], _ when status == 500 => L["Problem.Unexpected"], _ => exception.Message },
                 Type = $"https://infoportal.local/problems/{code}",
             };
             problem.Extensions["code"] = code;
             if (exception is ValidationFailedException validation)
             {
-                problem.Extensions["errors"] = validation.Errors;
+                problem.Extensions["errors"] = validation.LocalizedErrors(L);
             }
 
             http.Response.StatusCode = status;
-            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+            await TypedResults.Problem(problem).ExecuteAsync(http);
+            return true;
         }
     }
 }

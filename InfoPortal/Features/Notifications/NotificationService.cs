@@ -1,0 +1,69 @@
+using System.Text.Json;
+using InfoPortal.Data;
+using InfoPortal.Features.Accounts;
+using Microsoft.EntityFrameworkCore;
+
+namespace InfoPortal.Features.Notifications;
+
+/// <summary>The notification centre: who is told what, the unread count, and marking read.</summary>
+public sealed class NotificationService(IDbContextFactory<PortalDbContext> dbFactory, EmailOutbox email, TimeProvider clock)
+{
+    public async Task NotifyUsersAsync(IEnumerable<int> userIds, string kind, IReadOnlyList<string> args, string? href, CancellationToken cancellationToken = default)
+    {
+        var ids = userIds.Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var json = JsonSerializer.Serialize(args);
+        db.Notifications.AddRange(ids.Select(id => new Notification { UserId = id, Kind = kind, Args = json, Href = href, CreatedAt = now }));
+        await db.SaveChangesAsync(cancellationToken);
+
+        var addresses = await db.Users.Where(u => ids.Contains(u.Id) && u.Email != null && !u.IsDisabled).Select(u => u.Email!).ToListAsync(cancellationToken);
+        email.Enqueue(addresses, kind, args, href);
+    }
+
+    /// <summary>Tells every active holder of a role (optionally only in one department).</summary>
+    public async Task NotifyRoleAsync(string role, int? departmentId, string kind, IReadOnlyList<string> args, string? href, CancellationToken cancellationToken = default)
+    {
+        await NotifyUsersAsync(await UsersInRoleAsync(role, departmentId, cancellationToken), kind, args, href, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<int>> UsersInRoleAsync(string role, int? departmentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.UserRoles
+            .Join(db.Roles.Where(r => r.Name == role), ur => ur.RoleId, r => r.Id, (ur, _) => ur.UserId)
+            .Join(db.Users.Where(u => !u.IsDisabled && (departmentId == null || u.DepartmentId == departmentId)), id => id, u => u.Id, (id, _) => id)
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<int> UnreadCountAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Notifications.CountAsync(n => n.UserId == actor.UserId && n.ReadAt == null, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Notification>> ListAsync(Actor actor, long? before = null, int limit = 30, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Notifications.AsNoTracking()
+            .Where(n => n.UserId == actor.UserId && (before == null || n.Id < before))
+            .OrderByDescending(n => n.Id)
+            .Take(Math.Clamp(limit, 1, 100))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task MarkReadAsync(Actor actor, long? id = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        await db.Notifications.Where(n => n.UserId == actor.UserId && n.ReadAt == null && (id == null || n.Id == id))
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), cancellationToken);
+    }
+
+    public static string[] ArgsOf(Notification notification) => JsonSerializer.Deserialize<string[]>(notification.Args) ?? [];
+}

@@ -1,0 +1,160 @@
+using InfoPortal.Data;
+using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Audit;
+using InfoPortal.Features.Columns;
+using InfoPortal.Features.Notifications;
+using InfoPortal.Features.Requests;
+using InfoPortal.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace InfoPortal.Features.Publishing;
+
+/// <summary>
+/// The web administrator's work: publish now or at a time, add an externally published item to
+/// the intranet, and take down at once with a reason and a frozen snapshot.
+/// </summary>
+public sealed class PublishingService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    NotificationService notifications,
+    AuditLog audit,
+    TimeProvider clock)
+{
+    public static string PublicUrl(int requestId) => $"/articles/{requestId}";
+
+    /// <summary>Publishes now, or schedules when <paramref name="at"/> lies in the future.</summary>
+    public async Task<PublicationRequest> PublishAsync(Actor actor, int id, DateTimeOffset? at, IReadOnlyList<int>? columnIds, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var request = await RequestService.LoadForChangeAsync(db, actor, id, null, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (at is { } when && when > now)
+        {
+            request.Schedule(actor, when, now);
+            await RequestService.SaveAsync(db, cancellationToken);
+            await audit.AppendAsync(actor, "RequestScheduled", $"request:{id}", AuditOutcome.Success, $"at {when:O}", cancellationToken);
+            return request;
+        }
+
+        var wanted = columnIds is { Count: > 0 } ? columnIds : request.Columns.Select(c => c.ColumnId).ToList();
+        var columns = await db.Columns.Where(c => wanted.Contains(c.Id) && !c.IsRetired).ToListAsync(cancellationToken);
+        if (columns.Count != wanted.Distinct().Count())
+        {
+            throw ValidationFailedException.For("columnIds", "Requests.Validation.ColumnsInvalid");
+        }
+
+        var shortcut = request.Status == RequestStatus.Published;
+        request.Publish(actor, columns, now);
+        await RequestService.SaveAsync(db, cancellationToken);
+        await audit.AppendAsync(actor, "RequestPublished", $"request:{id}", AuditOutcome.Success,
+            $"{(shortcut ? "internal shortcut; " : "")}columns {string.Join(',', columns.Select(c => c.Id))}; v{request.ContentVersion} {request.ContentSha256}", cancellationToken);
+        await notifications.NotifyUsersAsync([request.OfficerId], NotificationKinds.Published, [request.Title], PublicUrl(id), cancellationToken);
+        return request;
+    }
+
+    /// <summary>The scheduled-publishing job: publishes every item whose time has come. Safe to run twice.</summary>
+    public async Task<int> PublishDueAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var due = await db.Requests.Where(r => r.Status == RequestStatus.Scheduled && r.ScheduledFor <= now).Select(r => r.Id).Take(500).ToListAsync(cancellationToken);
+        var scheduler = new Actor(null, "scheduler", "scheduler", null, new HashSet<string> { Roles.Publisher }, null);
+        var published = 0;
+        foreach (var id in due)
+        {
+            try
+            {
+                await PublishAsync(scheduler, id, null, null, cancellationToken);
+                published++;
+            }
+            catch (ConflictException)
+            {
+                // Taken down or published by someone else in the meantime.
+            }
+        }
+
+        return published;
+    }
+
+    /// <summary>
+    /// Takes an item down everywhere at once (rules.md §1 第十四条): keeps a snapshot of what was
+    /// online, records the reason, and tells the leaders and the department.
+    /// </summary>
+    public async Task<Takedown> TakeDownAsync(Actor actor, int id, string reason, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var request = await RequestService.LoadForChangeAsync(db, actor, id, null, cancellationToken);
+        var live = request.Publications.Where(p => p.TakenDownAt is null).ToList();
+        var onlineVersion = live.Count > 0 ? live.Max(p => p.ContentVersion) : request.ContentVersion;
+        var now = clock.GetUtcNow();
+        request.TakeDown(actor, reason, now);
+        var snapshot = await db.ContentVersions.AsNoTracking().SingleAsync(v => v.RequestId == id && v.Number == onlineVersion, cancellationToken);
+        var takedown = new Takedown
+        {
+            RequestId = id,
+            At = now,
+            ActorId = actor.UserId ?? 0,
+            ActorName = actor.DisplayName,
+            Reason = reason.Trim(),
+            SnapshotJson = snapshot.SnapshotJson,
+            ContentSha256 = snapshot.Sha256,
+            ColumnIds = string.Join(',', live.Select(p => p.ColumnId)),
+        };
+        db.Takedowns.Add(takedown);
+        await RequestService.SaveAsync(db, cancellationToken);
+        await audit.AppendAsync(actor, "RequestTakenDown", $"request:{id}", AuditOutcome.Success, $"reason: {takedown.Reason}; snapshot v{onlineVersion} {snapshot.Sha256}", cancellationToken);
+
+        string[] args = [request.Title, actor.DisplayName, takedown.Reason];
+        var href = $"/office/requests/{id}";
+        foreach (var role in new[] { Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector })
+        {
+            await notifications.NotifyRoleAsync(role, null, NotificationKinds.TakenDown, args, href, cancellationToken);
+        }
+
+        await notifications.NotifyRoleAsync(Roles.DeptHead, request.DepartmentId, NotificationKinds.TakenDown, args, href, cancellationToken);
+        await notifications.NotifyUsersAsync([request.OfficerId], NotificationKinds.TakenDown, args, href, cancellationToken);
+        return takedown;
+    }
+
+    public async Task<IReadOnlyList<Takedown>> TakedownsAsync(int requestId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Takedowns.AsNoTracking().Where(t => t.RequestId == requestId).OrderBy(t => t.Id).ToListAsync(cancellationToken);
+    }
+}
+
+/// <summary>Publishing options (<c>Publishing</c>).</summary>
+public sealed class PublishingOptions
+{
+    public const string Section = "Publishing";
+
+    /// <summary>How often the scheduler looks for due items.</summary>
+    public int SchedulerIntervalSeconds { get; set; } = 60;
+}
+
+/// <summary>
+/// Runs <see cref="PublishingService.PublishDueAsync"/> on a timer. The schedule lives in our
+/// own table (Requests.ScheduledFor), so a restart loses nothing and a rerun publishes nothing twice.
+/// </summary>
+public sealed class ScheduledPublishingWorker(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<PublishingOptions> options, ILogger<ScheduledPublishingWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.SchedulerIntervalSeconds)));
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var count = await scope.ServiceProvider.GetRequiredService<PublishingService>().PublishDueAsync(stoppingToken);
+                if (count > 0)
+                {
+                    logger.LogInformation("Published {Count} scheduled item(s)", count);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Scheduled publishing failed; it runs again at the next tick");
+            }
+        }
+    }
+}

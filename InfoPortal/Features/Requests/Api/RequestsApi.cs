@@ -1,0 +1,98 @@
+using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Columns;
+using InfoPortal.Features.Publishing;
+using InfoPortal.Features.Review;
+using InfoPortal.Infrastructure;
+using InfoPortal.Infrastructure.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace InfoPortal.Features.Requests.Api;
+
+/// <summary>The requests, review and publishing endpoints of API.md; the same services as the pages.</summary>
+public static class RequestsApi
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var api = app.MapApiGroup();
+
+        api.MapGet("/columns", async (ColumnService columns, Site? site, CancellationToken ct) =>
+            TypedResults.Ok((await columns.ListAsync(site, cancellationToken: ct)).Select(ColumnDto.From))).WithName("ListColumns");
+
+        api.MapPost("/requests", async (HttpContext http, RequestService requests, RequestUpdate body, CancellationToken ct) =>
+        {
+            var request = await requests.CreateAsync(http.GetActor(), body.ToInput(), ct);
+            return TypedResults.Created($"/api/v1/requests/{request.Id}",
+                new RequestCreated(request.Id, request.Status.ToString(), request.Version, requests.Warnings(request.CurrentContent)));
+        }).WithName("CreateRequest");
+
+        api.MapPut("/requests/{id:int}", async (HttpContext http, RequestService requests, int id, RequestUpdate body, CancellationToken ct) =>
+        {
+            var request = await requests.UpdateAsync(http.GetActor(), id, body.ToInput(), body.Version, ct);
+            return TypedResults.Ok(new RequestCreated(request.Id, request.Status.ToString(), request.Version, requests.Warnings(request.CurrentContent)));
+        }).WithName("UpdateRequest");
+
+        api.MapGet("/requests", async (HttpContext http, RequestService requests, RequestStatus? status, int? departmentId, bool? mine, int? after, int? limit, CancellationToken ct) =>
+            TypedResults.Ok(await requests.ListAsync(http.GetActor(), new RequestFilter(status, departmentId, mine ?? false, after, limit ?? 50), ct)))
+            .WithName("ListRequests");
+
+        api.MapGet("/requests/{id:int}", async (HttpContext http, RequestService requests, int id, CancellationToken ct) =>
+        {
+            var request = await requests.GetAsync(http.GetActor(), id, ct);
+            return TypedResults.Ok(RequestDetail.From(request, requests.Warnings(request.CurrentContent)));
+        }).WithName("GetRequest");
+
+        api.MapPost("/requests/{id:int}/attachments", UploadAsync).DisableAntiforgery().WithName("UploadAttachment")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(long.MaxValue)); // the service applies the configured caps
+
+        api.MapPost("/requests/{id:int}/submit", async (HttpContext http, RequestService requests, int id, VersionBody? body, CancellationToken ct) =>
+            Status(await requests.SubmitAsync(http.GetActor(), id, body?.Version, ct))).WithName("SubmitRequest");
+
+        api.MapPost("/requests/{id:int}/withdraw", async (HttpContext http, RequestService requests, int id, VersionBody? body, CancellationToken ct) =>
+            Status(await requests.WithdrawAsync(http.GetActor(), id, body?.Version, ct))).WithName("WithdrawRequest");
+
+        api.MapPost("/requests/{id:int}/decisions", async (HttpContext http, ReviewService review, int id, DecisionBody body, CancellationToken ct) =>
+        {
+            if (body.Decision is not { } decision)
+            {
+                throw ValidationFailedException.For("decision", "Review.DecisionRequired");
+            }
+
+            return Status(await review.DecideAsync(http.GetActor(), id, new DecisionInput(decision, body.Opinion, body.Version, body.AcknowledgeWarnings), ct));
+        }).WithName("DecideRequest");
+
+        api.MapPost("/requests/{id:int}/publish", async (HttpContext http, PublishingService publishing, int id, PublishBody? body, CancellationToken ct) =>
+            Status(await publishing.PublishAsync(http.GetActor(), id, body?.At, body?.ColumnIds, ct))).WithName("PublishRequest");
+
+        api.MapPost("/requests/{id:int}/takedown", async (HttpContext http, PublishingService publishing, RequestService requests, int id, TakedownBody body, CancellationToken ct) =>
+        {
+            var actor = http.GetActor();
+            await publishing.TakeDownAsync(actor, id, body.Reason ?? "", ct);
+            return Status(await requests.GetAsync(actor, id, ct));
+        }).WithName("TakeDownRequest");
+
+        api.MapGet("/review-queue", async (HttpContext http, ReviewService review, int? departmentId, int? columnId, Importance? importance, bool? overdue, int? after, int? limit, CancellationToken ct) =>
+            TypedResults.Ok(await review.QueueAsync(http.GetActor(), new QueueFilter(departmentId, columnId, importance, overdue ?? false, after, limit ?? 50), ct)))
+            .WithName("ReviewQueue");
+    }
+
+    private static Ok<StatusResponse> Status(PublicationRequest request) =>
+        TypedResults.Ok(new StatusResponse(request.Status.ToString(), request.Version, RequestDetail.CurrentStepOf(request),
+            request.Status == RequestStatus.Published ? PublishingService.PublicUrl(request.Id) : null));
+
+    private static async Task<Results<Ok<AttachmentDto>, ProblemHttpResult>> UploadAsync(HttpContext http, AttachmentService attachments, int id, CancellationToken ct)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            throw ValidationFailedException.For("file", "Uploads.FileRequired");
+        }
+
+        var form = await http.Request.ReadFormAsync(ct);
+        var file = form.Files.GetFile("file") ?? throw ValidationFailedException.For("file", "Uploads.FileRequired");
+        await using var stream = file.OpenReadStream();
+        // Sniffing and hashing need to seek: buffer small files in memory, large ones on disk.
+        await using var buffered = file.Length <= 32 * 1024 * 1024 ? new MemoryStream() : (Stream)new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+        await stream.CopyToAsync(buffered, ct);
+        var attachment = await attachments.UploadAsync(http.GetActor(), id, file.FileName, buffered, form["caption"].ToString(), ct);
+        return TypedResults.Ok(RequestDetail.AttachmentOf(attachment));
+    }
+}

@@ -1,0 +1,155 @@
+using InfoPortal.Data;
+using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Audit;
+using InfoPortal.Features.Columns;
+using InfoPortal.Infrastructure;
+using InfoPortal.Infrastructure.Files;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace InfoPortal.Features.Requests;
+
+/// <summary>
+/// Files of a request: checked by content against the allow-list, size-capped, images
+/// re-encoded without metadata and captioned, stored by SHA-256; each change is a new version.
+/// </summary>
+public sealed class AttachmentService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    FileStore files,
+    IOptions<UploadOptions> options,
+    AuditLog audit,
+    TimeProvider clock)
+{
+    public async Task<Attachment> UploadAsync(Actor actor, int requestId, string fileName, Stream content, string? caption, CancellationToken cancellationToken = default)
+    {
+        var limits = options.Value;
+        if (content.Length > limits.MaxVideoBytes)
+        {
+            throw new UploadRejectedException(413, "Uploads.TooLarge", limits.MaxVideoBytes / (1024 * 1024));
+        }
+
+        var kind = FileSniffer.Sniff(content) ?? throw new UploadRejectedException(415, "Uploads.TypeNotAllowed");
+        var extension = Path.GetExtension(fileName).ToLowerInvariant();
+        if (!kind.Extensions.Contains(extension))
+        {
+            throw new UploadRejectedException(415, "Uploads.ExtensionMismatch", extension, string.Join(" ", kind.Extensions));
+        }
+
+        var cap = kind.IsVideo ? limits.MaxVideoBytes : limits.MaxFileBytes;
+        if (content.Length > cap)
+        {
+            throw new UploadRejectedException(413, "Uploads.TooLarge", cap / (1024 * 1024));
+        }
+
+        caption = string.IsNullOrWhiteSpace(caption) ? null : caption.Trim();
+        if (kind.IsImage && caption is null)
+        {
+            // rules.md §2 第三章第一条: pictures need a text caption.
+            throw ValidationFailedException.For("caption", "Uploads.CaptionRequired");
+        }
+
+        if (caption is { Length: > 500 })
+        {
+            throw ValidationFailedException.For("caption", "Uploads.CaptionTooLong");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var request = await RequestService.LoadForChangeAsync(db, actor, requestId, null, cancellationToken);
+
+        string sha;
+        long size;
+        if (kind.IsImage)
+        {
+            byte[] clean;
+            try
+            {
+                (clean, kind) = ImageCleaner.Reencode(content, kind, limits.MaxImagePixels);
+            }
+            catch (InvalidDataException)
+            {
+                throw new UploadRejectedException(415, "Uploads.ImageUnreadable");
+            }
+
+            sha = await files.SaveAsync(clean, cancellationToken);
+            size = clean.Length;
+            fileName = Path.ChangeExtension(SafeName(fileName), kind.Extensions[0]);
+        }
+        else
+        {
+            sha = await files.SaveAsync(content, cancellationToken);
+            size = content.Length;
+            fileName = SafeName(fileName);
+        }
+
+        var attachment = new Attachment
+        {
+            Sha256 = sha,
+            FileName = fileName,
+            ContentType = kind.ContentType,
+            Size = size,
+            Caption = caption,
+            CreatedAt = clock.GetUtcNow(),
+            CreatedById = actor.UserId,
+        };
+        request.Attachments.Add(attachment);
+        await RequestService.SaveAsync(db, cancellationToken);
+        // The version snapshot names attachments by id: record it once the id exists.
+        request.AttachmentsChanged(actor, clock.GetUtcNow());
+        await RequestService.SaveAsync(db, cancellationToken);
+        await audit.AppendAsync(actor, "AttachmentUploaded", $"request:{requestId}", AuditOutcome.Success, $"{fileName} {kind.ContentType} {size} bytes sha256={sha}", cancellationToken);
+        return attachment;
+    }
+
+    public async Task RemoveAsync(Actor actor, int requestId, int attachmentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var request = await RequestService.LoadForChangeAsync(db, actor, requestId, null, cancellationToken);
+        var attachment = request.Attachments.SingleOrDefault(a => a.Id == attachmentId && !a.IsRemoved) ?? throw new NotFoundException("Uploads.NotFound");
+        attachment.IsRemoved = true;
+        request.AttachmentsChanged(actor, clock.GetUtcNow());
+        await RequestService.SaveAsync(db, cancellationToken);
+        await audit.AppendAsync(actor, "AttachmentRemoved", $"request:{requestId}", AuditOutcome.Success, attachment.FileName, cancellationToken);
+    }
+
+    /// <summary>
+    /// An attachment for download: to anyone once its request is live on the external site, to
+    /// signed-in users when live on the intranet, otherwise to users who may see the request.
+    /// </summary>
+    public async Task<(Attachment Attachment, Stream Content)?> OpenAsync(Actor actor, int attachmentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var attachment = await db.Attachments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == attachmentId, cancellationToken);
+        if (attachment is null)
+        {
+            return null;
+        }
+
+        var live = await db.Publications.Where(p => p.RequestId == attachment.RequestId && p.TakenDownAt == null).Select(p => p.Site).ToListAsync(cancellationToken);
+        var published = !attachment.IsRemoved && (live.Contains(Site.External) || (actor.IsAuthenticated && live.Contains(Site.Internal)));
+        if (!published)
+        {
+            var request = await db.Requests.AsNoTracking().SingleAsync(r => r.Id == attachment.RequestId, cancellationToken);
+            if (!actor.IsAuthenticated || !RequestAccess.CanSee(actor, request))
+            {
+                return null;
+            }
+        }
+
+        var stream = files.OpenRead(attachment.Sha256);
+        return stream is null ? null : (attachment, stream);
+    }
+
+    private static string SafeName(string fileName)
+    {
+        var name = Path.GetFileName(fileName.Replace('\\', '/'));
+        var invalid = Path.GetInvalidFileNameChars();
+        name = new string([.. name.Where(c => !invalid.Contains(c) && !char.IsControl(c))]);
+        return name.Length switch { 0 => "file", > 200 => name[^200..], _ => name };
+    }
+}
+
+/// <summary>An upload refused for its size (413) or type (415).</summary>
+public sealed class UploadRejectedException(int status, string message, params object[] args) : PortalException(message, args)
+{
+    public int Status { get; } = status;
+}

@@ -1,0 +1,467 @@
+using System.Text.Json;
+using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Columns;
+using InfoPortal.Infrastructure;
+
+namespace InfoPortal.Features.Requests;
+
+/// <summary>
+/// 网上发布信息申请表: one item and its form through its whole life. State changes only through
+/// the transition methods below; each checks the current state and the actor's role and throws
+/// <see cref="ConflictException"/> (wrong state) or <see cref="ForbiddenException"/> (wrong person).
+/// </summary>
+public sealed class PublicationRequest
+{
+    private PublicationRequest()
+    {
+    }
+
+    public int Id { get; private set; }
+
+    public int DepartmentId { get; private set; }
+
+    public int OfficerId { get; private set; }
+
+    public RequestStatus Status { get; private set; }
+
+    /// <summary>Optimistic-concurrency token: every change increments it; a stale one gets 409.</summary>
+    public int Version { get; private set; }
+
+    public string Title { get; private set; } = "";
+
+    public string BodyHtml { get; private set; } = "";
+
+    public string Source { get; private set; } = "";
+
+    public ContentKind Kind { get; private set; }
+
+    public Importance Importance { get; private set; }
+
+    public DateOnly EventDate { get; private set; }
+
+    public bool DeclarationAccepted { get; private set; }
+
+    public int ContentVersion { get; private set; }
+
+    public string ContentSha256 { get; private set; } = "";
+
+    /// <summary>The chain definition (code + version) the request was submitted under.</summary>
+    public int? ChainId { get; private set; }
+
+    /// <summary>Review round: 1 at the first submission, +1 at each resubmission.</summary>
+    public int Round { get; private set; }
+
+    public string PlannedStepsJson { get; private set; } = "[]";
+
+    public int CurrentStepIndex { get; private set; }
+
+    public DateTimeOffset? CurrentStepSince { get; private set; }
+
+    /// <summary>The current step's role, kept in a column so the review queue is one indexed query.</summary>
+    public string? CurrentRole { get; private set; }
+
+    /// <summary>The current step's scope, likewise.</summary>
+    public StepScope? CurrentScope { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public DateTimeOffset? SubmittedAt { get; private set; }
+
+    public DateTimeOffset? ApprovedAt { get; private set; }
+
+    public DateTimeOffset? ScheduledFor { get; private set; }
+
+    public DateTimeOffset? PublishedAt { get; private set; }
+
+    public DateTimeOffset? TakenDownAt { get; private set; }
+
+    public List<RequestColumn> Columns { get; private set; } = [];
+
+    public List<ContentVersionRecord> Versions { get; private set; } = [];
+
+    public List<Decision> Decisions { get; private set; } = [];
+
+    public List<Attachment> Attachments { get; private set; } = [];
+
+    public List<Publication> Publications { get; private set; } = [];
+
+    public IReadOnlyList<PlannedStep> PlannedSteps => JsonSerializer.Deserialize<List<PlannedStep>>(PlannedStepsJson, ReviewChain.JsonOptions) ?? [];
+
+    public PlannedStep? CurrentStep => Status == RequestStatus.InReview && CurrentStepIndex < PlannedSteps.Count ? PlannedSteps[CurrentStepIndex] : null;
+
+    public IEnumerable<Decision> CurrentRoundDecisions => Decisions.Where(d => d.Round == Round);
+
+    public static PublicationRequest Create(Actor officer, RequestContent content, IReadOnlyList<Attachment> noAttachments, DateTimeOffset now)
+    {
+        if (!officer.IsInRole(Roles.Officer) || officer.UserId is null || officer.DepartmentId is null)
+        {
+            throw new ForbiddenException("Requests.Error.OfficerOnly");
+        }
+
+        var request = new PublicationRequest
+        {
+            DepartmentId = officer.DepartmentId.Value,
+            OfficerId = officer.UserId.Value,
+            Status = RequestStatus.Draft,
+            CreatedAt = now,
+            Version = 0,
+        };
+        request.ApplyContent(officer, content, noAttachments, now);
+        return request;
+    }
+
+    /// <summary>Saves new content (a new version). Only the drafting officer, only in Draft or Returned.</summary>
+    public void Edit(Actor actor, RequestContent content, DateTimeOffset now)
+    {
+        EnsureOwner(actor);
+        EnsureStatus("edit", RequestStatus.Draft, RequestStatus.Returned);
+        ApplyContent(actor, content, Attachments, now);
+    }
+
+    /// <summary>Records that the attachment list changed (upload or removal): a new content version.</summary>
+    public void AttachmentsChanged(Actor actor, DateTimeOffset now)
+    {
+        EnsureOwner(actor);
+        EnsureStatus("attach", RequestStatus.Draft, RequestStatus.Returned);
+        ApplyContent(actor, CurrentContent, Attachments, now);
+    }
+
+    public RequestContent CurrentContent => new(Title, BodyHtml, Source, Kind, Importance, EventDate, [.. Columns.Select(c => c.ColumnId).Order()], DeclarationAccepted);
+
+    private void ApplyContent(Actor actor, RequestContent content, IEnumerable<Attachment> attachments, DateTimeOffset now)
+    {
+        Title = content.Title;
+        BodyHtml = content.BodyHtml;
+        Source = content.Source;
+        Kind = content.Kind;
+        Importance = content.Importance;
+        EventDate = content.EventDate;
+        DeclarationAccepted = content.DeclarationAccepted;
+        var wanted = content.ColumnIds.Distinct().ToHashSet();
+        Columns.RemoveAll(c => !wanted.Contains(c.ColumnId));
+        foreach (var id in wanted.Where(id => Columns.All(c => c.ColumnId != id)))
+        {
+            Columns.Add(new RequestColumn { ColumnId = id });
+        }
+
+        var snapshot = ContentSnapshot.From(content, attachments.Where(a => !a.IsRemoved));
+        ContentVersion++;
+        ContentSha256 = snapshot.Sha256();
+        Versions.Add(new ContentVersionRecord
+        {
+            Number = ContentVersion,
+            SnapshotJson = snapshot.ToJson(),
+            Sha256 = ContentSha256,
+            CreatedAt = now,
+            CreatedById = actor.UserId,
+        });
+        Touch(now);
+    }
+
+    /// <summary>Draft → InReview at the first planned step.</summary>
+    public void Submit(Actor actor, ReviewChain chain, IReadOnlyCollection<Site> targetSites, DateTimeOffset now)
+    {
+        EnsureOwner(actor);
+        EnsureStatus("submit", RequestStatus.Draft);
+        EnsureComplete();
+        ChainId = chain.Id;
+        Round = 1;
+        StartReview(chain.Plan(Importance, targetSites), now);
+        SubmittedAt = now;
+    }
+
+    /// <summary>Returned → InReview, starting again at the first step (a new round).</summary>
+    public void Resubmit(Actor actor, ReviewChain chain, IReadOnlyCollection<Site> targetSites, DateTimeOffset now)
+    {
+        EnsureOwner(actor);
+        EnsureStatus("resubmit", RequestStatus.Returned);
+        EnsureComplete();
+        Round++;
+        StartReview(chain.Plan(Importance, targetSites), now);
+        SubmittedAt = now;
+    }
+
+    private void StartReview(IReadOnlyList<PlannedStep> steps, DateTimeOffset now)
+    {
+        if (steps.Count == 0)
+        {
+            throw new ConflictException("Requests.Error.NoSteps");
+        }
+
+        PlannedStepsJson = JsonSerializer.Serialize(steps, ReviewChain.JsonOptions);
+        Status = RequestStatus.InReview;
+        MoveToStep(0, now);
+        Touch(now);
+    }
+
+    private void MoveToStep(int index, DateTimeOffset now)
+    {
+        var step = PlannedSteps[index];
+        CurrentStepIndex = index;
+        CurrentStepSince = now;
+        CurrentRole = step.Role;
+        CurrentScope = step.Scope;
+    }
+
+    private void LeaveReview()
+    {
+        CurrentStepSince = null;
+        CurrentRole = null;
+        CurrentScope = null;
+    }
+
+    /// <summary>Adds a step after the current one (e.g. a secrecy review) for this request only.</summary>
+    public void InsertStepAfterCurrent(PlannedStep step, DateTimeOffset now)
+    {
+        EnsureStatus("add a step to", RequestStatus.InReview);
+        var steps = PlannedSteps.ToList();
+        if (steps.Skip(CurrentStepIndex + 1).Any(s => s.Key == step.Key))
+        {
+            return;
+        }
+
+        steps.Insert(CurrentStepIndex + 1, step);
+        PlannedStepsJson = JsonSerializer.Serialize(steps, ReviewChain.JsonOptions);
+        Touch(now);
+    }
+
+    /// <summary>Draft or InReview (before anybody decided) → Withdrawn.</summary>
+    public void Withdraw(Actor actor, DateTimeOffset now)
+    {
+        EnsureOwner(actor);
+        EnsureStatus("withdraw", RequestStatus.Draft, RequestStatus.InReview);
+        if (Status == RequestStatus.InReview && CurrentRoundDecisions.Any())
+        {
+            throw new ConflictException("Requests.Error.WithdrawAfterDecision");
+        }
+
+        Status = RequestStatus.Withdrawn;
+        LeaveReview();
+        Touch(now);
+    }
+
+    /// <summary>Signs the current step; the last approval makes the request Approved.</summary>
+    public Decision Approve(Actor reviewer, string? opinion, DateTimeOffset now, bool acknowledgedWarnings = false)
+    {
+        var step = EnsureReviewer(reviewer);
+        var decision = Record(reviewer, step, DecisionOutcome.Approve, opinion, now, acknowledgedWarnings);
+        if (CurrentStepIndex + 1 < PlannedSteps.Count)
+        {
+            MoveToStep(CurrentStepIndex + 1, now);
+        }
+        else
+        {
+            Status = RequestStatus.Approved;
+            ApprovedAt = now;
+            LeaveReview();
+        }
+
+        Touch(now);
+        return decision;
+    }
+
+    /// <summary>Returns the request to its officer with a written opinion.</summary>
+    public Decision Return(Actor reviewer, string opinion, DateTimeOffset now)
+    {
+        var step = EnsureReviewer(reviewer);
+        if (string.IsNullOrWhiteSpace(opinion))
+        {
+            throw ValidationFailedException.For("opinion", "Requests.Error.OpinionRequired");
+        }
+
+        var decision = Record(reviewer, step, DecisionOutcome.Return, opinion, now, false);
+        Status = RequestStatus.Returned;
+        LeaveReview();
+        Touch(now);
+        return decision;
+    }
+
+    private Decision Record(Actor reviewer, PlannedStep step, DecisionOutcome outcome, string? opinion, DateTimeOffset now, bool acknowledgedWarnings)
+    {
+        var decision = new Decision
+        {
+            Round = Round,
+            StepIndex = CurrentStepIndex,
+            StepKey = step.Key,
+            Role = step.Role,
+            ReviewerId = reviewer.UserId!.Value,
+            ReviewerName = reviewer.DisplayName,
+            ReviewerDepartmentId = reviewer.DepartmentId,
+            Outcome = outcome,
+            Opinion = opinion?.Trim() ?? "",
+            DecidedAt = now,
+            ContentVersion = ContentVersion,
+            ContentSha256 = ContentSha256,
+            AcknowledgedWarnings = acknowledgedWarnings,
+        };
+        Decisions.Add(decision);
+        return decision;
+    }
+
+    /// <summary>Whether <paramref name="actor"/> is the one the current step waits for.</summary>
+    public bool IsReviewerOfCurrentStep(Actor actor) =>
+        CurrentStep is { } step && actor.UserId is not null && actor.IsInRole(step.Role) &&
+        (step.Scope == StepScope.Global || actor.DepartmentId == DepartmentId) &&
+        actor.UserId != OfficerId &&
+        CurrentRoundDecisions.All(d => d.ReviewerId != actor.UserId);
+
+    private PlannedStep EnsureReviewer(Actor reviewer)
+    {
+        EnsureStatus("decide on", RequestStatus.InReview);
+        var step = CurrentStep!;
+        if (!reviewer.IsInRole(step.Role))
+        {
+            throw new ForbiddenException("Requests.Error.WrongRole", "Role." + step.Role);
+        }
+
+        if (step.Scope == StepScope.OwnDepartment && reviewer.DepartmentId != DepartmentId)
+        {
+            throw new ForbiddenException("Requests.Error.OtherDepartment");
+        }
+
+        if (reviewer.UserId == OfficerId)
+        {
+            throw new ForbiddenException("Requests.Error.OwnRequest");
+        }
+
+        if (CurrentRoundDecisions.Any(d => d.ReviewerId == reviewer.UserId))
+        {
+            throw new ForbiddenException("Requests.Error.AlreadySigned");
+        }
+
+        return step;
+    }
+
+    /// <summary>Approved → Published in the given columns, now.</summary>
+    public void Publish(Actor publisher, IReadOnlyList<Column> columns, DateTimeOffset now)
+    {
+        EnsurePublisher(publisher);
+        if (Status == RequestStatus.Published)
+        {
+            // rules.md §2 第四章第二条: what passed review for the external site goes to the intranet without another review.
+            if (columns.Count == 0 || columns.Any(c => c.Site != Site.Internal))
+            {
+                throw new ConflictException("Requests.Error.OnlyInternalShortcut");
+            }
+
+            if (Publications.All(p => p.Site != Site.External || p.TakenDownAt is not null))
+            {
+                throw new ConflictException("Requests.Error.ShortcutNeedsExternal");
+            }
+        }
+        else
+        {
+            EnsureStatus("publish", RequestStatus.Approved, RequestStatus.Scheduled);
+        }
+
+        foreach (var column in columns.Where(c => Publications.All(p => p.ColumnId != c.Id || p.TakenDownAt is not null)))
+        {
+            Publications.Add(new Publication { ColumnId = column.Id, Site = column.Site, PublishedAt = now, ContentVersion = ContentVersion });
+        }
+
+        Status = RequestStatus.Published;
+        PublishedAt ??= now;
+        ScheduledFor = null;
+        Touch(now);
+    }
+
+    /// <summary>Approved → Scheduled: the scheduled-publishing job publishes it at <paramref name="at"/>.</summary>
+    public void Schedule(Actor publisher, DateTimeOffset at, DateTimeOffset now)
+    {
+        EnsurePublisher(publisher);
+        EnsureStatus("schedule", RequestStatus.Approved, RequestStatus.Scheduled);
+        if (at <= now)
+        {
+            throw ValidationFailedException.For("at", "Requests.Error.ScheduleInPast");
+        }
+
+        Status = RequestStatus.Scheduled;
+        ScheduledFor = at;
+        Touch(now);
+    }
+
+    /// <summary>Published or Scheduled → TakenDown, at once, everywhere.</summary>
+    public void TakeDown(Actor actor, string reason, DateTimeOffset now)
+    {
+        if (!actor.IsInAnyRole(Roles.Publisher, Roles.SecrecyOfficer))
+        {
+            throw new ForbiddenException("Requests.Error.TakedownRole");
+        }
+
+        EnsureStatus("take down", RequestStatus.Published, RequestStatus.Scheduled);
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw ValidationFailedException.For("reason", "Requests.Error.ReasonRequired");
+        }
+
+        foreach (var publication in Publications.Where(p => p.TakenDownAt is null))
+        {
+            publication.TakenDownAt = now;
+        }
+
+        Status = RequestStatus.TakenDown;
+        TakenDownAt = now;
+        ScheduledFor = null;
+        Touch(now);
+    }
+
+    private void EnsurePublisher(Actor actor)
+    {
+        if (!actor.IsInRole(Roles.Publisher))
+        {
+            throw new ForbiddenException("Requests.Error.PublisherOnly");
+        }
+    }
+
+    private void EnsureOwner(Actor actor)
+    {
+        if (actor.UserId != OfficerId)
+        {
+            throw new ForbiddenException("Requests.Error.NotOwner");
+        }
+    }
+
+    private void EnsureStatus(string action, params RequestStatus[] allowed)
+    {
+        if (!allowed.Contains(Status))
+        {
+            throw new InvalidTransitionException(action, Status);
+        }
+    }
+
+    private void EnsureComplete()
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(Title)) errors["title"] = ["Requests.Validation.TitleRequired"];
+        if (Columns.Count == 0) errors["columnIds"] = ["Requests.Validation.ColumnsRequired"];
+        if (string.IsNullOrWhiteSpace(Source)) errors["source"] = ["Requests.Validation.SourceRequired"];
+        if (!DeclarationAccepted) errors["declarationAccepted"] = ["Requests.Validation.DeclarationRequired"];
+        if (Attachments.Any(a => !a.IsRemoved && a.IsImage && string.IsNullOrWhiteSpace(a.Caption))) errors["attachments"] = ["Requests.Validation.CaptionRequired"];
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors, "Requests.Error.Incomplete");
+        }
+    }
+
+    private void Touch(DateTimeOffset now)
+    {
+        UpdatedAt = now;
+        Version++;
+    }
+}
+
+/// <summary>A transition that the request's current state does not allow (→ 409).</summary>
+public sealed class InvalidTransitionException(string action, RequestStatus status)
+    : ConflictException("Requests.Error.InvalidTransition", "Requests.Action." + action, "Requests.Status." + status)
+{
+    public string Action { get; } = action;
+
+    public RequestStatus Status { get; } = status;
+}
+
+/// <summary>What the officer fills in; the form's fields.</summary>
+public sealed record RequestContent(
+    string Title, string BodyHtml, string Source, ContentKind Kind, Importance Importance, DateOnly EventDate,
+    IReadOnlyList<int> ColumnIds, bool DeclarationAccepted);

@@ -1,0 +1,222 @@
+using InfoPortal.Data;
+using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Audit;
+using InfoPortal.Features.Columns;
+using InfoPortal.Features.Notifications;
+using InfoPortal.Infrastructure;
+using InfoPortal.Infrastructure.Html;
+using Microsoft.EntityFrameworkCore;
+
+namespace InfoPortal.Features.Requests;
+
+/// <summary>
+/// The officer's side of the 申请表: draft, edit (a new version each save), submit or resubmit,
+/// withdraw; and reading requests for everyone allowed to. Load → entity method → save.
+/// </summary>
+public sealed class RequestService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    ReviewChainService chains,
+    NotificationService notifications,
+    HtmlCleaner html,
+    AuditLog audit,
+    TimeProvider clock)
+{
+    /// <summary>§1 第十条(一): late items no later than 10 days after the event.</summary>
+    public const int TimelinessDays = 10;
+
+    public async Task<PublicationRequest> CreateAsync(Actor actor, RequestInput input, CancellationToken cancellationToken = default)
+    {
+        if (!actor.IsInRole(Roles.Officer))
+        {
+            throw new ForbiddenException("Requests.Error.OfficerOnly");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var content = await ValidateAsync(db, input, cancellationToken);
+        var request = PublicationRequest.Create(actor, content, [], clock.GetUtcNow());
+        db.Requests.Add(request);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync(actor, "RequestCreated", $"request:{request.Id}", AuditOutcome.Success, $"v{request.ContentVersion} {request.ContentSha256}", cancellationToken);
+        return request;
+    }
+
+    /// <summary>Saves an edit. <paramref name="version"/> must be the version the editor started from.</summary>
+    public async Task<PublicationRequest> UpdateAsync(Actor actor, int id, RequestInput input, int version, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var request = await LoadForChangeAsync(db, actor, id, version, cancellationToken);
+        var content = await ValidateAsync(db, input, cancellationToken);
+        request.Edit(actor, content, clock.GetUtcNow());
+        await SaveAsync(db, cancellationToken);
+        await audit.AppendAsync(actor, "RequestEdited", $"request:{id}", AuditOutcome.Success, $"v{request.ContentVersion} {request.ContentSha256}", cancellationToken);
+        return request;
+    }
+
+    /// <summary>Submits a draft, or resubmits a returned request from the first step.</summary>
+    public async Task<PublicationRequest> SubmitAsync(Actor actor, int id, int? version, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var request = await LoadForChangeAsync(db, actor, id, version, cancellationToken);
+        var sites = await db.Columns.Where(c => request.Columns.Select(rc => rc.ColumnId).Contains(c.Id)).Select(c => c.Site).Distinct().ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var resubmission = request.Status == RequestStatus.Returned;
+        if (resubmission)
+        {
+            // A returned request goes back through the chain it was first submitted under.
+            var chain = await chains.GetAsync(request.ChainId!.Value, cancellationToken);
+            request.Resubmit(actor, chain, sites, now);
+        }
+        else
+        {
+            request.Submit(actor, await chains.GetActiveAsync(cancellationToken), sites, now);
+        }
+
+        await SaveAsync(db, cancellationToken);
+        await audit.AppendAsync(actor, resubmission ? "RequestResubmitted" : "RequestSubmitted", $"request:{id}", AuditOutcome.Success,
+            $"round {request.Round}; v{request.ContentVersion} {request.ContentSha256}", cancellationToken);
+        await NotifyCurrentReviewersAsync(request, cancellationToken);
+        return request;
+    }
+
+    public async Task<PublicationRequest> WithdrawAsync(Actor actor, int id, int? version, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var request = await LoadForChangeAsync(db, actor, id, version, cancellationToken);
+        request.Withdraw(actor, clock.GetUtcNow());
+        await SaveAsync(db, cancellationToken);
+        await audit.AppendAsync(actor, "RequestWithdrawn", $"request:{id}", AuditOutcome.Success, null, cancellationToken);
+        return request;
+    }
+
+    /// <summary>The request with everything, if the actor may see it; otherwise 404.</summary>
+    public async Task<PublicationRequest> GetAsync(Actor actor, int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var request = await db.Requests.AsNoTracking().AsSplitQuery()
+            .Include(r => r.Columns).Include(r => r.Versions).Include(r => r.Decisions).Include(r => r.Attachments).Include(r => r.Publications)
+            .SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (request is null || !RequestAccess.CanSee(actor, request))
+        {
+            throw new NotFoundException("Requests.NotFound");
+        }
+
+        return request;
+    }
+
+    /// <summary>Requests the actor may see, newest first, keyset-paged by id.</summary>
+    public async Task<IReadOnlyList<RequestListItem>> ListAsync(Actor actor, RequestFilter filter, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Requests.AsNoTracking().VisibleTo(actor);
+        if (filter.Status is { } status) query = query.Where(r => r.Status == status);
+        if (filter.DepartmentId is { } department) query = query.Where(r => r.DepartmentId == department);
+        if (filter.Mine) query = query.Where(r => r.OfficerId == actor.UserId);
+        if (filter.After is { } after) query = query.Where(r => r.Id < after);
+        return await query.OrderByDescending(r => r.Id).Take(Math.Clamp(filter.Limit, 1, 200))
+            .Select(r => new RequestListItem(r.Id, r.Title, r.Status, r.Importance, r.DepartmentId,
+                db.Departments.Where(d => d.Id == r.DepartmentId).Select(d => d.Name).First(),
+                r.CurrentRole, r.UpdatedAt, r.EventDate, r.Version))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Warnings that do not block (shown on the form): an event more than 10 days back.</summary>
+    public IReadOnlyList<string> Warnings(RequestContent content)
+    {
+        var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        return content.EventDate < today.AddDays(-TimelinessDays) ? ["Requests.Warning.EventDateLate"] : [];
+    }
+
+    internal async Task NotifyCurrentReviewersAsync(PublicationRequest request, CancellationToken cancellationToken)
+    {
+        if (request.CurrentStep is not { } step)
+        {
+            return;
+        }
+
+        var users = await notifications.UsersInRoleAsync(step.Role, step.Scope == StepScope.OwnDepartment ? request.DepartmentId : null, cancellationToken);
+        await notifications.NotifyUsersAsync(users.Where(u => u != request.OfficerId), NotificationKinds.ReviewWaiting, [request.Title], $"/office/requests/{request.Id}", cancellationToken);
+    }
+
+    internal static async Task<PublicationRequest> LoadForChangeAsync(PortalDbContext db, Actor actor, int id, int? version, CancellationToken cancellationToken)
+    {
+        var request = await db.Requests.AsSplitQuery()
+            .Include(r => r.Columns).Include(r => r.Decisions).Include(r => r.Attachments).Include(r => r.Publications)
+            .SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (request is null || !RequestAccess.CanSee(actor, request))
+        {
+            throw new NotFoundException("Requests.NotFound");
+        }
+
+        if (version is { } expected && expected != request.Version)
+        {
+            throw new ConflictException("Requests.Error.StaleVersion");
+        }
+
+        return request;
+    }
+
+    /// <summary>Saves; a concurrent change (version token, or the unique decision index) becomes a 409 in words.</summary>
+    internal static async Task SaveAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ConflictException("Requests.Error.ChangedMeanwhile");
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is not null && IsUniqueViolation(ex))
+        {
+            throw new ConflictException("Requests.Error.ChangedMeanwhile");
+        }
+    }
+
+    private static bool IsUniqueViolation(DbUpdateException ex) =>
+        ex.InnerException switch
+        {
+            Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19,
+            Npgsql.PostgresException pg => pg.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
+            _ => false,
+        };
+
+    private async Task<RequestContent> ValidateAsync(PortalDbContext db, RequestInput input, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var title = (input.Title ?? "").Trim();
+        if (title.Length == 0) errors["title"] = ["Requests.Validation.TitleRequired"];
+        else if (title.Length > 200) errors["title"] = ["Requests.Validation.TitleTooLong"];
+        var source = (input.Source ?? "").Trim();
+        if (source.Length > 200) errors["source"] = ["Requests.Validation.SourceTooLong"];
+        var columnIds = (input.ColumnIds ?? []).Distinct().ToList();
+        if (columnIds.Count > 0)
+        {
+            var found = await db.Columns.CountAsync(c => columnIds.Contains(c.Id) && !c.IsRetired, cancellationToken);
+            if (found != columnIds.Count) errors["columnIds"] = ["Requests.Validation.ColumnsInvalid"];
+        }
+
+        if (input.EventDate is { } eventDate && eventDate > DateOnly.FromDateTime(clock.GetLocalNow().DateTime).AddDays(366))
+        {
+            errors["eventDate"] = ["Requests.Validation.EventDateInvalid"];
+        }
+
+        var body = html.Clean(input.BodyHtml);
+        if (body.Length > 1_000_000) errors["bodyHtml"] = ["Requests.Validation.BodyTooLong"];
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors, "Common.InvalidInput");
+        }
+
+        return new RequestContent(title, body, source, input.Kind ?? ContentKind.Text, input.Importance ?? Importance.Normal,
+            input.EventDate ?? DateOnly.FromDateTime(clock.GetLocalNow().DateTime), columnIds, input.DeclarationAccepted);
+    }
+}
+
+/// <summary>The form as the API and the page send it; missing values are allowed in a draft.</summary>
+public sealed record RequestInput(
+    string? Title, IReadOnlyList<int>? ColumnIds, ContentKind? Kind, string? BodyHtml, string? Source,
+    Importance? Importance, DateOnly? EventDate, bool DeclarationAccepted);
+
+public sealed record RequestFilter(RequestStatus? Status = null, int? DepartmentId = null, bool Mine = false, int? After = null, int Limit = 50);
+
+public sealed record RequestListItem(int Id, string Title, RequestStatus Status, Importance Importance, int DepartmentId, string Department, string? CurrentRole, DateTimeOffset UpdatedAt, DateOnly EventDate, int Version);

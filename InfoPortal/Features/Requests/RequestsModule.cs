@@ -1,0 +1,48 @@
+using InfoPortal.Infrastructure.Files;
+using InfoPortal.Infrastructure.Html;
+using InfoPortal.Infrastructure.Web;
+
+namespace InfoPortal.Features.Requests;
+
+public static class RequestsModule
+{
+    public static IServiceCollection AddRequests(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<UploadOptions>(configuration.GetSection(UploadOptions.Section));
+        // Multipart uploads may be as large as the video cap (plus form overhead).
+        var videoCap = configuration.GetSection(UploadOptions.Section).Get<UploadOptions>()?.MaxVideoBytes ?? new UploadOptions().MaxVideoBytes;
+        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = videoCap + (1 << 20));
+        services.AddSingleton<HtmlCleaner>();
+        services.AddSingleton<FileStore>();
+        services.AddScoped<ReviewChainService>();
+        services.AddScoped<RequestService>();
+        services.AddScoped<AttachmentService>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapRequests(this IEndpointRouteBuilder app)
+    {
+        Api.RequestsApi.Map(app);
+
+        // Files of requests: public once published, otherwise for those who may see the request.
+        app.MapGet("/files/{id:int}/{name?}", async (HttpContext http, AttachmentService attachments, int id, CancellationToken ct) =>
+        {
+            var found = await attachments.OpenAsync(http.GetActor(), id, ct);
+            if (found is not { } file)
+            {
+                return Results.NotFound();
+            }
+
+            var inline = file.Attachment.IsImage || file.Attachment.IsVideo || file.Attachment.ContentType == "application/pdf";
+            var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue(inline ? "inline" : "attachment");
+            disposition.SetHttpFileName(file.Attachment.FileName);
+            http.Response.Headers.ContentDisposition = disposition.ToString();
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.Headers.CacheControl = "private, max-age=3600";
+            return Results.Stream(file.Content, file.Attachment.ContentType, enableRangeProcessing: true,
+                entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{file.Attachment.Sha256}\""));
+        }).AllowAnonymous();
+
+        return app;
+    }
+}

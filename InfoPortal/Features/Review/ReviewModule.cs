@@ -1,0 +1,11 @@
+namespace InfoPortal.Features.Review;
+
+public static class ReviewModule
+{
+    public static IServiceCollection AddReview(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ReviewOptions>(configuration.GetSection(ReviewOptions.Section));
+        services.AddScoped<ReviewService>();
+        return services;
+    }
+}

@@ -1,0 +1,145 @@
+using InfoPortal.Data;
+using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Audit;
+using InfoPortal.Features.Notifications;
+using InfoPortal.Features.Requests;
+using InfoPortal.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace InfoPortal.Features.Review;
+
+/// <summary>Review settings (<c>Review</c>).</summary>
+public sealed class ReviewOptions
+{
+    public const string Section = "Review";
+
+    /// <summary>A step waiting longer than this many days is overdue.</summary>
+    public int OverdueDays { get; set; } = 2;
+}
+
+/// <summary>
+/// The reviewer's side: the queue of what waits for me, and signing (approve or return) the
+/// current step. Exactly one of two concurrent decisions on a step wins; the other gets a 409
+/// that says someone decided first.
+/// </summary>
+public sealed class ReviewService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    RequestService requests,
+    NotificationService notifications,
+    AuditLog audit,
+    IOptions<ReviewOptions> options,
+    TimeProvider clock)
+{
+    public async Task<PublicationRequest> DecideAsync(Actor actor, int id, DecisionInput input, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var request = await RequestService.LoadForChangeAsync(db, actor, id, null, cancellationToken);
+        if (input.Version is { } version && version != request.Version)
+        {
+            // Someone acted on the request after this reviewer loaded it.
+            throw new ConflictException(request.Status == RequestStatus.InReview && request.CurrentRoundDecisions.Any() ? "Review.DecidedFirst" : "Requests.Error.StaleVersion");
+        }
+
+        var now = clock.GetUtcNow();
+        var decision = input.Decision == DecisionOutcome.Return
+            ? request.Return(actor, input.Opinion ?? "", now)
+            : request.Approve(actor, input.Opinion, now, input.AcknowledgeWarnings);
+        try
+        {
+            await RequestService.SaveAsync(db, cancellationToken);
+        }
+        catch (ConflictException)
+        {
+            throw new ConflictException("Review.DecidedFirst");
+        }
+
+        await audit.AppendAsync(actor, decision.Outcome == DecisionOutcome.Approve ? "RequestApproved" : "RequestReturned", $"request:{id}", AuditOutcome.Success,
+            $"round {decision.Round} step {decision.StepIndex + 1} ({decision.Role}); v{decision.ContentVersion} {decision.ContentSha256}", cancellationToken);
+        await NotifyAfterDecisionAsync(request, decision, cancellationToken);
+        return request;
+    }
+
+    private async Task NotifyAfterDecisionAsync(PublicationRequest request, Decision decision, CancellationToken cancellationToken)
+    {
+        var href = $"/office/requests/{request.Id}";
+        switch (request.Status)
+        {
+            case RequestStatus.Returned:
+                await notifications.NotifyUsersAsync([request.OfficerId], NotificationKinds.Returned, [request.Title, decision.ReviewerName, decision.Opinion], href, cancellationToken);
+                break;
+            case RequestStatus.Approved:
+                await notifications.NotifyUsersAsync([request.OfficerId], NotificationKinds.Approved, [request.Title], href, cancellationToken);
+                await notifications.NotifyRoleAsync(Roles.Publisher, null, NotificationKinds.Approved, [request.Title], href, cancellationToken);
+                break;
+            default:
+                await requests.NotifyCurrentReviewersAsync(request, cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>What waits for this reviewer, oldest first, keyset-paged by id.</summary>
+    public async Task<IReadOnlyList<QueueItem>> QueueAsync(Actor actor, QueueFilter filter, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = Waiting(db, actor);
+        if (filter.DepartmentId is { } department) query = query.Where(r => r.DepartmentId == department);
+        if (filter.Importance is { } importance) query = query.Where(r => r.Importance == importance);
+        if (filter.ColumnId is { } column) query = query.Where(r => r.Columns.Any(c => c.ColumnId == column));
+        var overdueBefore = clock.GetUtcNow().AddDays(-options.Value.OverdueDays);
+        if (filter.OverdueOnly) query = query.Where(r => r.CurrentStepSince < overdueBefore);
+        if (filter.After is { } after) query = query.Where(r => r.Id > after);
+        return await query.OrderBy(r => r.Id).Take(Math.Clamp(filter.Limit, 1, 200))
+            .Select(r => new QueueItem(r.Id, r.Title, r.Importance, r.DepartmentId,
+                db.Departments.Where(d => d.Id == r.DepartmentId).Select(d => d.Name).First(),
+                r.CurrentRole!, r.CurrentStepIndex, r.Round, r.CurrentStepSince!.Value, r.CurrentStepSince < overdueBefore, r.EventDate, r.Version))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<int> CountAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await Waiting(db, actor).CountAsync(cancellationToken);
+    }
+
+    /// <summary>Requests whose current step this actor may sign (role, department scope, not own, not signed this round).</summary>
+    private static IQueryable<PublicationRequest> Waiting(PortalDbContext db, Actor actor)
+    {
+        var roles = actor.Roles.ToList();
+        var userId = actor.UserId ?? -1;
+        var departmentId = actor.DepartmentId ?? -1;
+        return db.Requests.AsNoTracking()
+            .Where(r => r.Status == RequestStatus.InReview && roles.Contains(r.CurrentRole!))
+            .Where(r => r.CurrentScope == StepScope.Global || r.DepartmentId == departmentId)
+            .Where(r => r.OfficerId != userId)
+            .Where(r => !db.Decisions.Any(d => d.RequestId == r.Id && d.Round == r.Round && d.ReviewerId == userId));
+    }
+
+    /// <summary>Approves several requests with one opinion; each succeeds or fails on its own.</summary>
+    public async Task<IReadOnlyList<BulkResult>> ApproveManyAsync(Actor actor, IReadOnlyList<(int Id, int Version)> items, string? opinion, CancellationToken cancellationToken = default)
+    {
+        var results = new List<BulkResult>();
+        foreach (var (id, version) in items)
+        {
+            try
+            {
+                var request = await DecideAsync(actor, id, new DecisionInput(DecisionOutcome.Approve, opinion, version, false), cancellationToken);
+                results.Add(new BulkResult(id, true, request.Status, null));
+            }
+            catch (PortalException ex)
+            {
+                results.Add(new BulkResult(id, false, null, ex));
+            }
+        }
+
+        return results;
+    }
+}
+
+public sealed record DecisionInput(DecisionOutcome Decision, string? Opinion, int? Version, bool AcknowledgeWarnings);
+
+public sealed record QueueFilter(int? DepartmentId = null, int? ColumnId = null, Importance? Importance = null, bool OverdueOnly = false, int? After = null, int Limit = 50);
+
+public sealed record QueueItem(int Id, string Title, Importance Importance, int DepartmentId, string Department, string Role, int StepIndex, int Round, DateTimeOffset Since, bool Overdue, DateOnly EventDate, int Version);
+
+public sealed record BulkResult(int Id, bool Succeeded, RequestStatus? Status, PortalException? Error);
