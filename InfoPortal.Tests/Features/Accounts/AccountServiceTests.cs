@@ -101,7 +101,7 @@ public sealed class AccountServiceTests
         var response = await client.PostSignInAsync("newclerk", NewPassword);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/account/password-expired", PathOf(response));
-        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/office")).StatusCode);
     }
 
     [Theory]
@@ -112,7 +112,7 @@ public sealed class AccountServiceTests
         var admin = await ActorAsync(app, "sysadmin", Roles.SystemAdmin);
         using var client = app.CreatePortalClient();
         await client.SignInAsync("officer");
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/office")).StatusCode);
 
         var officer = await UserIdAsync(app, "officer");
         using (var scope = app.Services.CreateScope())
@@ -120,7 +120,7 @@ public sealed class AccountServiceTests
             await scope.ServiceProvider.GetRequiredService<AccountService>().SetDisabledAsync(admin, officer, true);
         }
 
-        var after = await client.GetAsync("/");
+        var after = await client.GetAsync("/office");
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
         Assert.Equal("/account/login", PathOf(after));
 
@@ -148,7 +148,7 @@ public sealed class AccountServiceTests
         }
 
         // The reset ends the running session.
-        var old = await before.GetAsync("/");
+        var old = await before.GetAsync("/office");
         Assert.Equal(HttpStatusCode.Redirect, old.StatusCode);
         Assert.Equal("/account/login", PathOf(old));
 
