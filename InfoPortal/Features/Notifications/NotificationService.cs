@@ -18,7 +18,7 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> dbFac
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var json = JsonSerializer.Serialize(args);
+        var json = JsonSerializer.Serialize(args, ArgsJson);
         db.Notifications.AddRange(ids.Select(id => new Notification { UserId = id, Kind = kind, Args = json, Href = href, CreatedAt = now }));
         await db.SaveChangesAsync(cancellationToken);
 
@@ -66,4 +66,7 @@ public sealed class NotificationService(IDbContextFactory<PortalDbContext> dbFac
     }
 
     public static string[] ArgsOf(Notification notification) => JsonSerializer.Deserialize<string[]>(notification.Args) ?? [];
+
+    // Readable in the database: Chinese stays Chinese.
+    private static readonly JsonSerializerOptions ArgsJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

@@ -27,3 +27,20 @@ public static class HttpContextActorExtensions
     public static Actor GetActor(this HttpContext http) =>
         Actor.FromPrincipal(http.User, http.Connection.RemoteIpAddress?.ToString());
 }
+
+public static class StatusCodeExtensions
+{
+    /// <summary>
+    /// Sets the status of a page that renders its own explanation (404, 410), so the
+    /// status-code pages middleware does not re-execute the request on top of it.
+    /// </summary>
+    public static void SetPageStatus(this HttpContext http, int statusCode)
+    {
+        if (http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } feature)
+        {
+            feature.Enabled = false;
+        }
+
+        http.Response.StatusCode = statusCode;
+    }
+}

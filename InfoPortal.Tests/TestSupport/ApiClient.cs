@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace InfoPortal.Tests.TestSupport;
+
+/// <summary>
+/// One demo user's view of the API (a bearer token), with the request endpoints of API.md as
+/// methods. Each returns the raw response so tests can assert status codes.
+/// </summary>
+public sealed class ApiClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    private ApiClient(HttpClient http, string user)
+    {
+        _http = http;
+        User = user;
+    }
+
+    public string User { get; }
+
+    public HttpClient Http => _http;
+
+    public static async Task<ApiClient> SignInAsync(PortalFactory app, string user)
+    {
+        var http = app.CreatePortalClient();
+        http.WithBearer(await http.GetTokenAsync(user));
+        return new ApiClient(http, user);
+    }
+
+    public async Task<JsonElement> ColumnAsync(string name)
+    {
+        var columns = await _http.GetFromJsonAsync<JsonElement>("/api/v1/columns");
+        return columns.EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+    }
+
+    public async Task<int> ColumnIdAsync(string name) => (await ColumnAsync(name)).GetProperty("id").GetInt32();
+
+    public Task<HttpResponseMessage> CreateAsync(object body) => _http.PostAsJsonAsync("/api/v1/requests", body);
+
+    /// <summary>Creates a complete draft and returns its id.</summary>
+    public async Task<int> DraftAsync(string title, string importance = "Normal", int[]? columnIds = null, string? body = null, DateOnly? eventDate = null)
+    {
+        columnIds ??= [await ColumnIdAsync("工作动态")];
+        var response = await CreateAsync(new
+        {
+            title,
+            columnIds,
+            kind = "Text",
+            bodyHtml = body ?? "<p>县局召开药品安全专题会议，部署下一阶段工作。</p>",
+            source = "县局办公室",
+            importance,
+            eventDate = (eventDate ?? DateOnly.FromDateTime(DateTime.Today)).ToString("yyyy-MM-dd"),
+            declarationAccepted = true,
+        });
+        await EnsureAsync(response, HttpStatusCode.Created);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+    }
+
+    public Task<HttpResponseMessage> UpdateAsync(int id, object body) => _http.PutAsJsonAsync($"/api/v1/requests/{id}", body);
+
+    public Task<HttpResponseMessage> SubmitAsync(int id) => _http.PostAsJsonAsync($"/api/v1/requests/{id}/submit", new { });
+
+    public Task<HttpResponseMessage> WithdrawAsync(int id) => _http.PostAsJsonAsync($"/api/v1/requests/{id}/withdraw", new { });
+
+    public Task<HttpResponseMessage> DecideAsync(int id, string decision, string? opinion = null, int? version = null, bool acknowledgeWarnings = false) =>
+        _http.PostAsJsonAsync($"/api/v1/requests/{id}/decisions", new { decision, opinion, version, acknowledgeWarnings });
+
+    public Task<HttpResponseMessage> ApproveAsync(int id, string opinion = "同意发布。") => DecideAsync(id, "Approve", opinion);
+
+    public Task<HttpResponseMessage> PublishAsync(int id, DateTimeOffset? at = null, int[]? columnIds = null) =>
+        _http.PostAsJsonAsync($"/api/v1/requests/{id}/publish", new { at, columnIds });
+
+    public Task<HttpResponseMessage> TakeDownAsync(int id, string reason) => _http.PostAsJsonAsync($"/api/v1/requests/{id}/takedown", new { reason });
+
+    public async Task<JsonElement> GetAsync(int id)
+    {
+        var response = await _http.GetAsync($"/api/v1/requests/{id}");
+        await EnsureAsync(response, HttpStatusCode.OK);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public Task<HttpResponseMessage> GetResponseAsync(int id) => _http.GetAsync($"/api/v1/requests/{id}");
+
+    public async Task<JsonElement> QueueAsync(string query = "") => await _http.GetFromJsonAsync<JsonElement>("/api/v1/review-queue" + query);
+
+    /// <summary>Asserts a status and returns the JSON body (for chaining).</summary>
+    public static async Task<JsonElement> EnsureAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public void Dispose() => _http.Dispose();
+}
