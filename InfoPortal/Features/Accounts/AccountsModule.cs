@@ -10,6 +10,8 @@ namespace InfoPortal.Features.Accounts;
 
 public static class AccountsModule
 {
+    public const string PortalScheme = "Portal";
+
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section))
@@ -18,9 +20,14 @@ public static class AccountsModule
 
         services.AddAuthentication(o =>
             {
-                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultScheme = PortalScheme;
                 o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
+            // A request with a bearer token is an API caller (also on /files); anything else is a browser.
+            .AddPolicyScheme(PortalScheme, PortalScheme, o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? BearerTokenHandler.SchemeName
+                    : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null)
             .AddIdentityCookies();
 

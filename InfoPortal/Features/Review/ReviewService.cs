@@ -38,7 +38,7 @@ public sealed class ReviewService(
         if (input.Version is { } version && version != request.Version)
         {
             // Someone acted on the request after this reviewer loaded it.
-            throw new ConflictException(request.Status == RequestStatus.InReview && request.CurrentRoundDecisions.Any() ? "Review.DecidedFirst" : "Requests.Error.StaleVersion");
+            throw new ConflictException(request.CurrentRoundDecisions.Any() ? "Review.DecidedFirst" : "Requests.Error.StaleVersion");
         }
 
         var now = clock.GetUtcNow();

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 
 namespace InfoPortal.Infrastructure.Web;
 
@@ -7,12 +6,14 @@ public static class AuthorizationSetup
 {
     /// <summary>
     /// Everything needs a signed-in user unless it says [AllowAnonymous]: a new page that forgets
-    /// its attribute is closed, not open.
+    /// its attribute is closed, not open. The policy names no scheme on purpose: the authorization
+    /// middleware re-authenticates with a policy's schemes even on anonymous endpoints, which would
+    /// replace a bearer caller's identity with the cookie's (none) on /files and public pages.
     /// </summary>
     public static IServiceCollection AddPortalAuthorization(this IServiceCollection services)
     {
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(IdentityConstants.ApplicationScheme).RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return services;
     }
 }
