@@ -38,6 +38,12 @@ if (args is ["create-admin", var adminName, ..])
     return await CreateAdminCommand.RunAsync(app.Services, adminName, Console.In, Console.Out);
 }
 
+if (args is ["bench", "review-queue", ..])
+{
+    await app.InitializeAsync(seedDemo: false);
+    return await InfoPortal.Infrastructure.Bench.BenchCommand.RunAsync(app.Services, args, Console.Out);
+}
+
 await app.InitializeAsync(seedDemo: true);
 
 app.UsePortalPipeline();

@@ -39,6 +39,8 @@ public sealed class ParallelDecisionTests
         var responses = await Task.WhenAll(calls);
 
         var statuses = responses.Select(r => r.StatusCode).ToList();
+        var bodies = string.Join("\n", await Task.WhenAll(responses.Where(r => r.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Conflict)).Select(r => r.Content.ReadAsStringAsync())));
+        Assert.True(statuses.All(s => s is HttpStatusCode.OK or HttpStatusCode.Conflict), $"statuses: {string.Join(',', statuses.Select(s => (int)s))}\n{bodies}");
         Assert.Equal(1, statuses.Count(s => s == HttpStatusCode.OK));
         Assert.Equal(19, statuses.Count(s => s == HttpStatusCode.Conflict));
         foreach (var loser in responses.Where(r => r.StatusCode == HttpStatusCode.Conflict))

@@ -310,6 +310,12 @@ public sealed class PublicationRequest
     private PlannedStep EnsureReviewer(Actor reviewer)
     {
         EnsureStatus("decide on", RequestStatus.InReview);
+        if (CurrentRoundDecisions.Any(d => d.StepIndex == CurrentStepIndex))
+        {
+            // One decision per step and round: whoever comes second is told someone decided first.
+            throw new ConflictException("Review.DecidedFirst");
+        }
+
         var step = CurrentStep!;
         if (!reviewer.IsInRole(step.Role))
         {
