@@ -74,7 +74,14 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     public HttpClient CreatePortalClient(string? clientIp = "127.0.0.1")
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var options = new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true };
+        // On Kestrel (browser tests) the client talks to the real socket.
+        if (Services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault() is { } address)
+        {
+            options.BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        }
+
+        var client = CreateClient(options);
         if (clientIp is not null)
         {
             client.DefaultRequestHeaders.Add(ClientIpHeader, clientIp);
