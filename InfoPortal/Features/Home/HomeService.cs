@@ -65,7 +65,7 @@ public sealed class HomeService(
         {
             var unread = (await notifications.ListAsync(actor, limit: 20, cancellationToken: cancellationToken)).Where(n => n.ReadAt is null).Take(PerSection);
             sections.Add(new WaitingSection("Home.Notifications", MudBlazor.Icons.Material.Filled.Notifications,
-                [.. unread.Select(n => new WaitingItem(L["Notify." + n.Kind, NotificationService.ArgsOf(n)].Value, n.Href ?? "/office/notifications", n.CreatedAt))],
+                [.. unread.Select(n => new WaitingItem(NotificationText.Of(L, n), n.Href ?? "/office/notifications", n.CreatedAt))],
                 "/office/notifications", await notifications.UnreadCountAsync(actor, cancellationToken)));
         }
 
