@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 namespace InfoPortal.Tests.Browser;
 
 /// <summary>The system administrator's first steps, in a real Chromium.</summary>
+[Collection(BrowserTestGroup.Name)]
 public sealed class AdminBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [ChromiumFact]

@@ -10,6 +10,7 @@ namespace InfoPortal.Tests.Browser;
 /// required-field messages), see it listed, switch to English — and the new user's first sign-in
 /// with the initial password leads to the change-password page. A screenshot is kept per step.
 /// </summary>
+[Collection(BrowserTestGroup.Name)]
 public sealed class AdminJourneyBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private const string Folder = "admin-journey";

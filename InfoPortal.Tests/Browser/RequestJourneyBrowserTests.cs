@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 namespace InfoPortal.Tests.Browser;
 
 /// <summary>The county procedure in a real Chromium: form with the rich-text editor, two signatures, publishing, the public page.</summary>
+[Collection(BrowserTestGroup.Name)]
 public sealed class RequestJourneyBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private static async Task<string> ShotAsync(IPage page, string name) => await BrowserFixture.ScreenshotAsync(page, "journey-" + name);

@@ -5,6 +5,7 @@ using InfoPortal.Tests.TestSupport;
 namespace InfoPortal.Tests.Browser;
 
 /// <summary>Script payloads in title, body and captions never run on the public article page.</summary>
+[Collection(BrowserTestGroup.Name)]
 public sealed class XssBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private const string TitlePayload = "<script>window.__xss='title'</script>标题<img src=x onerror=\"window.__xss='title-img'\">";

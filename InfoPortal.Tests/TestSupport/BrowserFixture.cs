@@ -59,7 +59,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync(string locale = "zh-CN")
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = locale, BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1366, Height = 900 } });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 
@@ -97,4 +97,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         _playwright?.Dispose();
         await App.DisposeAsync();
     }
+}
+
+/// <summary>Browser tests run on their own, after the rest: two cores do not stretch to a browser and a busy suite.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrowserTestGroup
+{
+    public const string Name = "Browser";
 }

@@ -1,37 +1,83 @@
 using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Notifications;
+using InfoPortal.Features.Publishing;
+using InfoPortal.Features.Requests;
+using InfoPortal.Features.Review;
+using Microsoft.Extensions.Localization;
 
 namespace InfoPortal.Features.Home;
 
 /// <summary>
-/// What waits for the signed-in user on the home page, one section per duty they hold.
-/// The workflow features add their items here (review queue, returned drafts, items to publish).
+/// What waits for the signed-in user on the home page, one section per duty they hold:
+/// the review queue, the officer's drafts and returned requests, approved items to publish,
+/// and unread notifications. Each section shows the first few items and links to its page.
 /// </summary>
-public sealed class HomeService
+public sealed class HomeService(
+    ReviewService review,
+    RequestService requests,
+    PublishingService publishing,
+    NotificationService notifications,
+    IStringLocalizer<SharedResource> L)
 {
-    public Task<IReadOnlyList<WaitingSection>> GetWaitingAsync(Actor actor, CancellationToken cancellationToken = default)
+    public const int PerSection = 5;
+
+    public static readonly string[] ReviewerRoles = [Roles.DeptHead, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader, Roles.SecrecyOfficer];
+
+    public async Task<IReadOnlyList<WaitingSection>> GetWaitingAsync(Actor actor, CancellationToken cancellationToken = default)
     {
         var sections = new List<WaitingSection>();
-        void Add(string key, string icon, params string[] roles)
+        if (actor.IsInRole(Roles.Officer))
         {
-            if (actor.IsInAnyRole(roles))
-            {
-                sections.Add(new WaitingSection(key, icon, []));
-            }
+            // Returned first: they need the officer's action; then drafts not yet submitted.
+            var returned = await requests.ListAsync(actor, new RequestFilter(RequestStatus.Returned, Mine: true, Limit: PerSection), cancellationToken);
+            var drafts = await requests.ListAsync(actor, new RequestFilter(RequestStatus.Draft, Mine: true, Limit: PerSection), cancellationToken);
+            sections.Add(new WaitingSection("Home.MyDrafts", MudBlazor.Icons.Material.Filled.EditNote,
+                [.. returned.Concat(drafts).Take(PerSection).Select(r => new WaitingItem(r.Title, $"/office/requests/{r.Id}", r.UpdatedAt, L["Requests.Status." + r.Status].Value))]));
         }
 
-        Add("Home.MyDrafts", MudBlazor.Icons.Material.Filled.EditNote, Roles.Officer);
-        Add("Home.ToReview", MudBlazor.Icons.Material.Filled.FactCheck, Roles.DeptHead, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader, Roles.SecrecyOfficer);
-        Add("Home.ToPublish", MudBlazor.Icons.Material.Filled.Publish, Roles.Publisher);
-        Add("Home.Alerts", MudBlazor.Icons.Material.Filled.NotificationImportant, Roles.Publisher, Roles.SecrecyOfficer);
-        Add("Home.Reports", MudBlazor.Icons.Material.Filled.BarChart, Roles.Assessor, Roles.Leader, Roles.PrincipalLeader);
-        Add("Home.Notifications", MudBlazor.Icons.Material.Filled.Notifications, [.. Roles.All]);
-        return Task.FromResult<IReadOnlyList<WaitingSection>>(sections);
+        if (actor.IsInAnyRole(ReviewerRoles))
+        {
+            var queue = await review.QueueAsync(actor, new QueueFilter(Limit: PerSection), cancellationToken);
+            sections.Add(new WaitingSection("Home.ToReview", MudBlazor.Icons.Material.Filled.FactCheck,
+                [.. queue.Select(q => new WaitingItem(q.Title, $"/office/requests/{q.Id}", q.Since, q.Overdue ? L["Queue.Overdue"].Value : null))],
+                "/office/review", await review.CountAsync(actor, cancellationToken)));
+        }
+
+        if (actor.IsInRole(Roles.Publisher))
+        {
+            var waiting = await publishing.ListAsync(actor, PublishingList.Waiting, limit: PerSection, cancellationToken: cancellationToken);
+            sections.Add(new WaitingSection("Home.ToPublish", MudBlazor.Icons.Material.Filled.Publish,
+                [.. waiting.Select(p => new WaitingItem(p.Title, "/office/publishing", p.ScheduledFor ?? p.ApprovedAt ?? DateTimeOffset.MinValue, L["Requests.Status." + p.Status].Value))],
+                "/office/publishing", await publishing.CountWaitingAsync(actor, cancellationToken)));
+        }
+
+        if (actor.IsInAnyRole(Roles.Publisher, Roles.SecrecyOfficer))
+        {
+            sections.Add(new WaitingSection("Home.Alerts", MudBlazor.Icons.Material.Filled.NotificationImportant, []));
+        }
+
+        if (actor.IsInAnyRole(Roles.Assessor, Roles.Leader, Roles.PrincipalLeader))
+        {
+            sections.Add(new WaitingSection("Home.Reports", MudBlazor.Icons.Material.Filled.BarChart, []));
+        }
+
+        if (actor.IsAuthenticated)
+        {
+            var unread = (await notifications.ListAsync(actor, limit: 20, cancellationToken: cancellationToken)).Where(n => n.ReadAt is null).Take(PerSection);
+            sections.Add(new WaitingSection("Home.Notifications", MudBlazor.Icons.Material.Filled.Notifications,
+                [.. unread.Select(n => new WaitingItem(NotificationText.Of(L, n), n.Href ?? "/office/notifications", n.CreatedAt))],
+                "/office/notifications", await notifications.UnreadCountAsync(actor, cancellationToken)));
+        }
+
+        return sections;
     }
 }
 
-public sealed record WaitingSection(string TitleKey, string Icon, IReadOnlyList<WaitingItem> Items);
+/// <summary>A home-page card: the first items, the link to the full list, and the total when it is known.</summary>
+public sealed record WaitingSection(string TitleKey, string Icon, IReadOnlyList<WaitingItem> Items, string? MoreHref = null, int? Total = null);
 
-public sealed record WaitingItem(string Title, string Href, DateTimeOffset Since);
+/// <summary>One line of a card; <paramref name="Note"/> is an already localised hint (status, overdue).</summary>
+public sealed record WaitingItem(string Title, string Href, DateTimeOffset Since, string? Note = null);
 
 public static class HomeModule
 {

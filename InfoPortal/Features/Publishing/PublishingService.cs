@@ -115,12 +115,71 @@ public sealed class PublishingService(
         return takedown;
     }
 
+    /// <summary>
+    /// The publisher's work list, keyset-paged by id (newest first): <see cref="PublishingList.Waiting"/> is
+    /// approved or scheduled items, <see cref="PublishingList.Published"/> is what is online now.
+    /// </summary>
+    public async Task<IReadOnlyList<PublishingItem>> ListAsync(Actor actor, PublishingList list, int? after = null, int limit = 50, CancellationToken cancellationToken = default)
+    {
+        if (!actor.IsInRole(Roles.Publisher))
+        {
+            throw new ForbiddenException("Requests.Error.PublisherOnly");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Requests.AsNoTracking().VisibleTo(actor);
+        query = list == PublishingList.Waiting
+            ? query.Where(r => r.Status == RequestStatus.Approved || r.Status == RequestStatus.Scheduled)
+            : query.Where(r => r.Status == RequestStatus.Published);
+        if (after is { } last) query = query.Where(r => r.Id < last);
+        var items = await query.OrderByDescending(r => r.Id).Take(Math.Clamp(limit, 1, 200))
+            .Select(r => new
+            {
+                r.Id, r.Title, r.Status, r.Importance,
+                Department = db.Departments.Where(d => d.Id == r.DepartmentId).Select(d => d.Name).First(),
+                r.ApprovedAt, r.ScheduledFor, r.PublishedAt, r.Version,
+                Live = r.Publications.Where(p => p.TakenDownAt == null).Select(p => p.ColumnId).ToList(),
+                Targets = r.Columns.Select(c => c.ColumnId).ToList(),
+            })
+            .ToListAsync(cancellationToken);
+        var names = await db.Columns.AsNoTracking().ToDictionaryAsync(c => c.Id, c => (c.Name, c.Site), cancellationToken);
+        IReadOnlyList<PublishedColumn> Named(IEnumerable<int> ids) =>
+            [.. ids.Where(names.ContainsKey).Select(id => new PublishedColumn(id, names[id].Name, names[id].Site))];
+        return [.. items.Select(i => new PublishingItem(i.Id, i.Title, i.Status, i.Importance, i.Department, i.ApprovedAt, i.ScheduledFor, i.PublishedAt, i.Version,
+            Named(i.Targets), Named(i.Live)))];
+    }
+
+    public async Task<int> CountWaitingAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        if (!actor.IsInRole(Roles.Publisher))
+        {
+            return 0;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Requests.VisibleTo(actor).CountAsync(r => r.Status == RequestStatus.Approved || r.Status == RequestStatus.Scheduled, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<Takedown>> TakedownsAsync(int requestId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Takedowns.AsNoTracking().Where(t => t.RequestId == requestId).OrderBy(t => t.Id).ToListAsync(cancellationToken);
     }
 }
+
+public enum PublishingList
+{
+    Waiting = 1,
+    Published = 2,
+}
+
+public sealed record PublishedColumn(int Id, string Name, Site Site);
+
+/// <summary>One row of the publisher's lists: target columns (as requested) and live columns (online now).</summary>
+public sealed record PublishingItem(
+    int Id, string Title, RequestStatus Status, Importance Importance, string Department,
+    DateTimeOffset? ApprovedAt, DateTimeOffset? ScheduledFor, DateTimeOffset? PublishedAt, int Version,
+    IReadOnlyList<PublishedColumn> TargetColumns, IReadOnlyList<PublishedColumn> LiveColumns);
 
 /// <summary>Publishing options (<c>Publishing</c>).</summary>
 public sealed class PublishingOptions

@@ -124,7 +124,7 @@ public sealed class ReviewService(
             try
             {
                 var request = await DecideAsync(actor, id, new DecisionInput(DecisionOutcome.Approve, opinion, version, false), cancellationToken);
-                results.Add(new BulkResult(id, true, request.Status, null));
+                results.Add(new BulkResult(id, true, request.Status, null, request.CurrentRole, request.Status == RequestStatus.InReview ? request.CurrentStepIndex + 1 : null));
             }
             catch (PortalException ex)
             {
@@ -142,4 +142,5 @@ public sealed record QueueFilter(int? DepartmentId = null, int? ColumnId = null,
 
 public sealed record QueueItem(int Id, string Title, Importance Importance, int DepartmentId, string Department, string Role, int StepIndex, int Round, DateTimeOffset Since, bool Overdue, DateOnly EventDate, int Version);
 
-public sealed record BulkResult(int Id, bool Succeeded, RequestStatus? Status, PortalException? Error);
+/// <summary>One item of a bulk approval: approved (and where it now waits: the role and 1-based step, or fully approved) or failed with its reason.</summary>
+public sealed record BulkResult(int Id, bool Succeeded, RequestStatus? Status, PortalException? Error, string? CurrentRole = null, int? StepNumber = null);

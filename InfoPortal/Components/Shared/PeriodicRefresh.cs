@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Components;
+
+namespace InfoPortal.Components.Shared;
+
+/// <summary>
+/// A component that reloads a small piece of state (a count) every <see cref="Interval"/> while
+/// it is on screen in an interactive circuit. The timer starts after the first interactive render
+/// (never during prerendering) and stops when the component is disposed.
+/// </summary>
+public abstract class PeriodicRefresh : ComponentBase, IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+
+    /// <summary>How often to refresh; 30 seconds unless a test or page says otherwise.</summary>
+    [Parameter]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Reloads the state; called on the renderer's thread.</summary>
+    protected abstract Task RefreshAsync(CancellationToken cancellationToken);
+
+    protected override async Task OnInitializedAsync() => await RefreshAsync(_stop.Token);
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender && RendererInfo.IsInteractive && _loop is null)
+        {
+            _loop = LoopAsync(_stop.Token);
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                await InvokeAsync(async () =>
+                {
+                    await RefreshAsync(cancellationToken);
+                    StateHasChanged();
+                });
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The circuit went away between ticks.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop;
+            }
+            catch (OperationCanceledException)
+            {
+                // Expected on shutdown.
+            }
+        }
+
+        _stop.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
