@@ -210,3 +210,12 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Featu
         builder.HasOne<Features.Accounts.AppUser>().WithMany().HasForeignKey(n => n.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class OverdueReminderConfiguration : IEntityTypeConfiguration<Features.Review.OverdueReminder>
+{
+    public void Configure(EntityTypeBuilder<Features.Review.OverdueReminder> builder)
+    {
+        builder.HasKey(m => new { m.RequestId, m.Day });
+        builder.HasOne<Features.Requests.PublicationRequest>().WithMany().HasForeignKey(m => m.RequestId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -53,6 +53,8 @@ public class PortalDbContext : IdentityDbContext<AppUser, AppRole, int>, IDataPr
 
     public DbSet<Features.Notifications.Notification> Notifications => Set<Features.Notifications.Notification>();
 
+    public DbSet<Features.Review.OverdueReminder> OverdueReminders => Set<Features.Review.OverdueReminder>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         base.ConfigureConventions(configurationBuilder);

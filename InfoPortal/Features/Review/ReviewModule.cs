@@ -6,6 +6,8 @@ public static class ReviewModule
     {
         services.Configure<ReviewOptions>(configuration.GetSection(ReviewOptions.Section));
         services.AddScoped<ReviewService>();
+        services.AddScoped<OverdueReminderService>();
+        services.AddHostedService<OverdueReminderWorker>();
         return services;
     }
 }

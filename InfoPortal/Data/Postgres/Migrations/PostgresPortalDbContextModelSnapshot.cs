@@ -833,6 +833,28 @@ namespace InfoPortal.Data.Postgres.Migrations
                     b.ToTable("ReviewChains");
                 });
 
+            modelBuilder.Entity("InfoPortal.Features.Review.OverdueReminder", b =>
+                {
+                    b.Property<int>("RequestId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("StepIndex")
+                        .HasColumnType("integer");
+
+                    b.HasKey("RequestId", "Day");
+
+                    b.ToTable("OverdueReminders");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1090,6 +1112,15 @@ namespace InfoPortal.Data.Postgres.Migrations
 
                     b.HasOne("InfoPortal.Features.Requests.PublicationRequest", null)
                         .WithMany("Columns")
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Review.OverdueReminder", b =>
+                {
+                    b.HasOne("InfoPortal.Features.Requests.PublicationRequest", null)
+                        .WithMany()
                         .HasForeignKey("RequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

@@ -800,6 +800,28 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.ToTable("ReviewChains");
                 });
 
+            modelBuilder.Entity("InfoPortal.Features.Review.OverdueReminder", b =>
+                {
+                    b.Property<int>("RequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("StepIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RequestId", "Day");
+
+                    b.ToTable("OverdueReminders");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1051,6 +1073,15 @@ namespace InfoPortal.Data.Sqlite.Migrations
 
                     b.HasOne("InfoPortal.Features.Requests.PublicationRequest", null)
                         .WithMany("Columns")
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Review.OverdueReminder", b =>
+                {
+                    b.HasOne("InfoPortal.Features.Requests.PublicationRequest", null)
+                        .WithMany()
                         .HasForeignKey("RequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

@@ -1,0 +1,92 @@
+using InfoPortal.Data;
+using InfoPortal.Features.Notifications;
+using InfoPortal.Features.Requests;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace InfoPortal.Features.Review;
+
+/// <summary>Which request was reminded about on which day: the daily reminder's own memory.</summary>
+public sealed class OverdueReminder
+{
+    public int RequestId { get; set; }
+
+    public DateOnly Day { get; set; }
+
+    public int Round { get; set; }
+
+    public int StepIndex { get; set; }
+
+    public DateTimeOffset SentAt { get; set; }
+}
+
+/// <summary>
+/// Once a day, tells the reviewers of every overdue step (Review:OverdueDays) that it waits for
+/// them. Idempotent per day: a rerun the same day sends nothing new.
+/// </summary>
+public sealed class OverdueReminderService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    NotificationService notifications,
+    IOptions<ReviewOptions> options,
+    TimeProvider clock)
+{
+    public async Task<int> RemindAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        var before = now.AddDays(-options.Value.OverdueDays);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var overdue = await db.Requests.AsNoTracking()
+            .Where(r => r.Status == RequestStatus.InReview && r.CurrentStepSince < before)
+            .Where(r => !db.OverdueReminders.Any(m => m.RequestId == r.Id && m.Day == today))
+            .Select(r => new { r.Id, r.Title, r.Round, r.CurrentStepIndex, r.CurrentRole, r.CurrentScope, r.DepartmentId, r.OfficerId })
+            .Take(1000)
+            .ToListAsync(cancellationToken);
+
+        foreach (var r in overdue)
+        {
+            // Claim the day first: the unique (request, day) key stops a concurrent run from sending twice.
+            db.OverdueReminders.Add(new OverdueReminder { RequestId = r.Id, Day = today, Round = r.Round, StepIndex = r.CurrentStepIndex, SentAt = now });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear();
+                continue;
+            }
+
+            var reviewers = await notifications.UsersInRoleAsync(r.CurrentRole!, r.CurrentScope == StepScope.OwnDepartment ? r.DepartmentId : null, cancellationToken);
+            await notifications.NotifyUsersAsync(reviewers.Where(u => u != r.OfficerId), NotificationKinds.Overdue, [r.Title], $"/office/requests/{r.Id}", cancellationToken);
+        }
+
+        return overdue.Count;
+    }
+}
+
+/// <summary>Runs the reminder every hour; the service itself makes it once a day.</summary>
+public sealed class OverdueReminderWorker(IServiceScopeFactory scopes, ILogger<OverdueReminderWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var count = await scope.ServiceProvider.GetRequiredService<OverdueReminderService>().RemindAsync(stoppingToken);
+                if (count > 0)
+                {
+                    logger.LogInformation("Sent overdue reminders for {Count} request(s)", count);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Overdue reminders failed; they run again within the hour");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
