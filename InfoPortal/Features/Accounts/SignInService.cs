@@ -87,10 +87,9 @@ public sealed class SignInService(
                 return new SignInOutcome(SignInStatus.RequiresTwoFactor, user);
             }
 
-            var code = attempt.TwoFactorCode.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-            if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+            if (await VerifyCodeAsync(user, attempt.TwoFactorCode, ip, cancellationToken) is { } failed)
             {
-                return await FailAsync(user, ip, "wrong two-factor code", SignInStatus.InvalidTwoFactorCode, cancellationToken);
+                return failed;
             }
         }
 
@@ -127,10 +126,9 @@ public sealed class SignInService(
             return new SignInOutcome(SignInStatus.LockedOut, user, await users.GetLockoutEndDateAsync(user));
         }
 
-        var clean = code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, clean))
+        if (await VerifyCodeAsync(user, code, ip, cancellationToken) is { } failed)
         {
-            return await FailAsync(user, ip, "wrong two-factor code", SignInStatus.InvalidTwoFactorCode, cancellationToken);
+            return failed;
         }
 
         await users.ResetAccessFailedCountAsync(user);
@@ -141,6 +139,15 @@ public sealed class SignInService(
         }
 
         return new SignInOutcome(SignInStatus.Succeeded, user);
+    }
+
+    /// <summary>Checks an authenticator code; a wrong one counts towards the lockout. Null when it is right.</summary>
+    private async Task<SignInOutcome?> VerifyCodeAsync(AppUser user, string code, string? ip, CancellationToken cancellationToken)
+    {
+        var clean = code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        return await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, clean)
+            ? null
+            : await FailAsync(user, ip, "wrong two-factor code", SignInStatus.InvalidTwoFactorCode, cancellationToken);
     }
 
     public Task AuditSuccessAsync(AppUser user, string? ip, string detail, CancellationToken cancellationToken = default) =>

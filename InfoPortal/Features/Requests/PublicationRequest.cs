@@ -10,7 +10,7 @@ namespace InfoPortal.Features.Requests;
 /// the transition methods below; each checks the current state and the actor's role and throws
 /// <see cref="ConflictException"/> (wrong state) or <see cref="ForbiddenException"/> (wrong person).
 /// </summary>
-public sealed class PublicationRequest
+public sealed partial class PublicationRequest
 {
     private PublicationRequest()
     {
@@ -338,87 +338,6 @@ public sealed class PublicationRequest
         }
 
         return step;
-    }
-
-    /// <summary>Approved → Published in the given columns, now.</summary>
-    public void Publish(Actor publisher, IReadOnlyList<Column> columns, DateTimeOffset now)
-    {
-        EnsurePublisher(publisher);
-        if (Status == RequestStatus.Published)
-        {
-            // rules.md §2 第四章第二条: what passed review for the external site goes to the intranet without another review.
-            if (columns.Count == 0 || columns.Any(c => c.Site != Site.Internal))
-            {
-                throw new ConflictException("Requests.Error.OnlyInternalShortcut");
-            }
-
-            if (Publications.All(p => p.Site != Site.External || p.TakenDownAt is not null))
-            {
-                throw new ConflictException("Requests.Error.ShortcutNeedsExternal");
-            }
-        }
-        else
-        {
-            EnsureStatus("publish", RequestStatus.Approved, RequestStatus.Scheduled);
-        }
-
-        foreach (var column in columns.Where(c => Publications.All(p => p.ColumnId != c.Id || p.TakenDownAt is not null)))
-        {
-            Publications.Add(new Publication { ColumnId = column.Id, Site = column.Site, PublishedAt = now, ContentVersion = ContentVersion });
-        }
-
-        Status = RequestStatus.Published;
-        PublishedAt ??= now;
-        ScheduledFor = null;
-        Touch(now);
-    }
-
-    /// <summary>Approved → Scheduled: the scheduled-publishing job publishes it at <paramref name="at"/>.</summary>
-    public void Schedule(Actor publisher, DateTimeOffset at, DateTimeOffset now)
-    {
-        EnsurePublisher(publisher);
-        EnsureStatus("schedule", RequestStatus.Approved, RequestStatus.Scheduled);
-        if (at <= now)
-        {
-            throw ValidationFailedException.For("at", "Requests.Error.ScheduleInPast");
-        }
-
-        Status = RequestStatus.Scheduled;
-        ScheduledFor = at;
-        Touch(now);
-    }
-
-    /// <summary>Published or Scheduled → TakenDown, at once, everywhere.</summary>
-    public void TakeDown(Actor actor, string reason, DateTimeOffset now)
-    {
-        if (!actor.IsInAnyRole(Roles.Publisher, Roles.SecrecyOfficer))
-        {
-            throw new ForbiddenException("Requests.Error.TakedownRole");
-        }
-
-        EnsureStatus("take down", RequestStatus.Published, RequestStatus.Scheduled);
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            throw ValidationFailedException.For("reason", "Requests.Error.ReasonRequired");
-        }
-
-        foreach (var publication in Publications.Where(p => p.TakenDownAt is null))
-        {
-            publication.TakenDownAt = now;
-        }
-
-        Status = RequestStatus.TakenDown;
-        TakenDownAt = now;
-        ScheduledFor = null;
-        Touch(now);
-    }
-
-    private void EnsurePublisher(Actor actor)
-    {
-        if (!actor.IsInRole(Roles.Publisher))
-        {
-            throw new ForbiddenException("Requests.Error.PublisherOnly");
-        }
     }
 
     private void EnsureOwner(Actor actor)

@@ -1,0 +1,90 @@
+using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Columns;
+using InfoPortal.Infrastructure;
+
+namespace InfoPortal.Features.Requests;
+
+/// <summary>The publishing transitions of the request: publish, the intranet shortcut, schedule, take down.</summary>
+public sealed partial class PublicationRequest
+{
+    /// <summary>Approved → Published in the given columns, now.</summary>
+    public void Publish(Actor publisher, IReadOnlyList<Column> columns, DateTimeOffset now)
+    {
+        EnsurePublisher(publisher);
+        if (Status == RequestStatus.Published)
+        {
+            // rules.md §2 第四章第二条: what passed review for the external site goes to the intranet without another review.
+            if (columns.Count == 0 || columns.Any(c => c.Site != Site.Internal))
+            {
+                throw new ConflictException("Requests.Error.OnlyInternalShortcut");
+            }
+
+            if (Publications.All(p => p.Site != Site.External || p.TakenDownAt is not null))
+            {
+                throw new ConflictException("Requests.Error.ShortcutNeedsExternal");
+            }
+        }
+        else
+        {
+            EnsureStatus("publish", RequestStatus.Approved, RequestStatus.Scheduled);
+        }
+
+        foreach (var column in columns.Where(c => Publications.All(p => p.ColumnId != c.Id || p.TakenDownAt is not null)))
+        {
+            Publications.Add(new Publication { ColumnId = column.Id, Site = column.Site, PublishedAt = now, ContentVersion = ContentVersion });
+        }
+
+        Status = RequestStatus.Published;
+        PublishedAt ??= now;
+        ScheduledFor = null;
+        Touch(now);
+    }
+
+    /// <summary>Approved → Scheduled: the scheduled-publishing job publishes it at <paramref name="at"/>.</summary>
+    public void Schedule(Actor publisher, DateTimeOffset at, DateTimeOffset now)
+    {
+        EnsurePublisher(publisher);
+        EnsureStatus("schedule", RequestStatus.Approved, RequestStatus.Scheduled);
+        if (at <= now)
+        {
+            throw ValidationFailedException.For("at", "Requests.Error.ScheduleInPast");
+        }
+
+        Status = RequestStatus.Scheduled;
+        ScheduledFor = at;
+        Touch(now);
+    }
+
+    /// <summary>Published or Scheduled → TakenDown, at once, everywhere.</summary>
+    public void TakeDown(Actor actor, string reason, DateTimeOffset now)
+    {
+        if (!actor.IsInAnyRole(Roles.Publisher, Roles.SecrecyOfficer))
+        {
+            throw new ForbiddenException("Requests.Error.TakedownRole");
+        }
+
+        EnsureStatus("take down", RequestStatus.Published, RequestStatus.Scheduled);
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw ValidationFailedException.For("reason", "Requests.Error.ReasonRequired");
+        }
+
+        foreach (var publication in Publications.Where(p => p.TakenDownAt is null))
+        {
+            publication.TakenDownAt = now;
+        }
+
+        Status = RequestStatus.TakenDown;
+        TakenDownAt = now;
+        ScheduledFor = null;
+        Touch(now);
+    }
+
+    private void EnsurePublisher(Actor actor)
+    {
+        if (!actor.IsInRole(Roles.Publisher))
+        {
+            throw new ForbiddenException("Requests.Error.PublisherOnly");
+        }
+    }
+}
