@@ -23,6 +23,12 @@ public sealed class DepartmentService(IDbContextFactory<PortalDbContext> dbFacto
             .ToListAsync(cancellationToken);
     }
 
+    public async Task<string?> GetNameAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Departments.Where(d => d.Id == id).Select(d => d.Name).SingleOrDefaultAsync(cancellationToken);
+    }
+
     public async Task<int> CreateAsync(Actor actor, DepartmentInput input, CancellationToken cancellationToken = default)
     {
         AccountService.EnsureAdmin(actor);

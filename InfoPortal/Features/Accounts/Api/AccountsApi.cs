@@ -68,7 +68,7 @@ public static class AccountsApi
     {
         var actor = http.GetActor();
         var user = await profiles.GetAsync(actor);
-        var department = (await departments.ListAsync(includeInactive: true, ct)).FirstOrDefault(d => d.Id == user.DepartmentId);
-        return TypedResults.Ok(new MeResponse(user.Id, user.UserName ?? "", user.DisplayName, department?.Name ?? "", user.DepartmentId, [.. actor.Roles.OrderBy(r => r, StringComparer.Ordinal)]));
+        var department = await departments.GetNameAsync(user.DepartmentId, ct);
+        return TypedResults.Ok(new MeResponse(user.Id, user.UserName ?? "", user.DisplayName, department ?? "", user.DepartmentId, [.. actor.Roles.OrderBy(r => r, StringComparer.Ordinal)]));
     }
 }
