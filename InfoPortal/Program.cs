@@ -9,6 +9,7 @@ using InfoPortal.Features.PublicSite;
 using InfoPortal.Features.Publishing;
 using InfoPortal.Features.Requests;
 using InfoPortal.Features.Review;
+using InfoPortal.Features.Search;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Localization;
 using InfoPortal.Infrastructure.Web;
@@ -29,6 +30,7 @@ builder.Services.AddRequests(builder.Configuration);
 builder.Services.AddReview(builder.Configuration);
 builder.Services.AddPublishing(builder.Configuration);
 builder.Services.AddPublicSite();
+builder.Services.AddSearch();
 
 var app = builder.Build();
 
@@ -53,6 +55,7 @@ app.MapPortalWeb();
 app.MapAccounts();
 app.MapAudit();
 app.MapRequests();
+app.MapSearch();
 
 await app.RunAsync();
 return 0;

@@ -219,3 +219,15 @@ internal sealed class OverdueReminderConfiguration : IEntityTypeConfiguration<Fe
         builder.HasOne<Features.Requests.PublicationRequest>().WithMany().HasForeignKey(m => m.RequestId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class SearchDocumentConfiguration : IEntityTypeConfiguration<Features.Search.SearchDocument>
+{
+    public void Configure(EntityTypeBuilder<Features.Search.SearchDocument> builder)
+    {
+        builder.HasKey(d => d.RequestId);
+        builder.Property(d => d.RequestId).ValueGeneratedNever();
+        builder.Property(d => d.Title).HasMaxLength(200);
+        builder.HasIndex(d => d.PublishedAt);
+        builder.HasOne<Features.Requests.PublicationRequest>().WithOne().HasForeignKey<Features.Search.SearchDocument>(d => d.RequestId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

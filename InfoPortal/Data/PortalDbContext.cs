@@ -55,6 +55,8 @@ public class PortalDbContext : IdentityDbContext<AppUser, AppRole, int>, IDataPr
 
     public DbSet<Features.Review.OverdueReminder> OverdueReminders => Set<Features.Review.OverdueReminder>();
 
+    public DbSet<Features.Search.SearchDocument> SearchDocuments => Set<Features.Search.SearchDocument>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         base.ConfigureConventions(configurationBuilder);

@@ -16,6 +16,7 @@ namespace InfoPortal.Features.Publishing;
 public sealed class PublishingService(
     IDbContextFactory<PortalDbContext> dbFactory,
     NotificationService notifications,
+    Search.SearchService search,
     AuditLog audit,
     TimeProvider clock)
 {
@@ -45,6 +46,7 @@ public sealed class PublishingService(
         var shortcut = request.Status == RequestStatus.Published;
         request.Publish(actor, columns, now);
         await RequestService.SaveAsync(db, cancellationToken);
+        await search.RefreshAsync(id, cancellationToken);
         await audit.AppendAsync(actor, "RequestPublished", $"request:{id}", AuditOutcome.Success,
             $"{(shortcut ? "internal shortcut; " : "")}columns {string.Join(',', columns.Select(c => c.Id))}; v{request.ContentVersion} {request.ContentSha256}", cancellationToken);
         await notifications.NotifyUsersAsync([request.OfficerId], NotificationKinds.Published, [request.Title], PublicUrl(id), cancellationToken);
@@ -101,6 +103,7 @@ public sealed class PublishingService(
         };
         db.Takedowns.Add(takedown);
         await RequestService.SaveAsync(db, cancellationToken);
+        await search.RefreshAsync(id, cancellationToken);
         await audit.AppendAsync(actor, "RequestTakenDown", $"request:{id}", AuditOutcome.Success, $"reason: {takedown.Reason}; snapshot v{onlineVersion} {snapshot.Sha256}", cancellationToken);
 
         string[] args = [request.Title, actor.DisplayName, takedown.Reason];

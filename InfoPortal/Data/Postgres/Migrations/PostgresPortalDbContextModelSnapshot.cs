@@ -855,6 +855,36 @@ namespace InfoPortal.Data.Postgres.Migrations
                     b.ToTable("OverdueReminders");
                 });
 
+            modelBuilder.Entity("InfoPortal.Features.Search.SearchDocument", b =>
+                {
+                    b.Property<int>("RequestId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("OnExternalSite")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("OnInternalSite")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("RequestId");
+
+                    b.HasIndex("PublishedAt");
+
+                    b.ToTable("SearchDocuments");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1122,6 +1152,15 @@ namespace InfoPortal.Data.Postgres.Migrations
                     b.HasOne("InfoPortal.Features.Requests.PublicationRequest", null)
                         .WithMany()
                         .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Search.SearchDocument", b =>
+                {
+                    b.HasOne("InfoPortal.Features.Requests.PublicationRequest", null)
+                        .WithOne()
+                        .HasForeignKey("InfoPortal.Features.Search.SearchDocument", "RequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -822,6 +822,36 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.ToTable("OverdueReminders");
                 });
 
+            modelBuilder.Entity("InfoPortal.Features.Search.SearchDocument", b =>
+                {
+                    b.Property<int>("RequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("OnExternalSite")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("OnInternalSite")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PublishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RequestId");
+
+                    b.HasIndex("PublishedAt");
+
+                    b.ToTable("SearchDocuments");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1083,6 +1113,15 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.HasOne("InfoPortal.Features.Requests.PublicationRequest", null)
                         .WithMany()
                         .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Search.SearchDocument", b =>
+                {
+                    b.HasOne("InfoPortal.Features.Requests.PublicationRequest", null)
+                        .WithOne()
+                        .HasForeignKey("InfoPortal.Features.Search.SearchDocument", "RequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using InfoPortal.Tests.TestSupport;
+
+namespace InfoPortal.Tests.Features.Search;
+
+/// <summary>Site search in Chinese on SQLite (FTS5 trigram + short-query scan) and PostgreSQL (pg_trgm).</summary>
+public sealed class SearchTests
+{
+    private static async Task<int> PublishAsync(PortalFactory app, string title, string body, string column = "工作动态")
+    {
+        using var officer = await ApiClient.SignInAsync(app, "officer");
+        using var depthead = await ApiClient.SignInAsync(app, "depthead");
+        using var director = await ApiClient.SignInAsync(app, "director");
+        using var publisher = await ApiClient.SignInAsync(app, "publisher");
+        var id = await officer.DraftAsync(title, columnIds: [await officer.ColumnIdAsync(column)], body: body);
+        await ApiClient.EnsureAsync(await officer.SubmitAsync(id), HttpStatusCode.OK);
+        await ApiClient.EnsureAsync(await depthead.ApproveAsync(id), HttpStatusCode.OK);
+        await ApiClient.EnsureAsync(await director.ApproveAsync(id), HttpStatusCode.OK);
+        await ApiClient.EnsureAsync(await publisher.PublishAsync(id), HttpStatusCode.OK);
+        return id;
+    }
+
+    private static async Task<List<int>> FindAsync(HttpClient client, string q)
+    {
+        var json = await client.GetFromJsonAsync<JsonElement>($"/api/v1/search?q={Uri.EscapeDataString(q)}");
+        return [.. json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt32())];
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ChineseQueries_OfOneTwoThreeAndSixCharacters_FindTheRightItems(string provider)
+    {
+        await using var app = await PortalFactory.CreateAsync(provider);
+        var vaccine = await PublishAsync(app, "县局开展疫苗流通专项检查", "<p>检查覆盖全县接种单位的冷链设备。</p>");
+        var device = await PublishAsync(app, "医疗器械经营企业培训", "<p>培训内容包括不良事件监测。</p>");
+        var drug = await PublishAsync(app, "药品零售企业检查通报", "<p>通报了三家药店的违规问题。</p>");
+        using var anonymous = app.CreatePortalClient();
+
+        Assert.Equal([vaccine], await FindAsync(anonymous, "苗"));                 // 1 character
+        Assert.Equal([device], await FindAsync(anonymous, "器械"));                // 2 characters
+        Assert.Equal([drug], await FindAsync(anonymous, "违规问"));                // 3 characters, body only
+        Assert.Equal([vaccine], await FindAsync(anonymous, "疫苗流通专项"));       // 6 characters
+        Assert.Equal(new[] { drug, vaccine }.Order(), (await FindAsync(anonymous, "检查")).Order());
+        Assert.Empty(await FindAsync(anonymous, "不存在的词语"));
+
+        var json = await anonymous.GetFromJsonAsync<JsonElement>("/api/v1/search?q=" + Uri.EscapeDataString("冷链"));
+        var hit = json.GetProperty("items")[0];
+        Assert.Contains("<mark>冷链</mark>", hit.GetProperty("snippet").GetString());
+        Assert.Equal($"/articles/{vaccine}", hit.GetProperty("publicUrl").GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TakenDownItem_IsGoneFromResultsAtOnce(string provider)
+    {
+        await using var app = await PortalFactory.CreateAsync(provider);
+        var id = await PublishAsync(app, "即将撤下的公告", "<p>这条公告会被撤下。</p>");
+        using var anonymous = app.CreatePortalClient();
+        Assert.Equal([id], await FindAsync(anonymous, "撤下的公告"));
+        Assert.Equal([id], await FindAsync(anonymous, "公告"));
+
+        using var publisher = await ApiClient.SignInAsync(app, "publisher");
+        await ApiClient.EnsureAsync(await publisher.TakeDownAsync(id, "信息有误"), HttpStatusCode.OK);
+        Assert.Empty(await FindAsync(anonymous, "撤下的公告"));
+        Assert.Empty(await FindAsync(anonymous, "公告"));
+    }
+
+    [Fact]
+    public async Task IntranetItems_OnlyForSignedInUsers_AndQueryTextIsEscapedOnThePage()
+    {
+        await using var app = new PortalFactory();
+        var id = await PublishAsync(app, "内部学习资料汇编", "<p>仅供内部学习。</p>", column: "学习园地");
+        using var anonymous = app.CreatePortalClient();
+        Assert.Empty(await FindAsync(anonymous, "学习资料"));
+        using var officer = await ApiClient.SignInAsync(app, "officer");
+        Assert.Equal([id], await FindAsync(officer.Http, "学习资料"));
+
+        var page = await anonymous.GetStringAsync("/search?q=" + Uri.EscapeDataString("<script>alert(1)</script>"));
+        Assert.DoesNotContain("<script>alert(1)</script>", page);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", page);
+        Assert.DoesNotContain("blazor.web.js", page);
+    }
+
+    [Fact]
+    public void Highlight_EncodesEverything_ButTheMark()
+    {
+        Assert.Equal("&lt;b&gt;<mark>药品</mark>&amp;", InfoPortal.Features.Search.SearchService.Highlight("<b>药品&", "药品"));
+    }
+}

@@ -1,0 +1,164 @@
+using System.Net;
+using System.Text;
+using InfoPortal.Data;
+using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Columns;
+using InfoPortal.Features.Publishing;
+using InfoPortal.Features.Requests;
+using InfoPortal.Infrastructure.Html;
+using Microsoft.EntityFrameworkCore;
+
+namespace InfoPortal.Features.Search;
+
+/// <summary>
+/// Site search over published items in Chinese queries of any length. SQLite: an FTS5 trigram
+/// index for queries of three characters or more (ranked by bm25), a capped LIKE scan for one or
+/// two characters (the trigram tokenizer cannot match those). PostgreSQL: ILIKE over a pg_trgm
+/// GIN index. Results are keyset-paged by a rank position.
+/// </summary>
+public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, DatabaseSettings settings)
+{
+    public const int MaxQueryLength = 100;
+
+    /// <summary>Keeps the index in step with what is live; called after publish and takedown.</summary>
+    public async Task RefreshAsync(int requestId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var live = await db.Publications.AsNoTracking().Where(p => p.RequestId == requestId && p.TakenDownAt == null).ToListAsync(cancellationToken);
+        var existing = await db.SearchDocuments.SingleOrDefaultAsync(d => d.RequestId == requestId, cancellationToken);
+        if (live.Count == 0)
+        {
+            if (existing is not null)
+            {
+                db.SearchDocuments.Remove(existing);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            return;
+        }
+
+        var version = live.Max(p => p.ContentVersion);
+        var snapshot = (await db.ContentVersions.AsNoTracking().SingleAsync(v => v.RequestId == requestId && v.Number == version, cancellationToken)).Snapshot;
+        var body = HtmlCleaner.ToText(snapshot.BodyHtml) + "\n" + string.Join("\n", snapshot.Attachments.Select(a => a.Caption).Where(c => !string.IsNullOrEmpty(c)));
+        var document = existing ?? new SearchDocument { RequestId = requestId };
+        document.Title = snapshot.Title;
+        document.Body = body;
+        document.OnExternalSite = live.Any(p => p.Site == Site.External);
+        document.OnInternalSite = live.Any(p => p.Site == Site.Internal);
+        document.PublishedAt = live.Min(p => p.PublishedAt);
+        if (existing is null)
+        {
+            db.SearchDocuments.Add(document);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<SearchPage> SearchAsync(Actor reader, string? query, int after = 0, int limit = 20, CancellationToken cancellationToken = default)
+    {
+        var q = (query ?? "").Trim();
+        if (q.Length == 0)
+        {
+            return new SearchPage([], null);
+        }
+
+        if (q.Length > MaxQueryLength)
+        {
+            q = q[..MaxQueryLength];
+        }
+
+        limit = Math.Clamp(limit, 1, 50);
+        var intranet = reader.IsAuthenticated;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        List<int> ids;
+        if (settings.Provider == DatabaseProvider.Sqlite && q.Length >= 3)
+        {
+            // The trigram tokenizer matches substrings; the phrase is quoted so operators in the query are text.
+            var phrase = "\"" + q.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            ids = await db.Database.SqlQuery<int>($"""
+                SELECT f.rowid AS "Value" FROM search_fts f JOIN SearchDocuments d ON d.RequestId = f.rowid
+                WHERE search_fts MATCH {phrase} AND (d.OnExternalSite = 1 OR ({intranet} AND d.OnInternalSite = 1))
+                ORDER BY bm25(search_fts, 5.0, 1.0), d.PublishedAt DESC
+                LIMIT {limit + 1} OFFSET {after}
+                """).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            // One or two characters (or PostgreSQL, where pg_trgm serves ILIKE): substring match,
+            // title hits first, newest first; the scan is capped by LIMIT.
+            var pattern = "%" + q.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            var docs = db.SearchDocuments.AsNoTracking().Where(d => d.OnExternalSite || (intranet && d.OnInternalSite));
+            docs = settings.Provider == DatabaseProvider.Postgres
+                ? docs.Where(d => EF.Functions.ILike(d.Title + "\n" + d.Body, pattern, "\\"))
+                : docs.Where(d => EF.Functions.Like(d.Title + "\n" + d.Body, pattern, "\\"));
+            ids = await docs
+                .OrderByDescending(d => EF.Functions.Like(d.Title, pattern, "\\"))
+                .ThenByDescending(d => d.PublishedAt)
+                .Skip(after).Take(limit + 1)
+                .Select(d => d.RequestId)
+                .ToListAsync(cancellationToken);
+        }
+
+        var more = ids.Count > limit;
+        ids = [.. ids.Take(limit)];
+        var found = await db.SearchDocuments.AsNoTracking().Where(d => ids.Contains(d.RequestId)).ToDictionaryAsync(d => d.RequestId, cancellationToken);
+        var items = ids.Where(found.ContainsKey).Select(id => found[id])
+            .Select(d => new SearchHit(d.RequestId, d.Title, HighlightTitle(d.Title, q), Snippet(d.Body, q), d.PublishedAt, PublishingService.PublicUrl(d.RequestId)))
+            .ToList();
+        return new SearchPage(items, more ? after + limit : null);
+    }
+
+    /// <summary>HTML-encoded text with the query marked; everything else is encoded, never trusted.</summary>
+    internal static string Highlight(string text, string query)
+    {
+        var builder = new StringBuilder();
+        var position = 0;
+        while (query.Length > 0 && position < text.Length)
+        {
+            var index = text.IndexOf(query, position, StringComparison.OrdinalIgnoreCase);
+            if (index < 0) break;
+            builder.Append(WebUtility.HtmlEncode(text[position..index])).Append("<mark>").Append(WebUtility.HtmlEncode(text.Substring(index, query.Length))).Append("</mark>");
+            position = index + query.Length;
+        }
+
+        return builder.Append(WebUtility.HtmlEncode(text[position..])).ToString();
+    }
+
+    private static string HighlightTitle(string title, string query) => Highlight(title, query);
+
+    /// <summary>About 120 characters around the first match in the body, marked.</summary>
+    internal static string Snippet(string body, string query)
+    {
+        var flat = body.Replace('\n', ' ');
+        var index = flat.IndexOf(query, StringComparison.OrdinalIgnoreCase);
+        var start = Math.Max(0, (index < 0 ? 0 : index) - 40);
+        var length = Math.Min(flat.Length - start, 120);
+        var piece = flat.Substring(start, length);
+        return (start > 0 ? "…" : "") + Highlight(piece, query) + (start + length < flat.Length ? "…" : "");
+    }
+}
+
+public sealed record SearchHit(int Id, string Title, string TitleHtml, string SnippetHtml, DateTimeOffset PublishedAt, string PublicUrl);
+
+public sealed record SearchPage(IReadOnlyList<SearchHit> Items, int? NextAfter);
+
+public static class SearchModule
+{
+    public static IServiceCollection AddSearch(this IServiceCollection services) => services.AddScoped<SearchService>();
+
+    public static IEndpointRouteBuilder MapSearch(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/search", async (HttpContext http, SearchService search, string? q, int? after, int? limit, CancellationToken ct) =>
+        {
+            // Anyone may search; a bearer token (or the browser's sign-in) adds the intranet.
+            var reader = Infrastructure.Web.HttpContextActorExtensions.GetActor(http);
+            var page = await search.SearchAsync(reader, q, after ?? 0, limit ?? 20, ct);
+            return TypedResults.Ok(new
+            {
+                items = page.Items.Select(i => new { id = i.Id, title = i.Title, snippet = i.SnippetHtml, publishedAt = i.PublishedAt, publicUrl = i.PublicUrl }),
+                next = page.NextAfter,
+            });
+        }).AllowAnonymous().WithTags("v1").WithName("Search");
+        return app;
+    }
+}
