@@ -56,6 +56,7 @@ app.MapAccounts();
 app.MapAudit();
 app.MapRequests();
 app.MapSearch();
+app.MapPublicSite();
 
 await app.RunAsync();
 return 0;

@@ -121,4 +121,6 @@ internal readonly record struct Cursor(DateTimeOffset PublishedAt, int RequestId
 public static class PublicSiteModule
 {
     public static IServiceCollection AddPublicSite(this IServiceCollection services) => services.AddScoped<PublicSiteService>();
+
+    public static IEndpointRouteBuilder MapPublicSite(this IEndpointRouteBuilder app) => app.MapDisplaySettings();
 }
