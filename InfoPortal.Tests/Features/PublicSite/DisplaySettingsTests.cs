@@ -19,7 +19,8 @@ public sealed class DisplaySettingsTests
         await client.GetAsync("/display/set?contrast=high&redirectUri=%2F");
         var after = await client.GetStringAsync("/");
         Assert.Contains("class=\"site large-text high-contrast\"", after);
-        Assert.Contains("aria-pressed=\"true\"", after);
+        Assert.Contains("标准字号", after);
+        Assert.Contains("标准配色", after);
         Assert.DoesNotContain("<script", after);
 
         var evil = await client.GetAsync("/display/set?size=large&redirectUri=https%3A%2F%2Fevil.example");

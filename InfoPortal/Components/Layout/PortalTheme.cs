@@ -13,6 +13,11 @@ public static class PortalTheme
             Secondary = "#8b1a1a",
             AppbarBackground = "#0b4a8b",
             TextSecondary = "rgba(0,0,0,0.70)",
+            // Status colours dark enough for white text and for text on white (WCAG AA 4.5:1).
+            Success = "#1b6e35",
+            Warning = "#8a4b00",
+            Error = "#b3261e",
+            Info = "#0b5cad",
         },
         Typography = new Typography
         {

@@ -27,7 +27,29 @@ const toolbarKeys = [
   'insertLink', 'insertTable', 'blockquote', '|', 'undo', 'redo'
 ];
 
-export async function create(toolbarElement, editorElement, html, dotnet, language, placeholder) {
+// wangEditor's toolbar buttons are icons with a tooltip, and its editable area says role="textarea"
+// (not an ARIA role): give assistive technology names and a valid role.
+function labelButtons(toolbarElement) {
+  // Only icon buttons: a button with visible text (the heading select) is named by its text.
+  toolbarElement.querySelectorAll('button[data-tooltip]:not([aria-label])').forEach(b => {
+    if (b.textContent.trim()) return;
+    b.setAttribute('aria-label', b.getAttribute('data-tooltip').split('\n')[0].trim());
+  });
+}
+
+function makeAccessible(toolbarElement, editorElement, labelId) {
+  // The toolbar renders (and re-renders) its buttons later: label them whenever they appear.
+  labelButtons(toolbarElement);
+  new MutationObserver(() => labelButtons(toolbarElement)).observe(toolbarElement, { childList: true, subtree: true });
+  const editable = editorElement.querySelector('[contenteditable=true]');
+  if (editable) {
+    editable.setAttribute('role', 'textbox');
+    editable.setAttribute('aria-multiline', 'true');
+    editable.setAttribute('aria-labelledby', labelId);
+  }
+}
+
+export async function create(toolbarElement, editorElement, html, dotnet, language, placeholder, labelId) {
   const { createEditor, createToolbar, i18nChangeLanguage } = await loadLibrary();
   i18nChangeLanguage(language === 'en-US' ? 'en' : 'zh-CN');
   let timer;
@@ -45,6 +67,7 @@ export async function create(toolbarElement, editorElement, html, dotnet, langua
     }
   });
   createToolbar({ editor, selector: toolbarElement, config: { toolbarKeys }, mode: 'default' });
+  makeAccessible(toolbarElement, editorElement, labelId);
   editorElement.editor = editor;
   return true;
 }
