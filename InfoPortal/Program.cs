@@ -40,7 +40,7 @@ if (args is ["create-admin", var adminName, ..])
     return await CreateAdminCommand.RunAsync(app.Services, adminName, Console.In, Console.Out);
 }
 
-if (args is ["bench", "review-queue", ..])
+if (args is ["bench", "review-queue" or "search", ..])
 {
     await app.InitializeAsync(seedDemo: false);
     return await InfoPortal.Infrastructure.Bench.BenchCommand.RunAsync(app.Services, args, Console.Out);

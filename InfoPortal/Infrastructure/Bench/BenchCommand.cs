@@ -16,7 +16,118 @@ namespace InfoPortal.Infrastructure.Bench;
 /// </summary>
 public static class BenchCommand
 {
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output)
+    public static Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output) =>
+        args.Length > 1 && args[1] == "search" ? RunSearchAsync(services, args, output) : RunQueueAsync(services, args, output);
+
+    /// <summary><c>bench search [--items 100000]</c>: published items with Chinese text, then 1-, 2-, 3- and 6-character queries.</summary>
+    private static async Task<int> RunSearchAsync(IServiceProvider services, string[] args, TextWriter output)
+    {
+        var count = args.SkipWhile(a => a != "--items").Skip(1).Select(int.Parse).FirstOrDefault(100_000);
+        var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).FirstOrDefault(100);
+        await using var scope = services.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        var dbFactory = sp.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            var existing = await db.SearchDocuments.CountAsync();
+            if (existing < count)
+            {
+                var seeding = Stopwatch.StartNew();
+                await SeedPublishedAsync(dbFactory, count - existing);
+                await output.WriteLineAsync($"seeded {count - existing:N0} published items in {seeding.Elapsed.TotalSeconds:N1} s");
+            }
+        }
+
+        var search = sp.GetRequiredService<Features.Search.SearchService>();
+        var anonymous = Actor.Anonymous(null);
+        await output.WriteLineAsync($"published items: {count:N0}; runs per query: {runs}");
+        await output.WriteLineAsync("| query | p50 ms | p95 ms | max ms | hits on page |");
+        await output.WriteLineAsync("|---|---|---|---|---|");
+        foreach (var query in new[] { "苗", "器械", "冷链设", "疫苗流通专项", "不存在的词" })
+        {
+            var times = new List<double>();
+            var hits = 0;
+            for (var i = 0; i < runs + 5; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                hits = (await search.SearchAsync(anonymous, query)).Items.Count;
+                if (i >= 5) times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+
+            times.Sort();
+            await output.WriteLineAsync($"| {query} ({query.Length} chars) | {Percentile(times, 0.50):N2} | {Percentile(times, 0.95):N2} | {times[^1]:N2} | {hits} |");
+        }
+
+        return 0;
+    }
+
+    private static async Task SeedPublishedAsync(IDbContextFactory<PortalDbContext> dbFactory, int count)
+    {
+        var random = new Random(7);
+        var now = DateTimeOffset.UtcNow;
+        string[] topics = ["疫苗流通专项检查", "医疗器械经营企业培训", "药品零售企业检查通报", "冷链设备巡查", "化妆品安全宣传", "食品抽检结果公告", "执法案件信息公开", "行政许可办理指南"];
+        string[] fillers = ["县局召开专题会议，部署下一阶段工作。", "各股室要高度重视，认真落实。", "检查发现的问题已责令限期整改。", "请各单位按时报送材料。"];
+        var (officer, head, director, publisher, column, chain) = await BenchActorsAsync(dbFactory, now);
+        const int batch = 2000;
+        for (var done = 0; done < count; done += batch)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            var requests = new List<PublicationRequest>();
+            for (var i = 0; i < Math.Min(batch, count - done); i++)
+            {
+                var at = now.AddMinutes(-random.Next(0, 60 * 24 * 365));
+                var topic = topics[random.Next(topics.Length)];
+                var body = string.Join("", Enumerable.Range(0, 4).Select(_ => fillers[random.Next(fillers.Length)]));
+                var request = PublicationRequest.Create(officer, new RequestContent($"{topic}（第{done + i}期）", $"<p>{topic}。{body}</p>", "县局办公室",
+                    ContentKind.Text, Importance.Normal, DateOnly.FromDateTime(at.UtcDateTime), [column.Id], true), [], at);
+                request.Submit(officer, chain, [Site.External], at);
+                request.Approve(head, "同意", at);
+                request.Approve(director, "同意", at);
+                request.Publish(publisher, [column], at);
+                requests.Add(request);
+            }
+
+            db.Requests.AddRange(requests);
+            db.ChangeTracker.DetectChanges();
+            await db.SaveChangesAsync();
+            db.SearchDocuments.AddRange(requests.Select(r => new Features.Search.SearchDocument
+            {
+                RequestId = r.Id, Title = r.Title, Body = Html.HtmlCleaner.ToText(r.BodyHtml), OnExternalSite = true, PublishedAt = r.PublishedAt!.Value,
+            }));
+            db.ChangeTracker.DetectChanges();
+            await db.SaveChangesAsync();
+        }
+    }
+
+    private static async Task<(Actor Officer, Actor Head, Actor Director, Actor Publisher, Column Column, ReviewChain Chain)> BenchActorsAsync(IDbContextFactory<PortalDbContext> dbFactory, DateTimeOffset now)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var chain = await db.ReviewChains.SingleAsync(c => c.IsActive);
+        var column = await db.Columns.FirstOrDefaultAsync(c => c.Site == Site.External);
+        if (column is null)
+        {
+            column = new Column { Site = Site.External, Name = "工作动态", SortOrder = 1, CreatedAt = now };
+            db.Columns.Add(column);
+        }
+
+        var department = await db.Departments.FirstOrDefaultAsync();
+        if (department is null)
+        {
+            department = new Department { Name = "测试股", SortOrder = 1, CreatedAt = now };
+            db.Departments.Add(department);
+        }
+
+        await db.SaveChangesAsync();
+        AppUser User(string name) => new() { UserName = name + "-" + Guid.NewGuid().ToString("N")[..6], DisplayName = name, DepartmentId = department.Id, CreatedAt = now, PasswordChangedAt = now, SecurityStamp = Guid.NewGuid().ToString() };
+        var users = new[] { User("officer"), User("head"), User("director") };
+        db.Users.AddRange(users);
+        await db.SaveChangesAsync();
+        Actor As(AppUser u, string role) => new(u.Id, u.UserName!, u.DisplayName, u.DepartmentId, new HashSet<string> { role }, null);
+        return (As(users[0], Roles.Officer), As(users[1], Roles.DeptHead), As(users[2], Roles.OfficeDirector), As(users[2], Roles.Publisher), column, chain);
+    }
+
+    private static async Task<int> RunQueueAsync(IServiceProvider services, string[] args, TextWriter output)
     {
         var count = args.SkipWhile(a => a != "--requests").Skip(1).Select(int.Parse).FirstOrDefault(100_000);
         var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).FirstOrDefault(300);
