@@ -1,0 +1,192 @@
+using System.Buffers;
+using System.Numerics;
+
+namespace InfoPortal.Features.Screening.Engine;
+
+/// <summary>
+/// An immutable, compiled word list: Aho-Corasick laid out for CJK. The root has a dense 64K table
+/// (almost every char of Chinese text starts at the root, so this is the hot path); other states keep
+/// their children as a sorted slice of one shared key/target array (CSR), searched linearly when short
+/// and by binary search when long. Failure links and output links are precomputed. Normalisation is
+/// fused into the scan (one table load per char) and a small ring buffer remembers the original index
+/// of the last normalised chars, so nothing is allocated per char.
+/// </summary>
+public sealed class ScreeningEngine
+{
+    private const int LinearSearchLimit = 8;
+
+    private readonly int[] _rootNext;      // char → state, 0 = stay at root
+    private readonly int[] _firstChild;    // state → first index in _keys/_targets; length states+1
+    private readonly char[] _keys;
+    private readonly int[] _targets;
+    private readonly int[] _fail;
+    private readonly int[] _report;        // state → itself if it ends a term, else nearest suffix state that does, else 0
+    private readonly int[] _nextReport;    // state with output → next suffix state with output
+    private readonly int[] _firstTerm;     // state → first term index ending here, −1 if none
+    private readonly int[] _nextTerm;      // term → next term ending at the same state
+    private readonly int[] _termLength;    // normalised length
+    private readonly ScreeningTerm[] _terms;
+    private readonly int _ringMask;
+
+    private ScreeningEngine(
+        TextNormalizer normalizer, ScreeningTerm[] terms, int[] termLength, int maxLength,
+        int[] rootNext, int[] firstChild, char[] keys, int[] targets,
+        int[] fail, int[] report, int[] nextReport, int[] firstTerm, int[] nextTerm)
+    {
+        Normalizer = normalizer;
+        _terms = terms;
+        _termLength = termLength;
+        _rootNext = rootNext;
+        _firstChild = firstChild;
+        _keys = keys;
+        _targets = targets;
+        _fail = fail;
+        _report = report;
+        _nextReport = nextReport;
+        _firstTerm = firstTerm;
+        _nextTerm = nextTerm;
+        _ringMask = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(maxLength, 1)) - 1;
+    }
+
+    /// <summary>The normaliser built for this list (its noise set depends on the term chars).</summary>
+    public TextNormalizer Normalizer { get; }
+
+    /// <summary>Distinct (normalised text, category) entries compiled.</summary>
+    public int TermCount => _terms.Length;
+
+    public int StateCount => _fail.Length;
+
+    /// <summary>Approximate bytes held by the compiled automaton and its normaliser, for the benchmark.</summary>
+    public long MemoryBytes =>
+        TextNormalizer.MemoryBytes
+        + (4L * (_rootNext.Length + _firstChild.Length + _targets.Length + _fail.Length + _report.Length
+                 + _nextReport.Length + _firstTerm.Length + _nextTerm.Length + _termLength.Length))
+        + (2L * _keys.Length) + (8L * _terms.Length);
+
+    public static ScreeningEngine Compile(IEnumerable<ScreeningTerm> terms) => ScreeningEngineBuilder.Build(terms);
+
+    internal static ScreeningEngine Create(
+        TextNormalizer normalizer, ScreeningTerm[] terms, int[] termLength, int maxLength,
+        int[] rootNext, int[] firstChild, char[] keys, int[] targets,
+        int[] fail, int[] report, int[] nextReport, int[] firstTerm, int[] nextTerm) =>
+        new(normalizer, terms, termLength, maxLength, rootNext, firstChild, keys, targets,
+            fail, report, nextReport, firstTerm, nextTerm);
+
+    /// <summary>Every hit with normalisation on, ordered by start, longer first.</summary>
+    public IReadOnlyList<Hit> Find(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Find(text.AsSpan(), normalize: true);
+    }
+
+    /// <summary>
+    /// Every hit (overlapping included). With <paramref name="normalize"/> off the raw chars are matched
+    /// against the normalised terms; that mode exists for the benchmark and for pre-normalised input.
+    /// </summary>
+    public List<Hit> Find(ReadOnlySpan<char> text, bool normalize)
+    {
+        var hits = new List<Hit>();
+        Scan(text, normalize, hits);
+        if (hits.Count > 1)
+        {
+            hits.Sort(static (a, b) =>
+                a.Start != b.Start ? a.Start.CompareTo(b.Start)
+                : a.Length != b.Length ? b.Length.CompareTo(a.Length)
+                : string.CompareOrdinal(a.Term, b.Term) is var t && t != 0 ? t
+                : string.CompareOrdinal(a.Category, b.Category));
+        }
+
+        return hits;
+    }
+
+    /// <summary>Number of hits without building a list; the benchmark's inner loop.</summary>
+    public int Count(ReadOnlySpan<char> text, bool normalize) => Scan(text, normalize, null);
+
+    private int Scan(ReadOnlySpan<char> text, bool normalize, List<Hit>? hits)
+    {
+        var ringSize = _ringMask + 1;
+        int[]? rented = null;
+        var ring = ringSize <= 256 ? stackalloc int[ringSize] : (rented = ArrayPool<int>.Shared.Rent(ringSize));
+        var map = Normalizer.Table;
+        var mask = _ringMask;
+        var count = 0;
+        var state = 0;
+        var n = 0;
+        try
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                var c = text[i];
+                if (normalize)
+                {
+                    c = map[c];
+                    if (c == TextNormalizer.Noise)
+                    {
+                        continue;
+                    }
+                }
+
+                ring[n & mask] = i;
+                n++;
+                state = Next(state, c);
+                var o = _report[state];
+                while (o != 0)
+                {
+                    for (var t = _firstTerm[o]; t >= 0; t = _nextTerm[t])
+                    {
+                        count++;
+                        if (hits is not null)
+                        {
+                            var start = ring[(n - _termLength[t]) & mask];
+                            var term = _terms[t];
+                            hits.Add(new Hit(start, i - start + 1, term.Text, term.Category, term.Level));
+                        }
+                    }
+
+                    o = _nextReport[o];
+                }
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<int>.Shared.Return(rented);
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>The goto/failure walk: dense table at the root, sorted CSR slices elsewhere.</summary>
+    internal int Next(int state, char c)
+    {
+        while (state != 0)
+        {
+            var lo = _firstChild[state];
+            var hi = _firstChild[state + 1];
+            if (hi - lo <= LinearSearchLimit)
+            {
+                for (var k = lo; k < hi; k++)
+                {
+                    if (_keys[k] == c)
+                    {
+                        return _targets[k];
+                    }
+                }
+            }
+            else
+            {
+                var k = _keys.AsSpan(lo, hi - lo).BinarySearch(c);
+                if (k >= 0)
+                {
+                    return _targets[lo + k];
+                }
+            }
+
+            state = _fail[state];
+        }
+
+        return _rootNext[c];
+    }
+}
