@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace InfoPortal.Features.Screening.Engine;
 
@@ -16,11 +17,9 @@ public sealed class ScreeningEngine
     private const int LinearSearchLimit = 8;
 
     private readonly int[] _rootNext;      // char → state, 0 = stay at root
-    private readonly int[] _firstChild;    // state → first index in _keys/_targets; length states+1
-    private readonly char[] _keys;
+    private readonly State[] _states;      // the per-char hot fields of a state, together in one cache line
+    private readonly char[] _keys;         // children of all states, sorted per state (CSR)
     private readonly int[] _targets;
-    private readonly int[] _fail;
-    private readonly int[] _report;        // state → itself if it ends a term, else nearest suffix state that does, else 0
     private readonly int[] _nextReport;    // state with output → next suffix state with output
     private readonly int[] _firstTerm;     // state → first term index ending here, −1 if none
     private readonly int[] _nextTerm;      // term → next term ending at the same state
@@ -28,20 +27,31 @@ public sealed class ScreeningEngine
     private readonly ScreeningTerm[] _terms;
     private readonly int _ringMask;
 
+    /// <summary>
+    /// What the scan reads for every char, interleaved: with separate arrays each char cost one cache
+    /// miss per array on large lists. <see cref="Report"/> is the state itself if it ends a term, else
+    /// the nearest suffix state that does, else 0.
+    /// </summary>
+    internal struct State
+    {
+        public int ChildStart;
+        public int ChildEnd;
+        public int Fail;
+        public int Report;
+    }
+
     private ScreeningEngine(
         TextNormalizer normalizer, ScreeningTerm[] terms, int[] termLength, int maxLength,
-        int[] rootNext, int[] firstChild, char[] keys, int[] targets,
-        int[] fail, int[] report, int[] nextReport, int[] firstTerm, int[] nextTerm)
+        int[] rootNext, State[] states, char[] keys, int[] targets,
+        int[] nextReport, int[] firstTerm, int[] nextTerm)
     {
         Normalizer = normalizer;
         _terms = terms;
         _termLength = termLength;
         _rootNext = rootNext;
-        _firstChild = firstChild;
+        _states = states;
         _keys = keys;
         _targets = targets;
-        _fail = fail;
-        _report = report;
         _nextReport = nextReport;
         _firstTerm = firstTerm;
         _nextTerm = nextTerm;
@@ -54,23 +64,24 @@ public sealed class ScreeningEngine
     /// <summary>Distinct (normalised text, category) entries compiled.</summary>
     public int TermCount => _terms.Length;
 
-    public int StateCount => _fail.Length;
+    public int StateCount => _states.Length;
 
     /// <summary>Approximate bytes held by the compiled automaton and its normaliser, for the benchmark.</summary>
     public long MemoryBytes =>
         TextNormalizer.MemoryBytes
-        + (4L * (_rootNext.Length + _firstChild.Length + _targets.Length + _fail.Length + _report.Length
-                 + _nextReport.Length + _firstTerm.Length + _nextTerm.Length + _termLength.Length))
+        + (16L * _states.Length)
+        + (4L * (_rootNext.Length + _targets.Length + _nextReport.Length + _firstTerm.Length
+                 + _nextTerm.Length + _termLength.Length))
         + (2L * _keys.Length) + (8L * _terms.Length);
 
     public static ScreeningEngine Compile(IEnumerable<ScreeningTerm> terms) => ScreeningEngineBuilder.Build(terms);
 
     internal static ScreeningEngine Create(
         TextNormalizer normalizer, ScreeningTerm[] terms, int[] termLength, int maxLength,
-        int[] rootNext, int[] firstChild, char[] keys, int[] targets,
-        int[] fail, int[] report, int[] nextReport, int[] firstTerm, int[] nextTerm) =>
-        new(normalizer, terms, termLength, maxLength, rootNext, firstChild, keys, targets,
-            fail, report, nextReport, firstTerm, nextTerm);
+        int[] rootNext, State[] states, char[] keys, int[] targets,
+        int[] nextReport, int[] firstTerm, int[] nextTerm) =>
+        new(normalizer, terms, termLength, maxLength, rootNext, states, keys, targets,
+            nextReport, firstTerm, nextTerm);
 
     /// <summary>Every hit with normalisation on, ordered by start, longer first.</summary>
     public IReadOnlyList<Hit> Find(string text)
@@ -129,7 +140,7 @@ public sealed class ScreeningEngine
                 ring[n & mask] = i;
                 n++;
                 state = Next(state, c);
-                var o = _report[state];
+                var o = _states[state].Report;
                 while (o != 0)
                 {
                     for (var t = _firstTerm[o]; t >= 0; t = _nextTerm[t])
@@ -159,17 +170,20 @@ public sealed class ScreeningEngine
     }
 
     /// <summary>The goto/failure walk: dense table at the root, sorted CSR slices elsewhere.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int Next(int state, char c)
     {
+        var keys = _keys;
         while (state != 0)
         {
-            var lo = _firstChild[state];
-            var hi = _firstChild[state + 1];
+            ref readonly var s = ref _states[state];
+            var lo = s.ChildStart;
+            var hi = s.ChildEnd;
             if (hi - lo <= LinearSearchLimit)
             {
                 for (var k = lo; k < hi; k++)
                 {
-                    if (_keys[k] == c)
+                    if (keys[k] == c)
                     {
                         return _targets[k];
                     }
@@ -177,14 +191,14 @@ public sealed class ScreeningEngine
             }
             else
             {
-                var k = _keys.AsSpan(lo, hi - lo).BinarySearch(c);
+                var k = keys.AsSpan(lo, hi - lo).BinarySearch(c);
                 if (k >= 0)
                 {
                     return _targets[lo + k];
                 }
             }
 
-            state = _fail[state];
+            state = s.Fail;
         }
 
         return _rootNext[c];

@@ -137,12 +137,17 @@ internal static class ScreeningEngineBuilder
             firstTerm[terminalOf[t]] = t;
         }
 
-        var fail = new int[stateCount];
-        var report = new int[stateCount];
+        var states = new ScreeningEngine.State[stateCount];
+        for (var s = 0; s < stateCount; s++)
+        {
+            states[s].ChildStart = firstChild[s];
+            states[s].ChildEnd = firstChild[s + 1];
+        }
+
         var nextReport = new int[stateCount];
         var engine = ScreeningEngine.Create(
             new TextNormalizer(termChars), terms.ToArray(), termLength, maxLength,
-            rootNext, firstChild, keys, targets, fail, report, nextReport, firstTerm, nextTerm);
+            rootNext, states, keys, targets, nextReport, firstTerm, nextTerm);
 
         // Breadth-first so a state's failure target (shallower) is final before it is used.
         var queue = new Queue<int>();
@@ -158,10 +163,11 @@ internal static class ScreeningEngineBuilder
         {
             var s = queue.Dequeue();
             var p = parent[s];
-            // Next() reads the fail array being filled here; it only touches shallower states.
-            fail[s] = p == 0 ? 0 : engine.Next(fail[p], edgeChar[s]);
-            nextReport[s] = report[fail[s]];
-            report[s] = firstTerm[s] >= 0 ? s : nextReport[s];
+            // Next() reads the states being filled here; it only touches shallower ones, already final.
+            var fail = p == 0 ? 0 : engine.Next(states[p].Fail, edgeChar[s]);
+            states[s].Fail = fail;
+            nextReport[s] = states[fail].Report;
+            states[s].Report = firstTerm[s] >= 0 ? s : nextReport[s];
             for (var k = firstChild[s]; k < firstChild[s + 1]; k++)
             {
                 queue.Enqueue(targets[k]);
