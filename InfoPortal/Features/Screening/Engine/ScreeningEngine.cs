@@ -38,6 +38,13 @@ public sealed class ScreeningEngine
         public int ChildEnd;
         public int Fail;
         public int Report;
+
+        /// <summary>
+        /// Bit (c mod 64) set for each child char. Most steps at a shallow state miss; the mask answers
+        /// that without loading the key slice, which takes a dependent cache load and an unpredictable
+        /// loop out of the per-char chain.
+        /// </summary>
+        public ulong ChildMask;
     }
 
     private ScreeningEngine(
@@ -69,7 +76,7 @@ public sealed class ScreeningEngine
     /// <summary>Approximate bytes held by the compiled automaton and its normaliser, for the benchmark.</summary>
     public long MemoryBytes =>
         TextNormalizer.MemoryBytes
-        + (16L * _states.Length)
+        + (24L * _states.Length)
         + (4L * (_rootNext.Length + _targets.Length + _nextReport.Length + _firstTerm.Length
                  + _nextTerm.Length + _termLength.Length))
         + (2L * _keys.Length) + (8L * _terms.Length);
@@ -179,19 +186,12 @@ public sealed class ScreeningEngine
             ref readonly var s = ref _states[state];
             var lo = s.ChildStart;
             var hi = s.ChildEnd;
-            if (hi - lo <= LinearSearchLimit)
+            // 1UL << c shifts by c mod 64: a clear bit proves no child is c.
+            if ((s.ChildMask & (1UL << c)) != 0)
             {
-                for (var k = lo; k < hi; k++)
-                {
-                    if (keys[k] == c)
-                    {
-                        return _targets[k];
-                    }
-                }
-            }
-            else
-            {
-                var k = keys.AsSpan(lo, hi - lo).BinarySearch(c);
+                var k = hi - lo <= LinearSearchLimit
+                    ? keys.AsSpan(lo, hi - lo).IndexOf(c)
+                    : keys.AsSpan(lo, hi - lo).BinarySearch(c);
                 if (k >= 0)
                 {
                     return _targets[lo + k];

@@ -142,6 +142,10 @@ internal static class ScreeningEngineBuilder
         {
             states[s].ChildStart = firstChild[s];
             states[s].ChildEnd = firstChild[s + 1];
+            for (var k = firstChild[s]; k < firstChild[s + 1]; k++)
+            {
+                states[s].ChildMask |= 1UL << keys[k];
+            }
         }
 
         var nextReport = new int[stateCount];
