@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace InfoPortal.Features.Screening.Engine;
 
@@ -125,7 +126,9 @@ public sealed class ScreeningEngine
         var ringSize = _ringMask + 1;
         int[]? rented = null;
         var ring = ringSize <= 256 ? stackalloc int[ringSize] : (rented = ArrayPool<int>.Shared.Rent(ringSize));
-        var map = Normalizer.Table;
+        // Both tables have 65536 entries, so indexing by a char can never be out of range: the
+        // unchecked reads drop two bounds checks from every step.
+        ref var map = ref MemoryMarshal.GetArrayDataReference(Normalizer.Table);
         var mask = _ringMask;
         var count = 0;
         var state = 0;
@@ -137,7 +140,7 @@ public sealed class ScreeningEngine
                 var c = text[i];
                 if (normalize)
                 {
-                    c = map[c];
+                    c = Unsafe.Add(ref map, c);
                     if (c == TextNormalizer.Noise)
                     {
                         continue;
@@ -201,6 +204,6 @@ public sealed class ScreeningEngine
             state = s.Fail;
         }
 
-        return _rootNext[c];
+        return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_rootNext), c);
     }
 }
