@@ -1,0 +1,88 @@
+using System.Text;
+using InfoPortal.Features.Screening.Engine;
+
+namespace InfoPortal.Benchmarks;
+
+/// <summary>
+/// Deterministic test data: term lists drawn from a pool of common-range CJK characters, and a long
+/// text from the same pool (so partial matches are frequent, as in real prose) with planted hits,
+/// noise inside terms, traditional forms, punctuation and line breaks.
+/// </summary>
+public static class ScreeningData
+{
+    public const int TextChars = 2_000_000;
+    public const int PoolSize = 3_000;
+
+    private static readonly char[] Pool = BuildPool();
+
+    private static char[] BuildPool()
+    {
+        var random = new Random(20261126);
+        var set = new HashSet<char>("机密绝秘内部资料文件要注意保存管不宜公开明电码报刊物参阅级");
+        while (set.Count < PoolSize)
+        {
+            set.Add((char)random.Next(0x4E00, 0x9FA6));
+        }
+
+        return set.ToArray();
+    }
+
+    /// <summary><paramref name="count"/> distinct 2–6-char terms plus the built-in secrecy marks.</summary>
+    public static ScreeningTerm[] Terms(int count)
+    {
+        var random = new Random(count);
+        var texts = new HashSet<string>(StringComparer.Ordinal);
+        var buffer = new char[6];
+        while (texts.Count < count)
+        {
+            var length = random.Next(2, 7);
+            for (var i = 0; i < length; i++)
+            {
+                buffer[i] = Pool[random.Next(Pool.Length)];
+            }
+
+            texts.Add(new string(buffer, 0, length));
+        }
+
+        return texts.Select(t => new ScreeningTerm(t, "Sensitive", ScreeningLevel.Warn))
+            .Concat(BuiltInTerms.All)
+            .ToArray();
+    }
+
+    public static string Text(IReadOnlyList<ScreeningTerm> terms)
+    {
+        var random = new Random(7);
+        var noise = new[] { " ", "·", "*", "\u200B", "　", "-" };
+        var planted = new[] { "机·密", "内 部 资 料", "絕密", "秘密★", "注意\u200B保密", "內部參閱" };
+        var sb = new StringBuilder(TextChars + 64);
+        while (sb.Length < TextChars)
+        {
+            var roll = random.Next(1000);
+            if (roll < 2)
+            {
+                sb.Append(planted[random.Next(planted.Length)]);
+            }
+            else if (roll < 5)
+            {
+                // A list term, sometimes with noise between its characters.
+                var term = terms[random.Next(terms.Count)].Text;
+                var sep = random.Next(3) == 0 ? noise[random.Next(noise.Length)] : "";
+                sb.AppendJoin(sep, term.ToCharArray());
+            }
+            else if (roll < 60)
+            {
+                sb.Append(roll < 50 ? '，' : '。');
+            }
+            else if (roll < 64)
+            {
+                sb.Append('\n');
+            }
+            else
+            {
+                sb.Append(Pool[random.Next(Pool.Length)]);
+            }
+        }
+
+        return sb.ToString(0, TextChars);
+    }
+}
