@@ -9,6 +9,7 @@ using InfoPortal.Features.PublicSite;
 using InfoPortal.Features.Publishing;
 using InfoPortal.Features.Requests;
 using InfoPortal.Features.Review;
+using InfoPortal.Features.Screening;
 using InfoPortal.Features.Search;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Localization;
@@ -31,6 +32,7 @@ builder.Services.AddReview(builder.Configuration);
 builder.Services.AddPublishing(builder.Configuration);
 builder.Services.AddPublicSite();
 builder.Services.AddSearch();
+builder.Services.AddScreening();
 
 var app = builder.Build();
 
@@ -56,6 +58,7 @@ app.MapAccounts();
 app.MapAudit();
 app.MapRequests();
 app.MapSearch();
+app.MapScreening();
 app.MapPublicSite();
 
 await app.RunAsync();

@@ -115,7 +115,7 @@ public sealed class OfficePagesTests(OfficePagesTests.Fixture app) : IClassFixtu
         var column = (await Service<ColumnService>().ListAsync(Site.External))[0].Id;
         var requests = Service<RequestService>();
         var draft = await requests.CreateAsync(officer, new RequestInput(title, [column], ContentKind.Text, "<p>正文</p>", "本单位", Importance.Normal, null, true));
-        return await requests.SubmitAsync(officer, draft.Id, draft.Version);
+        return (await requests.SubmitAsync(officer, draft.Id, draft.Version)).Request;
     }
 
     private async Task<PublicationRequest> ApprovedAsync(string title)

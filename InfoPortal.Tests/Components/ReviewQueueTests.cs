@@ -228,7 +228,7 @@ public sealed class ReviewQueueTests(ReviewQueueTests.Fixture app) : IClassFixtu
         var column = (await Service<ColumnService>().ListAsync(Site.External))[0].Id;
         var requests = Service<RequestService>();
         var draft = await requests.CreateAsync(actor, new RequestInput(title, [column], ContentKind.Text, "<p>正文</p>", "本单位", importance, null, true));
-        return await requests.SubmitAsync(actor, draft.Id, draft.Version);
+        return (await requests.SubmitAsync(actor, draft.Id, draft.Version)).Request;
     }
 
     /// <summary>A bUnit context signed in as <paramref name="userName"/>, with the app's real services behind it.</summary>

@@ -18,6 +18,7 @@ public sealed class RequestService(
     ReviewChainService chains,
     NotificationService notifications,
     HtmlCleaner html,
+    Screening.ScreeningService screening,
     AuditLog audit,
     TimeProvider clock)
 {
@@ -52,11 +53,22 @@ public sealed class RequestService(
         return request;
     }
 
-    /// <summary>Submits a draft, or resubmits a returned request from the first step.</summary>
-    public async Task<PublicationRequest> SubmitAsync(Actor actor, int id, int? version, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Submits a draft, or resubmits a returned request from the first step, after screening it:
+    /// blocking hits refuse the submission (nothing changes), warnings travel with it.
+    /// </summary>
+    public async Task<SubmitResult> SubmitAsync(Actor actor, int id, int? version, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var request = await LoadForChangeAsync(db, actor, id, version, cancellationToken);
+        var report = screening.Screen(request.CurrentContent, request.Attachments);
+        if (report.Blocked)
+        {
+            await audit.AppendAsync(actor, "SubmitRefused", $"request:{id}", AuditOutcome.Refused,
+                $"screening ({report.ListVersion}): " + string.Join(", ", report.Hits.Where(h => h.Level == "Block").Select(h => $"{h.Field}:{h.Term}")), cancellationToken);
+            throw new Screening.ScreeningBlockedException(report);
+        }
+
         var sites = await db.Columns.Where(c => request.Columns.Select(rc => rc.ColumnId).Contains(c.Id)).Select(c => c.Site).Distinct().ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var resubmission = request.Status == RequestStatus.Returned;
@@ -75,7 +87,7 @@ public sealed class RequestService(
         await audit.AppendAsync(actor, resubmission ? "RequestResubmitted" : "RequestSubmitted", $"request:{id}", AuditOutcome.Success,
             $"round {request.Round}; v{request.ContentVersion} {request.ContentSha256}", cancellationToken);
         await NotifyCurrentReviewersAsync(request, cancellationToken);
-        return request;
+        return new SubmitResult(request, report);
     }
 
     public async Task<PublicationRequest> WithdrawAsync(Actor actor, int id, int? version, CancellationToken cancellationToken = default)
@@ -216,6 +228,8 @@ public sealed class RequestService(
 public sealed record RequestInput(
     string? Title, IReadOnlyList<int>? ColumnIds, ContentKind? Kind, string? BodyHtml, string? Source,
     Importance? Importance, DateOnly? EventDate, bool DeclarationAccepted);
+
+public sealed record SubmitResult(PublicationRequest Request, Screening.ScreeningReport Screening);
 
 public sealed record RequestFilter(RequestStatus? Status = null, int? DepartmentId = null, bool Mine = false, int? After = null, int Limit = 50);
 

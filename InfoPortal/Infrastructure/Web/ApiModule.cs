@@ -87,6 +87,7 @@ public static class ApiModule
 
             var (status, code) = exception switch
             {
+                Features.Screening.ScreeningBlockedException => (422, "blocked_by_screening"),
                 Features.Requests.UploadRejectedException upload => (upload.Status, upload.Status == 413 ? "file_too_large" : "file_type_not_allowed"),
                 ValidationFailedException => (400, "validation_failed"),
                 ForbiddenException => (403, "forbidden"),
@@ -107,6 +108,12 @@ public static class ApiModule
             if (exception is ValidationFailedException validation)
             {
                 problem.Extensions["errors"] = validation.LocalizedErrors(L);
+            }
+
+            if (exception is Features.Screening.ScreeningBlockedException blocked)
+            {
+                problem.Extensions["hits"] = blocked.Report.Hits;
+                problem.Extensions["listVersion"] = blocked.Report.ListVersion;
             }
 
             http.Response.StatusCode = status;

@@ -22,6 +22,8 @@ public sealed record TakedownBody(string? Reason);
 
 public sealed record StatusResponse(string Status, int Version, StepDto? CurrentStep, string? PublicUrl);
 
+public sealed record SubmitResponse(string Status, int Version, StepDto? CurrentStep, Screening.ScreeningReport Screening);
+
 public sealed record StepDto(int Index, string Key, string Role, string Scope, DateTimeOffset? Since);
 
 public sealed record AttachmentDto(int Id, string Sha256, string ContentType, long Size, string FileName, string? Caption, string Url);

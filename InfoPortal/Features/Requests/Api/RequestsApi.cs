@@ -45,7 +45,10 @@ public static class RequestsApi
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(long.MaxValue)); // the service applies the configured caps
 
         api.MapPost("/requests/{id:int}/submit", async (HttpContext http, RequestService requests, int id, VersionBody? body, CancellationToken ct) =>
-            Status(await requests.SubmitAsync(http.GetActor(), id, body?.Version, ct))).WithName("SubmitRequest");
+        {
+            var (request, screening) = await requests.SubmitAsync(http.GetActor(), id, body?.Version, ct);
+            return TypedResults.Ok(new SubmitResponse(request.Status.ToString(), request.Version, RequestDetail.CurrentStepOf(request), screening));
+        }).WithName("SubmitRequest");
 
         api.MapPost("/requests/{id:int}/withdraw", async (HttpContext http, RequestService requests, int id, VersionBody? body, CancellationToken ct) =>
             Status(await requests.WithdrawAsync(http.GetActor(), id, body?.Version, ct))).WithName("WithdrawRequest");
