@@ -71,7 +71,7 @@ public sealed class SearchTests
     public async Task IntranetItems_OnlyForSignedInUsers_AndQueryTextIsEscapedOnThePage()
     {
         await using var app = new PortalFactory();
-        var id = await PublishAsync(app, "内部学习资料汇编", "<p>仅供内部学习。</p>", column: "学习园地");
+        var id = await PublishAsync(app, "政策学习资料汇编", "<p>供全局干部职工学习。</p>", column: "学习园地");
         using var anonymous = app.CreatePortalClient();
         Assert.Empty(await FindAsync(anonymous, "学习资料"));
         using var officer = await ApiClient.SignInAsync(app, "officer");
