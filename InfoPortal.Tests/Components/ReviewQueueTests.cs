@@ -32,7 +32,7 @@ public sealed class ReviewQueueTests(ReviewQueueTests.Fixture app) : IClassFixtu
         var major = await SubmitAsync("officer", "筛选-重大稿件", Importance.Major);
         var other = await SubmitAsync("officer2", "筛选-药监股稿件", Importance.Major);
 
-        await using var ctx = await CreateContextAsync("depthead");
+        await using var ctx = await ComponentTestContext.CreateAsync(app, "depthead");
         var cut = ctx.Render<ReviewQueue>();
         cut.WaitForAssertion(() => Assert.Contains(normal.Title, Titles(cut)));
         Assert.Contains(major.Title, Titles(cut));
@@ -67,7 +67,7 @@ public sealed class ReviewQueueTests(ReviewQueueTests.Fixture app) : IClassFixtu
         var second = await SubmitAsync("officer", "批量-第二项", Importance.Important);
         var untouched = await SubmitAsync("officer", "批量-未选中", Importance.Normal);
 
-        await using var ctx = await CreateContextAsync("depthead");
+        await using var ctx = await ComponentTestContext.CreateAsync(app, "depthead");
         var dialogs = ctx.Render<MudDialogProvider>();
         var cut = ctx.Render<ReviewQueue>();
         cut.WaitForAssertion(() => Assert.Contains(second.Title, Titles(cut)));
@@ -120,7 +120,7 @@ public sealed class ReviewQueueTests(ReviewQueueTests.Fixture app) : IClassFixtu
         var raced = await SubmitAsync("officer", "并发-他人先审", Importance.Normal);
         var fine = await SubmitAsync("officer", "并发-正常通过", Importance.Normal);
 
-        await using var ctx = await CreateContextAsync("depthead");
+        await using var ctx = await ComponentTestContext.CreateAsync(app, "depthead");
         var dialogs = ctx.Render<MudDialogProvider>();
         var cut = ctx.Render<ReviewQueue>();
         cut.WaitForAssertion(() => Assert.Contains(raced.Title, Titles(cut)));
@@ -149,7 +149,7 @@ public sealed class ReviewQueueTests(ReviewQueueTests.Fixture app) : IClassFixtu
         UseChinese();
         var item = await SubmitAsync("officer", "权限-综合股稿件", Importance.Normal);
 
-        await using var ctx = await CreateContextAsync("depthead2");
+        await using var ctx = await ComponentTestContext.CreateAsync(app, "depthead2");
         var cut = ctx.Render<ReviewQueue>();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-test=queue-table]")));
         Assert.DoesNotContain(item.Title, Titles(cut));
@@ -166,7 +166,7 @@ public sealed class ReviewQueueTests(ReviewQueueTests.Fixture app) : IClassFixtu
         var b = await SubmitAsync("officer2", "分页-乙", Importance.Normal);
         var c = await SubmitAsync("officer2", "分页-丙", Importance.Normal);
 
-        await using var ctx = await CreateContextAsync("depthead2");
+        await using var ctx = await ComponentTestContext.CreateAsync(app, "depthead2");
         var cut = ctx.Render<ReviewQueue>(p => p.Add(q => q.PageLimit, 2));
         cut.WaitForAssertion(() => Assert.Equal(2, Titles(cut).Count));
         var seen = new List<string>(Titles(cut));
@@ -229,29 +229,5 @@ public sealed class ReviewQueueTests(ReviewQueueTests.Fixture app) : IClassFixtu
         var requests = Service<RequestService>();
         var draft = await requests.CreateAsync(actor, new RequestInput(title, [column], ContentKind.Text, "<p>正文</p>", "本单位", importance, null, true));
         return (await requests.SubmitAsync(actor, draft.Id, draft.Version)).Request;
-    }
-
-    /// <summary>A bUnit context signed in as <paramref name="userName"/>, with the app's real services behind it.</summary>
-    private async Task<BunitContext> CreateContextAsync(string userName)
-    {
-        var (user, roles) = await UserAsync(userName);
-        var ctx = new BunitContext();
-        ctx.Services.AddMudServices();
-        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        var auth = ctx.AddAuthorization();
-        auth.SetAuthorized(userName);
-        auth.SetRoles(roles);
-        auth.SetClaims(
-            new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)),
-            new Claim(ClaimTypes.Name, userName),
-            new Claim(Actor.DepartmentClaim, user.DepartmentId.ToString(CultureInfo.InvariantCulture)),
-            new Claim(Actor.DisplayNameClaim, user.DisplayName));
-        ctx.Services.AddScoped<InfoPortal.Infrastructure.Web.ClientContext>();
-        ctx.Services.AddScoped<InfoPortal.Infrastructure.Web.CurrentActor>();
-        var scope = app.Services.CreateScope();
-        ctx.Services.AddSingleton(scope);
-        ctx.Services.AddFallbackServiceProvider(scope.ServiceProvider);
-        ctx.SetRendererInfo(new RendererInfo("Server", true));
-        return ctx;
     }
 }
