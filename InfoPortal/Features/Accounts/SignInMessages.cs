@@ -24,7 +24,5 @@ public static class SafeReturnUrl
 
     /// <summary>Only a local path; anything else (another host, //, /\) goes to the back-office home.</summary>
     public static string Of(string? url) =>
-        url is { Length: > 0 } && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) && !url.StartsWith("/account/log", StringComparison.Ordinal)
-            ? url
-            : BackOfficeHome;
+        Infrastructure.Web.LocalUrl.IsLocal(url) && !url!.StartsWith("/account/log", StringComparison.Ordinal) ? url : BackOfficeHome;
 }

@@ -16,9 +16,7 @@ public static class DisplaySettings
             var options = new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true };
             if (size is "large" or "normal") http.Response.Cookies.Append(SizeCookie, size, options);
             if (contrast is "high" or "normal") http.Response.Cookies.Append(ContrastCookie, contrast, options);
-            var target = redirectUri is { Length: > 0 } && redirectUri[0] == '/' && !redirectUri.StartsWith("//", StringComparison.Ordinal) && !redirectUri.StartsWith("/\\", StringComparison.Ordinal)
-                ? redirectUri : "/";
-            return Results.LocalRedirect(target);
+            return Results.LocalRedirect(Infrastructure.Web.LocalUrl.OrDefault(redirectUri));
         }).AllowAnonymous();
         return app;
     }

@@ -197,26 +197,9 @@ public sealed class PublishingOptions
 /// Runs <see cref="PublishingService.PublishDueAsync"/> on a timer. The schedule lives in our
 /// own table (Requests.ScheduledFor), so a restart loses nothing and a rerun publishes nothing twice.
 /// </summary>
-public sealed class ScheduledPublishingWorker(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<PublishingOptions> options, ILogger<ScheduledPublishingWorker> logger) : BackgroundService
+public sealed class ScheduledPublishingWorker(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<PublishingOptions> options, ILogger<ScheduledPublishingWorker> logger)
+    : Infrastructure.Jobs.PeriodicWorker(scopes, logger, TimeSpan.FromSeconds(Math.Max(1, options.Value.SchedulerIntervalSeconds)), runAtStart: false)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.SchedulerIntervalSeconds)));
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var count = await scope.ServiceProvider.GetRequiredService<PublishingService>().PublishDueAsync(stoppingToken);
-                if (count > 0)
-                {
-                    logger.LogInformation("Published {Count} scheduled item(s)", count);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Scheduled publishing failed; it runs again at the next tick");
-            }
-        }
-    }
+    protected override Task<int> RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<PublishingService>().PublishDueAsync(cancellationToken);
 }

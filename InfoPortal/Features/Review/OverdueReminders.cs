@@ -66,27 +66,9 @@ public sealed class OverdueReminderService(
 }
 
 /// <summary>Runs the reminder every hour; the service itself makes it once a day.</summary>
-public sealed class OverdueReminderWorker(IServiceScopeFactory scopes, ILogger<OverdueReminderWorker> logger) : BackgroundService
+public sealed class OverdueReminderWorker(IServiceScopeFactory scopes, ILogger<OverdueReminderWorker> logger)
+    : Infrastructure.Jobs.PeriodicWorker(scopes, logger, TimeSpan.FromHours(1), runAtStart: true)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var count = await scope.ServiceProvider.GetRequiredService<OverdueReminderService>().RemindAsync(stoppingToken);
-                if (count > 0)
-                {
-                    logger.LogInformation("Sent overdue reminders for {Count} request(s)", count);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Overdue reminders failed; they run again within the hour");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task<int> RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<OverdueReminderService>().RemindAsync(cancellationToken);
 }

@@ -41,10 +41,7 @@ public static class LocalizationModule
                     new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
             }
 
-            // Only local paths: an open redirect would help phishing.
-            var target = redirectUri is { Length: > 0 } && redirectUri.StartsWith('/') && !redirectUri.StartsWith("//", StringComparison.Ordinal) && !redirectUri.StartsWith("/\\", StringComparison.Ordinal)
-                ? redirectUri : "/";
-            return Results.LocalRedirect(target);
+            return Results.LocalRedirect(Web.LocalUrl.OrDefault(redirectUri));
         }).AllowAnonymous();
         return app;
     }
