@@ -11,7 +11,7 @@ namespace InfoPortal.Data;
 /// The one EF Core model. SQLite uses this class and the migrations in Data/Sqlite;
 /// PostgreSQL uses <see cref="PostgresPortalDbContext"/> and the migrations in Data/Postgres.
 /// </summary>
-public class PortalDbContext : IdentityDbContext<AppUser, AppRole, int>, IDataProtectionKeyContext
+public partial class PortalDbContext : IdentityDbContext<AppUser, AppRole, int>, IDataProtectionKeyContext
 {
     public PortalDbContext(DbContextOptions<PortalDbContext> options) : base(options)
     {
