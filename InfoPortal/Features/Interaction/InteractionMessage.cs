@@ -149,14 +149,11 @@ public sealed class InteractionMessage
         {
             DepartmentId = departmentId;
             Status = MessageStatus.Assigned;
-            Record(actor, MessageActions.Assigned, reason, now, departmentId);
+            Record(actor, MessageActions.Assigned, reason?.Trim() is { Length: > 0 } note ? note[..Math.Min(note.Length, 500)] : null, now, departmentId);
             return;
         }
 
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            throw ValidationFailedException.For("reason", "Interaction.Error.ReasonRequired");
-        }
+        reason = RequireReason(reason);
 
         if (departmentId == DepartmentId)
         {
@@ -178,10 +175,7 @@ public sealed class InteractionMessage
             throw new ConflictException("Interaction.Error.AlreadyAnswered");
         }
 
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            throw ValidationFailedException.For("reason", "Interaction.Error.ReasonRequired");
-        }
+        reason = RequireReason(reason);
 
         if (workingDays is < 1 or > 30)
         {
@@ -217,7 +211,7 @@ public sealed class InteractionMessage
         AnsweredAt = now;
         AnsweredOn = today;
         ReplyMinutes = (int)Math.Max(0, Math.Round((now - ReceivedAt).TotalMinutes));
-        Record(actor, MessageActions.Approved, string.IsNullOrWhiteSpace(opinion) ? null : opinion.Trim(), now, DepartmentId);
+        Record(actor, MessageActions.Approved, string.IsNullOrWhiteSpace(opinion) ? null : opinion.Trim()[..Math.Min(opinion.Trim().Length, 500)], now, DepartmentId);
     }
 
     public void ReturnReply(Actor actor, string? opinion, DateTimeOffset now)
@@ -225,7 +219,12 @@ public sealed class InteractionMessage
         EnsureReviewable(actor);
         if (string.IsNullOrWhiteSpace(opinion))
         {
-            throw ValidationFailedException.For("opinion", "Review.OpinionRequired");
+            throw ValidationFailedException.For("opinion", "Requests.Error.OpinionRequired");
+        }
+
+        if (opinion.Length > 500)
+        {
+            throw ValidationFailedException.For("opinion", "Interaction.Error.ReasonTooLong");
         }
 
         Status = MessageStatus.Assigned;
@@ -234,14 +233,25 @@ public sealed class InteractionMessage
 
     public void SetPublic(Actor actor, bool isPublic, string? reason, DateTimeOffset now)
     {
-        if (!isPublic && string.IsNullOrWhiteSpace(reason))
+        if (!isPublic)
         {
-            throw ValidationFailedException.For("reason", "Interaction.Error.ReasonRequired");
+            reason = RequireReason(reason);
         }
 
         IsPublic = isPublic;
         HiddenReason = isPublic ? null : reason!.Trim();
         Record(actor, isPublic ? MessageActions.Shown : MessageActions.Hidden, reason?.Trim(), now, DepartmentId);
+    }
+
+    private static string RequireReason(string? reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw ValidationFailedException.For("reason", "Interaction.Error.ReasonRequired");
+        }
+
+        reason = reason.Trim();
+        return reason.Length <= 500 ? reason : throw ValidationFailedException.For("reason", "Interaction.Error.ReasonTooLong");
     }
 
     private void EnsureReviewable(Actor actor)
