@@ -465,7 +465,7 @@ public sealed partial class InteractionService(
     }
 
     private static async Task<InteractionMessage> LoadAsync(PortalDbContext db, int id, CancellationToken cancellationToken) =>
-        await db.InteractionMessages.FirstOrDefaultAsync(m => m.Id == id, cancellationToken) ?? throw new NotFoundException("Interaction.Error.NotFound");
+        await db.InteractionMessages.Include(m => m.Events).FirstOrDefaultAsync(m => m.Id == id, cancellationToken) ?? throw new NotFoundException("Interaction.Error.NotFound");
 
     private static async Task SaveAsync(PortalDbContext db, CancellationToken cancellationToken)
     {
