@@ -144,10 +144,11 @@ public sealed partial class InteractionService(
 
         var rows = await query.OrderByDescending(m => m.Id).Take(limit + 1).Select(m => new
         {
-            m.Id, m.Ticket, m.Kind, m.Subject, m.Text, m.ReceivedOn, m.ReplyText, m.AnsweredAt,
+            m.Id, m.Ticket, m.Kind, m.Subject, m.Text, m.ReceivedOn, m.ReplyText, m.AnsweredAt, m.SenderName, m.Contact,
             Department = db.Departments.Where(d => d.Id == m.DepartmentId).Select(d => d.Name).First(),
         }).ToListAsync(cancellationToken);
-        var items = rows.Take(limit).Select(r => new PublicMessage(r.Id, r.Ticket, r.Kind, Mask(r.Subject), Mask(r.Text), r.ReceivedOn, r.Department, Mask(r.ReplyText ?? ""), r.AnsweredAt!.Value)).ToList();
+        var items = rows.Take(limit).Select(r => new PublicMessage(r.Id, r.Ticket, r.Kind, Mask(r.Subject, r.SenderName, r.Contact), Mask(r.Text, r.SenderName, r.Contact),
+            r.ReceivedOn, r.Department, Mask(r.ReplyText ?? "", r.SenderName, r.Contact), r.AnsweredAt!.Value)).ToList();
         return new PublicMessagePage(items, rows.Count > limit ? items[^1].Id : null);
     }
 
@@ -156,18 +157,30 @@ public sealed partial class InteractionService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var r = await Published(db).Where(m => m.Ticket == ticket).Select(m => new
         {
-            m.Id, m.Ticket, m.Kind, m.Subject, m.Text, m.ReceivedOn, m.ReplyText, m.AnsweredAt,
+            m.Id, m.Ticket, m.Kind, m.Subject, m.Text, m.ReceivedOn, m.ReplyText, m.AnsweredAt, m.SenderName, m.Contact,
             Department = db.Departments.Where(d => d.Id == m.DepartmentId).Select(d => d.Name).First(),
         }).FirstOrDefaultAsync(cancellationToken);
-        return r is null ? null : new PublicMessage(r.Id, r.Ticket, r.Kind, Mask(r.Subject), Mask(r.Text), r.ReceivedOn, r.Department, Mask(r.ReplyText ?? ""), r.AnsweredAt!.Value);
+        return r is null ? null : new PublicMessage(r.Id, r.Ticket, r.Kind, Mask(r.Subject, r.SenderName, r.Contact), Mask(r.Text, r.SenderName, r.Contact),
+            r.ReceivedOn, r.Department, Mask(r.ReplyText ?? "", r.SenderName, r.Contact), r.AnsweredAt!.Value);
     }
 
     private static IQueryable<InteractionMessage> Published(PortalDbContext db) =>
         db.InteractionMessages.AsNoTracking().Where(m => m.Status == MessageStatus.Answered && m.IsPublic && !m.Flagged);
 
-    /// <summary>Personal data (ID numbers, phones, e-mails, bank cards) replaced by asterisks.</summary>
-    public string Mask(string text)
+    /// <summary>
+    /// Personal data (ID numbers, phones, e-mails, bank cards) and the sender's own name and contact
+    /// wherever they occur in the text, replaced by asterisks.
+    /// </summary>
+    public string Mask(string text, string? senderName = null, string? contact = null)
     {
+        foreach (var own in new[] { senderName, contact })
+        {
+            if (own is { Length: >= 2 })
+            {
+                text = text.Replace(own, new string('*', own.Length), StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
         var hits = screening.Check(text).Hits.Where(h => h.Category == PersonalDataDetector.Category).ToList();
         if (hits.Count == 0)
         {
