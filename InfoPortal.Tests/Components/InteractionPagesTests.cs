@@ -45,6 +45,34 @@ public sealed class InteractionPagesTests(InteractionPagesTests.Fixture app) : I
     }
 
     [Fact]
+    public async Task MessagePage_PublisherAssignsADepartment_ThenTheDepartmentSeesIt()
+    {
+        var id = await LeaveAsync("组件测试-交办");
+        int general;
+        using (var publisher = await ApiClient.SignInAsync(app, "publisher"))
+        {
+            general = await InteractionApi.DepartmentIdAsync(publisher, "综合股");
+        }
+
+        await using (var ctx = await ComponentTestContext.CreateAsync(app, "publisher"))
+        {
+            var cut = ctx.Render<InteractionMessagePage>(p => p.Add(x => x.Id, id));
+            cut.WaitForAssertion(() => cut.Find("button[data-test=assign]"));
+            Assert.Empty(cut.FindAll("textarea[data-test=reply-input]"));
+            var select = cut.FindComponent<MudBlazor.MudSelect<int?>>();
+            await cut.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(general));
+            cut.Find("button[data-test=assign]").Click();
+            cut.WaitForAssertion(() => Assert.Contains("承办中", cut.Markup, StringComparison.Ordinal));
+            // Now a reassignment, which asks for a reason.
+            Assert.NotNull(cut.Find("input[data-test=assign-reason]"));
+        }
+
+        using var officer = await ApiClient.SignInAsync(app, "officer");
+        var queue = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(officer.Http, "/api/v1/interaction/messages?queue=Department");
+        Assert.Contains(queue.EnumerateArray(), m => m.GetProperty("id").GetInt32() == id);
+    }
+
+    [Fact]
     public async Task MessagePage_OfficerDrafts_HeadSeesApproval_OtherDepartmentSeesNothing()
     {
         var id = await LeaveAsync("组件测试-起草答复");
