@@ -76,8 +76,13 @@ public sealed class InteractionStatisticsTests
         var d2 = rows.Single(r => r.DepartmentId == drugs);
         Assert.Equal((2, 2, 2, 1.5), (d2.Received, d2.Answered, d2.AnsweredOnTime, d2.MedianReplyHours!.Value)); // even count: mean of the middle two
         var unassigned = rows.Single(r => r.DepartmentId is null);
-        Assert.Equal((1, 0, 0), (unassigned.Received, unassigned.Answered, unassigned.AnsweredOnTime));
+        Assert.Equal((1, 0, 0, 0), (unassigned.Received, unassigned.Answered, unassigned.AnsweredOnTime, unassigned.OpenOverdue));
         Assert.Null(unassigned.MedianReplyHours);
+        Assert.Equal(1, g.Late);
+
+        // Judged a month later, the open message is past its deadline.
+        var later = (await statistics.MonthlyAsync(today.Year, today.Month, today.AddMonths(1))).Single(r => r.DepartmentId is null);
+        Assert.Equal((1, 1), (later.OpenOverdue, later.Late));
 
         var previous = new DateOnly(today.Year, today.Month, 1).AddDays(-3);
         var last = Assert.Single(await statistics.MonthlyAsync(previous.Year, previous.Month));

@@ -77,7 +77,7 @@ public static class InteractionModule
                 throw ValidationFailedException.For("month", "Interaction.Error.BadMonth");
             }
 
-            return TypedResults.Ok(await statistics.MonthlyAsync(year, month, ct));
+            return TypedResults.Ok(await statistics.MonthlyAsync(year, month, cancellationToken: ct));
         }).WithName("InteractionStatistics");
         return app;
     }
