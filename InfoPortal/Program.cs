@@ -4,6 +4,7 @@ using InfoPortal.Features.Accounts;
 using InfoPortal.Features.Audit;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Home;
+using InfoPortal.Features.Interaction;
 using InfoPortal.Features.Notifications;
 using InfoPortal.Features.PublicSite;
 using InfoPortal.Features.Publishing;
@@ -33,6 +34,7 @@ builder.Services.AddPublishing(builder.Configuration);
 builder.Services.AddPublicSite();
 builder.Services.AddSearch();
 builder.Services.AddScreening();
+builder.Services.AddInteraction(builder.Configuration);
 
 var app = builder.Build();
 
@@ -60,6 +62,7 @@ app.MapRequests();
 app.MapSearch();
 app.MapScreening();
 app.MapPublicSite();
+app.MapInteraction();
 
 await app.RunAsync();
 return 0;
