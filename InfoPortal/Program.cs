@@ -11,6 +11,7 @@ using InfoPortal.Features.Requests;
 using InfoPortal.Features.Review;
 using InfoPortal.Features.Screening;
 using InfoPortal.Features.Search;
+using InfoPortal.Features.Statistics;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Localization;
 using InfoPortal.Infrastructure.Web;
@@ -33,6 +34,7 @@ builder.Services.AddPublishing(builder.Configuration);
 builder.Services.AddPublicSite();
 builder.Services.AddSearch();
 builder.Services.AddScreening();
+builder.Services.AddStatistics(builder.Configuration);
 
 var app = builder.Build();
 
@@ -59,6 +61,7 @@ app.MapAudit();
 app.MapRequests();
 app.MapSearch();
 app.MapScreening();
+app.MapStatistics();
 app.MapPublicSite();
 
 await app.RunAsync();

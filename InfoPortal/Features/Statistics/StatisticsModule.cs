@@ -1,0 +1,53 @@
+using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure;
+using InfoPortal.Infrastructure.Web;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Localization;
+
+namespace InfoPortal.Features.Statistics;
+
+public static class StatisticsModule
+{
+    public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    public static IServiceCollection AddStatistics(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<AssessmentOptions>(configuration.GetSection(AssessmentOptions.Section));
+        services.Configure<BulletinOptions>(configuration.GetSection(BulletinOptions.Section));
+        services.AddSingleton<StatisticsCalendar>();
+        services.AddScoped<MonthlyStatisticsJob>();
+        services.AddScoped<StatisticsService>();
+        services.AddScoped<QuarterlyBulletinJob>();
+        services.AddScoped<BulletinService>();
+        services.AddScoped<AnnualAssessmentJob>();
+        services.AddScoped<AssessmentService>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapStatistics(this IEndpointRouteBuilder app)
+    {
+        // The dashboard's download link (cookie sign-in); the service checks who may see which department.
+        app.MapGet("/office/statistics/export.xlsx", ExportAsync)
+            .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = IdentityConstants.ApplicationScheme });
+
+        var api = app.MapApiGroup();
+        api.MapGet("/statistics/monthly", async (HttpContext http, StatisticsService statistics, int? year, int? month, int? departmentId, CancellationToken ct) =>
+        {
+            var (y, m) = Required(year, month);
+            return TypedResults.Ok(await statistics.GetMonthAsync(http.GetActor(), y, m, departmentId, ct));
+        }).WithName("MonthlyStatistics");
+        api.MapGet("/statistics/monthly.xlsx", ExportAsync).WithName("MonthlyStatisticsXlsx");
+        return app;
+    }
+
+    private static async Task<IResult> ExportAsync(HttpContext http, StatisticsService statistics, IStringLocalizer<SharedResource> L, int? year, int? month, int? departmentId, CancellationToken ct)
+    {
+        var (y, m) = Required(year, month);
+        var report = await statistics.GetMonthAsync(http.GetActor(), y, m, departmentId, ct);
+        return Results.File(StatisticsExcel.Build(report, L), XlsxContentType, $"statistics-{y:D4}-{m:D2}.xlsx");
+    }
+
+    private static (int Year, int Month) Required(int? year, int? month) =>
+        year is { } y && month is { } m ? (y, m) : throw ValidationFailedException.For(year is null ? "year" : "month", "Statistics.Error.BadMonth");
+}
