@@ -42,10 +42,13 @@ public sealed class QuarterlyBulletinJob(
             throw ValidationFailedException.For("quarter", "Statistics.Error.BadQuarter");
         }
 
-        var months = Enumerable.Range(((quarter - 1) * 3) + 1, 3).ToList();
-        foreach (var month in months)
+        // A quarter still under way (the Assessor's preview) covers the months that have begun; the
+        // scheduled run on the first day of a quarter always sees all three.
+        var (currentYear, currentMonth) = calendar.CurrentMonth();
+        var months = Enumerable.Range(((quarter - 1) * 3) + 1, 3).Where(m => (year * 12) + m <= (currentYear * 12) + currentMonth).ToList();
+        if (year < 2000 || months.Count == 0)
         {
-            calendar.EnsureValidMonth(year, month);
+            throw ValidationFailedException.For("quarter", "Statistics.Error.BadQuarter");
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -82,7 +85,7 @@ public sealed class QuarterlyBulletinJob(
         var lagging = rows.Skip(best.Count).TakeLast(Math.Min(options.Value.LaggingCount, rows.Count - best.Count)).ToList();
 
         var (start, _) = calendar.Month(year, months[0]);
-        var (_, end) = calendar.Month(year, months[2]);
+        var (_, end) = calendar.Month(year, months[^1]);
         var takedowns = await (
             from t in db.Takedowns.AsNoTracking()
             where t.At >= start && t.At < end
@@ -90,7 +93,7 @@ public sealed class QuarterlyBulletinJob(
             select new { t.RequestId, r.Title, r.DepartmentId, t.At, t.Reason, t.ActorName })
             .ToListAsync(cancellationToken);
         var now = calendar.Clock.GetUtcNow();
-        var report = new BulletinReport(year, quarter, now, calendar.Zone.Id, rows, [.. best.Select(b => b.DepartmentName)], [.. lagging.Select(l => l.DepartmentName)],
+        var report = new BulletinReport(year, quarter, months, now, calendar.Zone.Id, rows, [.. best.Select(b => b.DepartmentName)], [.. lagging.Select(l => l.DepartmentName)],
             [.. takedowns.OrderBy(t => t.At).Select(t => new BulletinTakedown(t.RequestId, t.Title, names.GetValueOrDefault(t.DepartmentId, ""), t.At, t.Reason, t.ActorName))]);
 
         var existing = await db.QuarterlyBulletins.SingleOrDefaultAsync(b => b.Year == year && b.Quarter == quarter, cancellationToken);
@@ -150,7 +153,7 @@ public sealed class BulletinService(IDbContextFactory<PortalDbContext> dbFactory
 
 /// <summary>What the bulletin page and the bulletin PDF show.</summary>
 public sealed record BulletinReport(
-    int Year, int Quarter, DateTimeOffset ComputedAt, string TimeZone,
+    int Year, int Quarter, IReadOnlyList<int> Months, DateTimeOffset ComputedAt, string TimeZone,
     IReadOnlyList<BulletinDepartmentRow> Departments, IReadOnlyList<string> Best, IReadOnlyList<string> Lagging,
     IReadOnlyList<BulletinTakedown> Takedowns);
 
