@@ -44,7 +44,7 @@ if (args is ["create-admin", var adminName, ..])
     return await CreateAdminCommand.RunAsync(app.Services, adminName, Console.In, Console.Out);
 }
 
-if (args is ["bench", "review-queue" or "search", ..])
+if (args is ["bench", "review-queue" or "search" or "statistics", ..])
 {
     await app.InitializeAsync(seedDemo: false);
     return await InfoPortal.Infrastructure.Bench.BenchCommand.RunAsync(app.Services, args, Console.Out);
