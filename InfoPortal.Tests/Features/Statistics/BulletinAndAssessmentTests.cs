@@ -73,6 +73,26 @@ public sealed class BulletinAndAssessmentTests
 
         await using var db = app.CreateDbContext();
         Assert.Equal(1, await db.QuarterlyBulletins.CountAsync(b => b.Year == 2026 && b.Quarter == 4));
+
+        // One request drafted by the office's officer in the internal 通报 column, in review at the office's first step; the rerun did not add a second.
+        var requestId = Assert.IsType<int>(report.RequestId);
+        var request = await db.Requests.Include(r => r.Columns).SingleAsync(r => r.Id == requestId);
+        Assert.Equal(1, await db.Requests.CountAsync(r => r.Title == "2026年第4季度网站信息发布工作通报"));
+        Assert.Equal((InfoPortal.Features.Requests.RequestStatus.InReview, Roles.DeptHead, s.Departments["办公室"]), (request.Status, request.CurrentRole, request.DepartmentId));
+        var column = await db.Columns.SingleAsync(c => c.Id == request.Columns.Single().ColumnId);
+        Assert.Equal((InfoPortal.Features.Columns.Site.Internal, "通报"), (column.Site, column.Name));
+        Assert.Contains("药品监管股", request.BodyHtml, StringComparison.Ordinal);
+        using (var officeHead = await ApiClient.SignInAsync(app, "officehead"))
+        {
+            await ApiClient.EnsureAsync(await officeHead.ApproveAsync(requestId), HttpStatusCode.OK);
+        }
+
+        using (var director = await ApiClient.SignInAsync(app, "director"))
+        {
+            var approved = await ApiClient.EnsureAsync(await director.ApproveAsync(requestId), HttpStatusCode.OK);
+            Assert.Equal("Approved", approved.GetProperty("status").GetString());
+        }
+
         var depthead = await db.Users.SingleAsync(u => u.UserName == "depthead");
         Assert.Equal(1, await db.Notifications.CountAsync(n => n.UserId == depthead.Id && n.Kind == "Bulletin"));
 
