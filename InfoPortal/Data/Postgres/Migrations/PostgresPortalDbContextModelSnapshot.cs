@@ -626,12 +626,12 @@ namespace InfoPortal.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DecidedAt", "RequestId");
-
                     b.HasIndex("ReviewerId", "DecidedAt");
 
                     b.HasIndex("RequestId", "Round", "StepIndex")
                         .IsUnique();
+
+                    b.HasIndex("DecidedAt", "RequestId", "Outcome", "Role", "StepStartedAt");
 
                     b.ToTable("Decisions");
                 });
@@ -783,8 +783,6 @@ namespace InfoPortal.Data.Postgres.Migrations
 
                     b.HasIndex("OfficerId", "Id");
 
-                    b.HasIndex("PublishedAt", "DepartmentId");
-
                     b.HasIndex("Status", "Id");
 
                     b.HasIndex("Status", "ScheduledFor");
@@ -794,6 +792,8 @@ namespace InfoPortal.Data.Postgres.Migrations
                     b.HasIndex("TakenDownAt", "DepartmentId");
 
                     b.HasIndex("DepartmentId", "Status", "Id");
+
+                    b.HasIndex("PublishedAt", "DepartmentId", "EventDate");
 
                     b.HasIndex("Status", "CurrentRole", "Id");
 

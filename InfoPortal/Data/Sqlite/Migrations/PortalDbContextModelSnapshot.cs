@@ -599,12 +599,12 @@ namespace InfoPortal.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DecidedAt", "RequestId");
-
                     b.HasIndex("ReviewerId", "DecidedAt");
 
                     b.HasIndex("RequestId", "Round", "StepIndex")
                         .IsUnique();
+
+                    b.HasIndex("DecidedAt", "RequestId", "Outcome", "Role", "StepStartedAt");
 
                     b.ToTable("Decisions");
                 });
@@ -752,8 +752,6 @@ namespace InfoPortal.Data.Sqlite.Migrations
 
                     b.HasIndex("OfficerId", "Id");
 
-                    b.HasIndex("PublishedAt", "DepartmentId");
-
                     b.HasIndex("Status", "Id");
 
                     b.HasIndex("Status", "ScheduledFor");
@@ -763,6 +761,8 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.HasIndex("TakenDownAt", "DepartmentId");
 
                     b.HasIndex("DepartmentId", "Status", "Id");
+
+                    b.HasIndex("PublishedAt", "DepartmentId", "EventDate");
 
                     b.HasIndex("Status", "CurrentRole", "Id");
 

@@ -192,9 +192,9 @@ namespace InfoPortal.Data.Postgres.Migrations
                 columns: new[] { "CreatedAt", "DepartmentId" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Requests_PublishedAt_DepartmentId",
+                name: "IX_Requests_PublishedAt_DepartmentId_EventDate",
                 table: "Requests",
-                columns: new[] { "PublishedAt", "DepartmentId" });
+                columns: new[] { "PublishedAt", "DepartmentId", "EventDate" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Requests_SubmittedAt_DepartmentId",
@@ -207,9 +207,9 @@ namespace InfoPortal.Data.Postgres.Migrations
                 columns: new[] { "TakenDownAt", "DepartmentId" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Decisions_DecidedAt_RequestId",
+                name: "IX_Decisions_DecidedAt_RequestId_Outcome_Role_StepStartedAt",
                 table: "Decisions",
-                columns: new[] { "DecidedAt", "RequestId" });
+                columns: new[] { "DecidedAt", "RequestId", "Outcome", "Role", "StepStartedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AssessmentAdjustments_DepartmentId",
@@ -293,7 +293,7 @@ namespace InfoPortal.Data.Postgres.Migrations
                 table: "Requests");
 
             migrationBuilder.DropIndex(
-                name: "IX_Requests_PublishedAt_DepartmentId",
+                name: "IX_Requests_PublishedAt_DepartmentId_EventDate",
                 table: "Requests");
 
             migrationBuilder.DropIndex(
@@ -305,7 +305,7 @@ namespace InfoPortal.Data.Postgres.Migrations
                 table: "Requests");
 
             migrationBuilder.DropIndex(
-                name: "IX_Decisions_DecidedAt_RequestId",
+                name: "IX_Decisions_DecidedAt_RequestId_Outcome_Role_StepStartedAt",
                 table: "Decisions");
 
             migrationBuilder.DropColumn(

@@ -190,9 +190,9 @@ namespace InfoPortal.Data.Sqlite.Migrations
                 columns: new[] { "CreatedAt", "DepartmentId" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Requests_PublishedAt_DepartmentId",
+                name: "IX_Requests_PublishedAt_DepartmentId_EventDate",
                 table: "Requests",
-                columns: new[] { "PublishedAt", "DepartmentId" });
+                columns: new[] { "PublishedAt", "DepartmentId", "EventDate" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Requests_SubmittedAt_DepartmentId",
@@ -205,9 +205,9 @@ namespace InfoPortal.Data.Sqlite.Migrations
                 columns: new[] { "TakenDownAt", "DepartmentId" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Decisions_DecidedAt_RequestId",
+                name: "IX_Decisions_DecidedAt_RequestId_Outcome_Role_StepStartedAt",
                 table: "Decisions",
-                columns: new[] { "DecidedAt", "RequestId" });
+                columns: new[] { "DecidedAt", "RequestId", "Outcome", "Role", "StepStartedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AssessmentAdjustments_DepartmentId",
@@ -291,7 +291,7 @@ namespace InfoPortal.Data.Sqlite.Migrations
                 table: "Requests");
 
             migrationBuilder.DropIndex(
-                name: "IX_Requests_PublishedAt_DepartmentId",
+                name: "IX_Requests_PublishedAt_DepartmentId_EventDate",
                 table: "Requests");
 
             migrationBuilder.DropIndex(
@@ -303,7 +303,7 @@ namespace InfoPortal.Data.Sqlite.Migrations
                 table: "Requests");
 
             migrationBuilder.DropIndex(
-                name: "IX_Decisions_DecidedAt_RequestId",
+                name: "IX_Decisions_DecidedAt_RequestId_Outcome_Role_StepStartedAt",
                 table: "Decisions");
 
             migrationBuilder.DropColumn(
