@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Bunit;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -145,6 +146,17 @@ public sealed class BulletinAndAssessmentTests
         Assert.Equal(4, await db.AssessmentScores.CountAsync(a => a.Year == 2026));
         Assert.True(await db.AuditRecords.AnyAsync(a => a.Action == "AssessmentAdjusted" && a.Detail!.Contains("漏报重要信息")));
         Assert.True(await db.AuditRecords.AnyAsync(a => a.Action == "AssessmentAdjusted" && a.Outcome == InfoPortal.Features.Audit.AuditOutcome.Refused));
+
+        // Through the API: no reason → 400 problem with the field error; an officer → 403.
+        using var api = await ApiClient.SignInAsync(app, "assessor");
+        var bad = await api.Http.PostAsJsonAsync("/api/v1/statistics/assessment/2026/adjustments", new { departmentId = general, points = 3, reason = "" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("reason", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var officerApi = await ApiClient.SignInAsync(app, "officer");
+        Assert.Equal(HttpStatusCode.Forbidden, (await officerApi.Http.PostAsJsonAsync("/api/v1/statistics/assessment/2026/adjustments", new { departmentId = general, points = 3, reason = "理由" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await officerApi.Http.PostAsJsonAsync($"/api/v1/requests/{s.Requests["B1"]}/used-by-higher-authorities", new { used = true })).StatusCode);
+        var json = await ApiClient.EnsureAsync(await api.Http.GetAsync("/api/v1/statistics/assessment/2026"), HttpStatusCode.OK);
+        Assert.Equal("漏报重要信息", json.GetProperty("rows")[3].GetProperty("adjustments")[0].GetProperty("reason").GetString());
     }
 
     private static async Task<Actor> ActorAsync(PortalFactory app, string userName)

@@ -38,6 +38,24 @@ public static class StatisticsModule
             return TypedResults.Ok(await statistics.GetMonthAsync(http.GetActor(), y, m, departmentId, ct));
         }).WithName("MonthlyStatistics");
         api.MapGet("/statistics/monthly.xlsx", ExportAsync).WithName("MonthlyStatisticsXlsx");
+
+        // Extensions of API.md: the stored bulletin and assessment (the models the PDFs render), and the 采用 flag.
+        api.MapGet("/statistics/bulletins/{year:int}/{quarter:int}", async (HttpContext http, BulletinService bulletins, int year, int quarter, CancellationToken ct) =>
+            await bulletins.GetAsync(http.GetActor(), year, quarter, ct) is { } report ? Results.Ok(report) : Results.NotFound())
+            .WithName("QuarterlyBulletin");
+        api.MapGet("/statistics/assessment/{year:int}", async (HttpContext http, AssessmentService assessment, int year, CancellationToken ct) =>
+            await assessment.GetAsync(http.GetActor(), year, ct) is { } report ? Results.Ok(report) : Results.NotFound())
+            .WithName("AnnualAssessment");
+        api.MapPost("/statistics/assessment/{year:int}/adjustments", async (HttpContext http, AssessmentService assessment, int year, AdjustmentBody body, CancellationToken ct) =>
+        {
+            await assessment.AdjustAsync(http.GetActor(), year, body.DepartmentId, body.Points, body.Reason, ct);
+            return Results.NoContent();
+        }).WithName("AdjustAssessment");
+        api.MapPost("/requests/{id:int}/used-by-higher-authorities", async (HttpContext http, AssessmentService assessment, int id, UsedBody body, CancellationToken ct) =>
+        {
+            await assessment.SetUsedByHigherAuthoritiesAsync(http.GetActor(), id, body.Used, ct);
+            return Results.NoContent();
+        }).WithName("MarkUsedByHigherAuthorities");
         return app;
     }
 
@@ -51,3 +69,7 @@ public static class StatisticsModule
     private static (int Year, int Month) Required(int? year, int? month) =>
         year is { } y && month is { } m ? (y, m) : throw ValidationFailedException.For(year is null ? "year" : "month", "Statistics.Error.BadMonth");
 }
+
+public sealed record AdjustmentBody(int DepartmentId, decimal Points, string? Reason);
+
+public sealed record UsedBody(bool Used);
