@@ -89,8 +89,13 @@ public sealed class AnnualAssessmentJob(
             var usedCount = used.GetValueOrDefault(s.DepartmentId);
             return new AssessmentScore
             {
-                Year = year, DepartmentId = s.DepartmentId, Published = s.Published, Timely = s.Timely,
-                UsedByHigherAuthorities = usedCount, Returned = s.Returned, TakenDown = s.TakenDown,
+                Year = year,
+                DepartmentId = s.DepartmentId,
+                Published = s.Published,
+                Timely = s.Timely,
+                UsedByHigherAuthorities = usedCount,
+                Returned = s.Returned,
+                TakenDown = s.TakenDown,
                 Points = (s.Published * points.Published) + (s.Timely * points.Timely) + (usedCount * points.UsedByHigherAuthorities)
                     + (s.Returned * points.Returned) + (s.TakenDown * points.TakenDown),
             };
@@ -195,8 +200,13 @@ public sealed class AssessmentService(
 
         db.AssessmentAdjustments.Add(new AssessmentAdjustment
         {
-            Year = year, DepartmentId = departmentId, Points = points, Reason = text,
-            ByUserId = actor.UserId!.Value, ByName = actor.DisplayName, At = clock.GetUtcNow(),
+            Year = year,
+            DepartmentId = departmentId,
+            Points = points,
+            Reason = text,
+            ByUserId = actor.UserId!.Value,
+            ByName = actor.DisplayName,
+            At = clock.GetUtcNow(),
         });
         await db.SaveChangesAsync(cancellationToken);
         await audit.AppendAsync(actor, "AssessmentAdjusted", $"year:{year};department:{departmentId}", AuditOutcome.Success,

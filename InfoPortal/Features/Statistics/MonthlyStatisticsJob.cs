@@ -192,10 +192,14 @@ public sealed class MonthlyStatisticsJob(
                 WHERE d."DecidedAt" >= {start} AND d."DecidedAt" < {end} AND d."StepStartedAt" IS NOT NULL
                 GROUP BY r."DepartmentId", d."Role"
                 """).Select(f => new MonthlyStepStatistics
-                {
-                    DepartmentId = f.DepartmentId, Role = f.Role, Decisions = f.Decisions,
-                    MedianHours = f.MedianHours, P90Hours = f.P90Hours, OverdueSteps = f.OverdueSteps,
-                }).ToListAsync(cancellationToken);
+            {
+                DepartmentId = f.DepartmentId,
+                Role = f.Role,
+                Decisions = f.Decisions,
+                MedianHours = f.MedianHours,
+                P90Hours = f.P90Hours,
+                OverdueSteps = f.OverdueSteps,
+            }).ToListAsync(cancellationToken);
         }
 
         // SQLite has no percentile function: the month's durations come back sorted in one query.
