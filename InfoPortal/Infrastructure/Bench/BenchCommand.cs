@@ -97,11 +97,7 @@ public static class BenchCommand
             await db.SaveChangesAsync();
             db.SearchDocuments.AddRange(requests.Select(r => new Features.Search.SearchDocument
             {
-                RequestId = r.Id,
-                Title = r.Title,
-                Body = Html.HtmlCleaner.ToText(r.BodyHtml),
-                OnExternalSite = true,
-                PublishedAt = r.PublishedAt!.Value,
+                RequestId = r.Id, Title = r.Title, Body = Html.HtmlCleaner.ToText(r.BodyHtml), OnExternalSite = true, PublishedAt = r.PublishedAt!.Value,
             }));
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync();
