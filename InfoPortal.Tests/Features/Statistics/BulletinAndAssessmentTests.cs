@@ -46,6 +46,16 @@ public sealed class BulletinAndAssessmentTests
 
         using var officer = await ApiClient.SignInAsync(app, "officer");
         Assert.Equal(HttpStatusCode.Forbidden, (await officer.Http.GetAsync("/api/v1/statistics/monthly.xlsx?year=2026&month=10")).StatusCode);
+
+        // The dashboard's link (cookie sign-in): the same workbook for the assessor, refused for an officer.
+        using var browser = app.CreatePortalClient();
+        await browser.SignInAsync("assessor");
+        var link = await browser.GetAsync("/office/statistics/export.xlsx?year=2026&month=10");
+        Assert.Equal(HttpStatusCode.OK, link.StatusCode);
+        Assert.Equal("attachment", link.Content.Headers.ContentDisposition?.DispositionType);
+        using var officerBrowser = app.CreatePortalClient();
+        await officerBrowser.SignInAsync("officer");
+        Assert.Equal(HttpStatusCode.Forbidden, (await officerBrowser.GetAsync("/office/statistics/export.xlsx?year=2026&month=10")).StatusCode);
     }
 
     private static string Text(Cell cell) => cell.InlineString?.Text?.Text ?? cell.CellValue?.Text ?? "";

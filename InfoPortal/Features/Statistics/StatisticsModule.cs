@@ -28,7 +28,7 @@ public static class StatisticsModule
     public static IEndpointRouteBuilder MapStatistics(this IEndpointRouteBuilder app)
     {
         // The dashboard's download link (cookie sign-in); the service checks who may see which department.
-        app.MapGet("/office/statistics/export.xlsx", ExportAsync)
+        app.MapGet("/office/statistics/export.xlsx", OfficeExportAsync)
             .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = IdentityConstants.ApplicationScheme });
 
         var api = app.MapApiGroup();
@@ -64,6 +64,23 @@ public static class StatisticsModule
         var (y, m) = Required(year, month);
         var report = await statistics.GetMonthAsync(http.GetActor(), y, m, departmentId, ct);
         return Results.File(StatisticsExcel.Build(report, L), XlsxContentType, $"statistics-{y:D4}-{m:D2}.xlsx");
+    }
+
+    /// <summary>Outside /api the problem+json handler does not answer, so the page link maps refusals to plain status codes.</summary>
+    private static async Task<IResult> OfficeExportAsync(HttpContext http, StatisticsService statistics, IStringLocalizer<SharedResource> L, int? year, int? month, int? departmentId, CancellationToken ct)
+    {
+        try
+        {
+            return await ExportAsync(http, statistics, L, year, month, departmentId, ct);
+        }
+        catch (ForbiddenException)
+        {
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        }
+        catch (ValidationFailedException e)
+        {
+            return Results.Text(string.Join(" ", e.LocalizedErrors(L).SelectMany(x => x.Value)), statusCode: StatusCodes.Status400BadRequest);
+        }
     }
 
     private static (int Year, int Month) Required(int? year, int? month) =>
