@@ -25,37 +25,40 @@ public static class StatisticsModule
         return services;
     }
 
+    /// <summary>Who may read statistics and bulletins; the service narrows department heads to their own department.</summary>
+    public static readonly string[] Readers = [Roles.Assessor, Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector, Roles.DeptHead];
+
     public static IEndpointRouteBuilder MapStatistics(this IEndpointRouteBuilder app)
     {
         // The dashboard's download link (cookie sign-in); the service checks who may see which department.
         app.MapGet("/office/statistics/export.xlsx", OfficeExportAsync)
-            .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = IdentityConstants.ApplicationScheme });
+            .RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', Readers), AuthenticationSchemes = IdentityConstants.ApplicationScheme });
 
         var api = app.MapApiGroup();
         api.MapGet("/statistics/monthly", async (HttpContext http, StatisticsService statistics, int? year, int? month, int? departmentId, CancellationToken ct) =>
         {
             var (y, m) = Required(year, month);
             return TypedResults.Ok(await statistics.GetMonthAsync(http.GetActor(), y, m, departmentId, ct));
-        }).WithName("MonthlyStatistics");
-        api.MapGet("/statistics/monthly.xlsx", ExportAsync).WithName("MonthlyStatisticsXlsx");
+        }).RequireAuthorization(p => p.RequireRole(Readers)).WithName("MonthlyStatistics");
+        api.MapGet("/statistics/monthly.xlsx", ExportAsync).RequireAuthorization(p => p.RequireRole(Readers)).WithName("MonthlyStatisticsXlsx");
 
         // Extensions of API.md: the stored bulletin and assessment (the models the PDFs render), and the 采用 flag.
         api.MapGet("/statistics/bulletins/{year:int}/{quarter:int}", async (HttpContext http, BulletinService bulletins, int year, int quarter, CancellationToken ct) =>
             await bulletins.GetAsync(http.GetActor(), year, quarter, ct) is { } report ? Results.Ok(report) : Results.NotFound())
-            .WithName("QuarterlyBulletin");
+            .RequireAuthorization(p => p.RequireRole(Readers)).WithName("QuarterlyBulletin");
         api.MapGet("/statistics/assessment/{year:int}", async (HttpContext http, AssessmentService assessment, int year, CancellationToken ct) =>
             await assessment.GetAsync(http.GetActor(), year, ct) is { } report ? Results.Ok(report) : Results.NotFound())
-            .WithName("AnnualAssessment");
+            .RequireAuthorization(p => p.RequireRole(Roles.Assessor, Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector)).WithName("AnnualAssessment");
         api.MapPost("/statistics/assessment/{year:int}/adjustments", async (HttpContext http, AssessmentService assessment, int year, AdjustmentBody body, CancellationToken ct) =>
         {
             await assessment.AdjustAsync(http.GetActor(), year, body.DepartmentId, body.Points, body.Reason, ct);
             return Results.NoContent();
-        }).WithName("AdjustAssessment");
+        }).RequireAuthorization(p => p.RequireRole(Roles.Assessor)).WithName("AdjustAssessment");
         api.MapPost("/requests/{id:int}/used-by-higher-authorities", async (HttpContext http, AssessmentService assessment, int id, UsedBody body, CancellationToken ct) =>
         {
             await assessment.SetUsedByHigherAuthoritiesAsync(http.GetActor(), id, body.Used, ct);
             return Results.NoContent();
-        }).WithName("MarkUsedByHigherAuthorities");
+        }).RequireAuthorization(p => p.RequireRole(Roles.Publisher, Roles.Leader, Roles.PrincipalLeader)).WithName("MarkUsedByHigherAuthorities");
         return app;
     }
 
