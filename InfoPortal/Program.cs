@@ -12,6 +12,7 @@ using InfoPortal.Features.Requests;
 using InfoPortal.Features.Review;
 using InfoPortal.Features.Screening;
 using InfoPortal.Features.Search;
+using InfoPortal.Features.Statistics;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Localization;
 using InfoPortal.Infrastructure.Web;
@@ -35,6 +36,7 @@ builder.Services.AddPublicSite();
 builder.Services.AddSearch();
 builder.Services.AddScreening();
 builder.Services.AddInteraction(builder.Configuration);
+builder.Services.AddStatistics(builder.Configuration);
 
 var app = builder.Build();
 
@@ -44,7 +46,7 @@ if (args is ["create-admin", var adminName, ..])
     return await CreateAdminCommand.RunAsync(app.Services, adminName, Console.In, Console.Out);
 }
 
-if (args is ["bench", "review-queue" or "search", ..])
+if (args is ["bench", "review-queue" or "search" or "statistics", ..])
 {
     await app.InitializeAsync(seedDemo: false);
     return await InfoPortal.Infrastructure.Bench.BenchCommand.RunAsync(app.Services, args, Console.Out);
@@ -61,6 +63,7 @@ app.MapAudit();
 app.MapRequests();
 app.MapSearch();
 app.MapScreening();
+app.MapStatistics();
 app.MapPublicSite();
 app.MapInteraction();
 

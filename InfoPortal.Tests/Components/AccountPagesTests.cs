@@ -54,7 +54,7 @@ public sealed class AccountPagesTests(AccountPagesTests.Fixture app) : IClassFix
         Assert.Contains("赵药监", cut.Markup);
         Assert.Contains("药品监管股", cut.Markup);
         Assert.Equal("新建用户", cut.Find("[data-test=create-user]").TextContent.Trim());
-        Assert.Equal(13, cut.FindAll("tbody tr").Count);
+        Assert.Equal(15, cut.FindAll("tbody tr").Count);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class AccountPagesTests(AccountPagesTests.Fixture app) : IClassFix
     {
         await using var ctx = await ComponentTestContext.CreateAsync(app, "sysadmin");
         var cut = ctx.Render<Users>();
-        cut.WaitForAssertion(() => Assert.Equal(13, cut.FindAll("tbody tr").Count));
+        cut.WaitForAssertion(() => Assert.Equal(15, cut.FindAll("tbody tr").Count));
 
         await cut.InvokeAsync(() => cut.FindComponent<MudBlazor.MudTextField<string>>().Instance.ValueChanged.InvokeAsync("depthead"));
         cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("tbody tr").Count));

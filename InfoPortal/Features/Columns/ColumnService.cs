@@ -123,7 +123,7 @@ public sealed class ColumnService(IDbContextFactory<PortalDbContext> dbFactory, 
             Add(Site.External, name);
         }
 
-        foreach (var name in new[] { "内部通知", "工作简报", "规章制度", "学习园地" })
+        foreach (var name in new[] { "内部通知", "工作简报", "规章制度", "学习园地", "通报" })
         {
             Add(Site.Internal, name);
         }

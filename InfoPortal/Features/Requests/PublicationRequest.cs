@@ -77,6 +77,9 @@ public sealed partial class PublicationRequest
 
     public DateTimeOffset? TakenDownAt { get; private set; }
 
+    /// <summary>采用: a higher authority used (reprinted) the item; set by the Publisher or a leader, counted by the annual assessment.</summary>
+    public bool UsedByHigherAuthorities { get; private set; }
+
     public List<RequestColumn> Columns { get; private set; } = [];
 
     public List<ContentVersionRecord> Versions { get; private set; } = [];
@@ -292,6 +295,7 @@ public sealed partial class PublicationRequest
             Outcome = outcome,
             Opinion = opinion?.Trim() ?? "",
             DecidedAt = now,
+            StepStartedAt = CurrentStepSince,
             ContentVersion = ContentVersion,
             ContentSha256 = ContentSha256,
             AcknowledgedWarnings = acknowledgedWarnings,
@@ -338,6 +342,19 @@ public sealed partial class PublicationRequest
         }
 
         return step;
+    }
+
+    /// <summary>Marks or unmarks the item as used by higher authorities (Publisher and leaders only).</summary>
+    public void MarkUsedByHigherAuthorities(Actor actor, bool used, DateTimeOffset now)
+    {
+        if (!actor.IsInAnyRole(Roles.Publisher, Roles.Leader, Roles.PrincipalLeader))
+        {
+            throw new ForbiddenException("Statistics.Error.UsedFlagRole");
+        }
+
+        EnsureStatus("mark", RequestStatus.Published, RequestStatus.TakenDown);
+        UsedByHigherAuthorities = used;
+        Touch(now);
     }
 
     private void EnsureOwner(Actor actor)

@@ -85,6 +85,9 @@ public sealed class Decision
 
     public DateTimeOffset DecidedAt { get; set; }
 
+    /// <summary>When the step this decision closes began (submission or the previous approval); the statistics measure review time from it.</summary>
+    public DateTimeOffset? StepStartedAt { get; set; }
+
     public int ContentVersion { get; set; }
 
     public string ContentSha256 { get; set; } = "";

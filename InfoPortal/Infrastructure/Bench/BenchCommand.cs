@@ -16,8 +16,12 @@ namespace InfoPortal.Infrastructure.Bench;
 /// </summary>
 public static class BenchCommand
 {
-    public static Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output) =>
-        args.Length > 1 && args[1] == "search" ? RunSearchAsync(services, args, output) : RunQueueAsync(services, args, output);
+    public static Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output) => args.Length > 1 ? args[1] switch
+    {
+        "search" => RunSearchAsync(services, args, output),
+        "statistics" => Features.Statistics.StatisticsBench.RunAsync(services, args, output),
+        _ => RunQueueAsync(services, args, output),
+    } : RunQueueAsync(services, args, output);
 
     /// <summary><c>bench search [--items 100000]</c>: published items with Chinese text, then 1-, 2-, 3- and 6-character queries.</summary>
     private static async Task<int> RunSearchAsync(IServiceProvider services, string[] args, TextWriter output)

@@ -785,12 +785,17 @@ namespace InfoPortal.Data.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("StepStartedAt")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ReviewerId", "DecidedAt");
 
                     b.HasIndex("RequestId", "Round", "StepIndex")
                         .IsUnique();
+
+                    b.HasIndex("DecidedAt", "RequestId", "Outcome", "Role", "StepStartedAt");
 
                     b.ToTable("Decisions");
                 });
@@ -921,6 +926,9 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("UsedByHigherAuthorities")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
@@ -929,13 +937,23 @@ namespace InfoPortal.Data.Sqlite.Migrations
 
                     b.HasIndex("ChainId");
 
+                    b.HasIndex("ApprovedAt", "DepartmentId");
+
+                    b.HasIndex("CreatedAt", "DepartmentId");
+
                     b.HasIndex("OfficerId", "Id");
 
                     b.HasIndex("Status", "Id");
 
                     b.HasIndex("Status", "ScheduledFor");
 
+                    b.HasIndex("SubmittedAt", "DepartmentId");
+
+                    b.HasIndex("TakenDownAt", "DepartmentId");
+
                     b.HasIndex("DepartmentId", "Status", "Id");
+
+                    b.HasIndex("PublishedAt", "DepartmentId", "EventDate");
 
                     b.HasIndex("Status", "CurrentRole", "Id");
 
@@ -1041,6 +1059,248 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.HasIndex("PublishedAt");
 
                     b.ToTable("SearchDocuments");
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Statistics.AnnualAssessment", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RulesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Year");
+
+                    b.ToTable("AnnualAssessments");
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Statistics.AssessmentAdjustment", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DepartmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Points")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DepartmentId");
+
+                    b.HasIndex("Year", "DepartmentId");
+
+                    b.ToTable("AssessmentAdjustments");
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Statistics.AssessmentScore", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DepartmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Points")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Published")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Returned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TakenDown")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Timely")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UsedByHigherAuthorities")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DepartmentId");
+
+                    b.HasIndex("Year", "DepartmentId")
+                        .IsUnique();
+
+                    b.ToTable("AssessmentScores");
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Statistics.MonthlyStatistics", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Approved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ColumnId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DepartmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Drafted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OverdueSteps")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Published")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Returned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Submitted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TakenDown")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Timely")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DepartmentId");
+
+                    b.HasIndex("Year", "Month", "DepartmentId", "ColumnId")
+                        .IsUnique();
+
+                    b.ToTable("MonthlyStatistics");
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Statistics.MonthlyStatisticsRun", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Year", "Month");
+
+                    b.ToTable("MonthlyStatisticsRuns");
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Statistics.MonthlyStepStatistics", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Decisions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DepartmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("MedianHours")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OverdueSteps")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("P90Hours")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DepartmentId");
+
+                    b.HasIndex("Year", "Month", "DepartmentId", "Role")
+                        .IsUnique();
+
+                    b.ToTable("MonthlyStepStatistics");
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Statistics.QuarterlyBulletin", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Quarter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReportJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("RequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Year", "Quarter");
+
+                    b.HasIndex("RequestId");
+
+                    b.ToTable("QuarterlyBulletins");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -1341,6 +1601,50 @@ namespace InfoPortal.Data.Sqlite.Migrations
                         .HasForeignKey("InfoPortal.Features.Search.SearchDocument", "RequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Statistics.AssessmentAdjustment", b =>
+                {
+                    b.HasOne("InfoPortal.Features.Accounts.Department", null)
+                        .WithMany()
+                        .HasForeignKey("DepartmentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Statistics.AssessmentScore", b =>
+                {
+                    b.HasOne("InfoPortal.Features.Accounts.Department", null)
+                        .WithMany()
+                        .HasForeignKey("DepartmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Statistics.MonthlyStatistics", b =>
+                {
+                    b.HasOne("InfoPortal.Features.Accounts.Department", null)
+                        .WithMany()
+                        .HasForeignKey("DepartmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Statistics.MonthlyStepStatistics", b =>
+                {
+                    b.HasOne("InfoPortal.Features.Accounts.Department", null)
+                        .WithMany()
+                        .HasForeignKey("DepartmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Statistics.QuarterlyBulletin", b =>
+                {
+                    b.HasOne("InfoPortal.Features.Requests.PublicationRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<int>", b =>

@@ -1,0 +1,253 @@
+using System.Text.Json;
+using InfoPortal.Data;
+using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Audit;
+using InfoPortal.Features.Requests;
+using InfoPortal.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace InfoPortal.Features.Statistics;
+
+/// <summary>
+/// <c>Assessment:Points:*</c> — the scoring rules of the annual assessment (rules.md §1 第十五、十六条,
+/// §2 第五章). Penalties are written as negative numbers. Two rules of the issue are pending
+/// because their inputs do not exist yet: points per stale column (the governance report) and per
+/// late interaction reply (the interaction column); they are not faked as zero here.
+/// </summary>
+public sealed class AssessmentOptions
+{
+    public const string Section = "Assessment";
+
+    public AssessmentPoints Points { get; set; } = new();
+
+    /// <summary>How many departments the commendation list names (from the top).</summary>
+    public int CommendCount { get; set; } = 1;
+
+    /// <summary>How many departments the criticism list names (from the bottom).</summary>
+    public int CriticiseCount { get; set; } = 1;
+}
+
+public sealed class AssessmentPoints
+{
+    public decimal Published { get; set; } = 1m;
+
+    public decimal Timely { get; set; } = 0.5m;
+
+    public decimal UsedByHigherAuthorities { get; set; } = 3m;
+
+    /// <summary>Per return decision (an item sent back for errors).</summary>
+    public decimal Returned { get; set; } = -1m;
+
+    public decimal TakenDown { get; set; } = -5m;
+}
+
+/// <summary>
+/// The annual assessment draft (2 January, for the previous year): the year's figures per
+/// department from the twelve monthly snapshots (computing missing months first) plus the items
+/// used by higher authorities, scored with the configured points. A rerun replaces the computed
+/// scores and keeps the Assessor's adjustments.
+/// </summary>
+public sealed class AnnualAssessmentJob(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    MonthlyStatisticsJob monthly,
+    StatisticsCalendar calendar,
+    IOptions<AssessmentOptions> options)
+{
+    public async Task<int> RunAsync(int year, CancellationToken cancellationToken = default)
+    {
+        var (currentYear, currentMonth) = calendar.CurrentMonth();
+        if (year < 2000 || year > currentYear)
+        {
+            throw ValidationFailedException.For("year", "Statistics.Error.BadYear");
+        }
+
+        var lastMonth = year == currentYear ? currentMonth : 12;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        for (var month = 1; month <= lastMonth; month++)
+        {
+            if (!await db.MonthlyStatisticsRuns.AnyAsync(r => r.Year == year && r.Month == month, cancellationToken))
+            {
+                await monthly.RunAsync(year, month, cancellationToken);
+            }
+        }
+
+        var sums = await db.MonthlyStatistics.AsNoTracking()
+            .Where(s => s.Year == year && s.ColumnId == MonthlyStatistics.AllColumns)
+            .GroupBy(s => s.DepartmentId)
+            .Select(g => new { DepartmentId = g.Key, Published = g.Sum(s => s.Published), Timely = g.Sum(s => s.Timely), Returned = g.Sum(s => s.Returned), TakenDown = g.Sum(s => s.TakenDown) })
+            .ToListAsync(cancellationToken);
+        var (start, _) = calendar.Month(year, 1);
+        var (_, end) = calendar.Month(year, 12);
+        var used = await db.Requests.AsNoTracking()
+            .Where(r => r.UsedByHigherAuthorities && r.PublishedAt >= start && r.PublishedAt < end)
+            .GroupBy(r => r.DepartmentId).Select(g => new { g.Key, N = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.N, cancellationToken);
+        var points = options.Value.Points;
+        var scores = sums.Select(s =>
+        {
+            var usedCount = used.GetValueOrDefault(s.DepartmentId);
+            return new AssessmentScore
+            {
+                Year = year,
+                DepartmentId = s.DepartmentId,
+                Published = s.Published,
+                Timely = s.Timely,
+                UsedByHigherAuthorities = usedCount,
+                Returned = s.Returned,
+                TakenDown = s.TakenDown,
+                Points = (s.Published * points.Published) + (s.Timely * points.Timely) + (usedCount * points.UsedByHigherAuthorities)
+                    + (s.Returned * points.Returned) + (s.TakenDown * points.TakenDown),
+            };
+        }).ToList();
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.AssessmentScores.Where(s => s.Year == year).ExecuteDeleteAsync(cancellationToken);
+        await db.AnnualAssessments.Where(a => a.Year == year).ExecuteDeleteAsync(cancellationToken);
+        db.AssessmentScores.AddRange(scores);
+        db.AnnualAssessments.Add(new AnnualAssessment { Year = year, ComputedAt = calendar.Clock.GetUtcNow(), RulesJson = JsonSerializer.Serialize(points) });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return scores.Count;
+    }
+}
+
+/// <summary>Reading the assessment, the Assessor's adjustments, and the "used by higher authorities" flag.</summary>
+public sealed class AssessmentService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    AnnualAssessmentJob job,
+    AuditLog audit,
+    TimeProvider clock,
+    IOptions<AssessmentOptions> options)
+{
+    public const int MaxReasonLength = 2000;
+
+    public static bool CanRead(Actor actor) => actor.IsInAnyRole(Roles.Assessor, Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector);
+
+    public async Task<AssessmentReport?> GetAsync(Actor actor, int year, CancellationToken cancellationToken = default)
+    {
+        if (!CanRead(actor))
+        {
+            throw new ForbiddenException("Statistics.Error.Forbidden");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.AnnualAssessments.AsNoTracking().SingleOrDefaultAsync(a => a.Year == year, cancellationToken);
+        if (run is null)
+        {
+            return null;
+        }
+
+        var names = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
+        var scores = await db.AssessmentScores.AsNoTracking().Where(s => s.Year == year).ToListAsync(cancellationToken);
+        var adjustments = await db.AssessmentAdjustments.AsNoTracking().Where(a => a.Year == year).OrderBy(a => a.Id).ToListAsync(cancellationToken);
+        var rows = scores
+            .Select(s =>
+            {
+                var own = adjustments.Where(a => a.DepartmentId == s.DepartmentId).Select(a => new AdjustmentLine(a.Points, a.Reason, a.ByName, a.At)).ToList();
+                return new { s, own, Total = s.Points + own.Sum(a => a.Points) };
+            })
+            .OrderByDescending(x => x.Total).ThenBy(x => x.s.DepartmentId)
+            .Select((x, i) => new AssessmentRow(i + 1, x.s.DepartmentId, names.GetValueOrDefault(x.s.DepartmentId, ""), x.s.Published, x.s.Timely,
+                x.s.UsedByHigherAuthorities, x.s.Returned, x.s.TakenDown, x.s.Points, x.own, x.Total))
+            .ToList();
+        var commend = rows.Take(Math.Min(options.Value.CommendCount, (rows.Count + 1) / 2)).ToList();
+        var criticise = rows.Skip(commend.Count).TakeLast(Math.Min(options.Value.CriticiseCount, rows.Count - commend.Count)).ToList();
+        var points = JsonSerializer.Deserialize<AssessmentPoints>(run.RulesJson) ?? new AssessmentPoints();
+        return new AssessmentReport(year, run.ComputedAt, points, rows, [.. commend.Select(c => c.DepartmentName)], [.. criticise.Select(c => c.DepartmentName)],
+            ["Statistics.Pending.StaleColumns", "Statistics.Pending.LateReplies"]);
+    }
+
+    public async Task<int> ComputeAsync(Actor actor, int year, CancellationToken cancellationToken = default)
+    {
+        EnsureAssessor(actor);
+        var count = await job.RunAsync(year, cancellationToken);
+        await audit.AppendAsync(actor, "AssessmentComputed", $"year:{year}", AuditOutcome.Success, null, cancellationToken);
+        return count;
+    }
+
+    /// <summary>Adds a written adjustment to a department's score: Assessor only, reason required, audited.</summary>
+    public async Task AdjustAsync(Actor actor, int year, int departmentId, decimal points, string? reason, CancellationToken cancellationToken = default)
+    {
+        EnsureAssessor(actor);
+        var text = reason?.Trim() ?? "";
+        if (text.Length == 0)
+        {
+            await audit.AppendAsync(actor, "AssessmentAdjusted", $"year:{year};department:{departmentId}", AuditOutcome.Refused, "no reason", cancellationToken);
+            throw ValidationFailedException.For("reason", "Statistics.Error.ReasonRequired");
+        }
+
+        if (text.Length > MaxReasonLength)
+        {
+            throw ValidationFailedException.For("reason", "Statistics.Error.ReasonTooLong");
+        }
+
+        if (points == 0 || Math.Abs(points) > 1000)
+        {
+            throw ValidationFailedException.For("points", "Statistics.Error.BadPoints");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.AnnualAssessments.AnyAsync(a => a.Year == year, cancellationToken))
+        {
+            throw new NotFoundException("Statistics.Error.NoAssessment");
+        }
+
+        if (!await db.Departments.AnyAsync(d => d.Id == departmentId, cancellationToken))
+        {
+            throw new NotFoundException("Statistics.Error.NoDepartment");
+        }
+
+        db.AssessmentAdjustments.Add(new AssessmentAdjustment
+        {
+            Year = year,
+            DepartmentId = departmentId,
+            Points = points,
+            Reason = text,
+            ByUserId = actor.UserId!.Value,
+            ByName = actor.DisplayName,
+            At = clock.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync(actor, "AssessmentAdjusted", $"year:{year};department:{departmentId}", AuditOutcome.Success,
+            $"{points:+0.##;-0.##}: {text}", cancellationToken);
+    }
+
+    /// <summary>采用: marks a published item as used by higher authorities (Publisher, leaders), audited.</summary>
+    public async Task SetUsedByHigherAuthoritiesAsync(Actor actor, int requestId, bool used, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var request = await db.Requests.SingleOrDefaultAsync(r => r.Id == requestId, cancellationToken) ?? throw new NotFoundException("Requests.NotFound");
+        try
+        {
+            request.MarkUsedByHigherAuthorities(actor, used, clock.GetUtcNow());
+        }
+        catch (ForbiddenException)
+        {
+            await audit.AppendAsync(actor, "RequestUsedByHigherAuthorities", $"request:{requestId}", AuditOutcome.Refused, null, cancellationToken);
+            throw;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync(actor, "RequestUsedByHigherAuthorities", $"request:{requestId}", AuditOutcome.Success, used ? "set" : "cleared", cancellationToken);
+    }
+
+    private static void EnsureAssessor(Actor actor)
+    {
+        if (!actor.IsInRole(Roles.Assessor) || actor.UserId is null)
+        {
+            throw new ForbiddenException("Statistics.Error.AssessorOnly");
+        }
+    }
+}
+
+/// <summary>What the assessment page and the annual report PDF show.</summary>
+public sealed record AssessmentReport(
+    int Year, DateTimeOffset ComputedAt, AssessmentPoints Points, IReadOnlyList<AssessmentRow> Rows,
+    IReadOnlyList<string> Commendations, IReadOnlyList<string> Criticisms, IReadOnlyList<string> PendingRules);
+
+public sealed record AssessmentRow(
+    int Rank, int DepartmentId, string DepartmentName, int Published, int Timely, int UsedByHigherAuthorities, int Returned, int TakenDown,
+    decimal ComputedPoints, IReadOnlyList<AdjustmentLine> Adjustments, decimal Total);
+
+public sealed record AdjustmentLine(decimal Points, string Reason, string By, DateTimeOffset At);
