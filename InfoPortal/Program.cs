@@ -4,6 +4,7 @@ using InfoPortal.Features.Accounts;
 using InfoPortal.Features.Audit;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Home;
+using InfoPortal.Features.Monitoring;
 using InfoPortal.Features.Notifications;
 using InfoPortal.Features.PublicSite;
 using InfoPortal.Features.Publishing;
@@ -33,6 +34,7 @@ builder.Services.AddPublishing(builder.Configuration);
 builder.Services.AddPublicSite();
 builder.Services.AddSearch();
 builder.Services.AddScreening();
+builder.Services.AddMonitoring(builder.Configuration);
 
 var app = builder.Build();
 
@@ -42,7 +44,7 @@ if (args is ["create-admin", var adminName, ..])
     return await CreateAdminCommand.RunAsync(app.Services, adminName, Console.In, Console.Out);
 }
 
-if (args is ["bench", "review-queue" or "search", ..])
+if (args is ["bench", "review-queue" or "search" or "monitoring", ..])
 {
     await app.InitializeAsync(seedDemo: false);
     return await InfoPortal.Infrastructure.Bench.BenchCommand.RunAsync(app.Services, args, Console.Out);
@@ -59,6 +61,7 @@ app.MapAudit();
 app.MapRequests();
 app.MapSearch();
 app.MapScreening();
+app.MapMonitoring();
 app.MapPublicSite();
 
 await app.RunAsync();
