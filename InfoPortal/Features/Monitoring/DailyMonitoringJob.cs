@@ -66,24 +66,14 @@ public sealed class DailyMonitoringJob(
     }
 
     /// <summary>
-    /// Takes the day: inserts its row (unique by day) or, if the day has a row, takes it over
-    /// unless another run holds it (a run older than <see cref="MonitoringOptions.StaleRunMinutes"/> has died).
+    /// Takes the day: takes its row over unless another run holds it (a run older than
+    /// <see cref="MonitoringOptions.StaleRunMinutes"/> has died), or inserts it (unique by day).
     /// </summary>
     private async Task<int?> ClaimAsync(DateOnly day, string triggeredBy, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var run = new MonitoringRun { Day = day, StartedAt = now, Outcome = MonitoringOutcome.Running, TriggeredBy = triggeredBy };
-        db.MonitoringRuns.Add(run);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return run.Id;
-        }
-        catch (DbUpdateException ex) when (IsUniqueViolation(ex))
-        {
-            db.ChangeTracker.Clear();
-        }
 
+        // A rerun: take the day's row over in one conditional update, so only one of two callers wins.
         var stale = now.AddMinutes(-Math.Max(1, options.Value.StaleRunMinutes));
         var taken = await db.MonitoringRuns
             .Where(r => r.Day == day && (r.Outcome != MonitoringOutcome.Running || r.StartedAt < stale))
@@ -93,7 +83,28 @@ public sealed class DailyMonitoringJob(
                 .SetProperty(r => r.FinishedAt, (DateTimeOffset?)null)
                 .SetProperty(r => r.TriggeredBy, triggeredBy)
                 .SetProperty(r => r.Error, (string?)null), cancellationToken);
-        return taken == 1 ? await db.MonitoringRuns.Where(r => r.Day == day).Select(r => r.Id).SingleAsync(cancellationToken) : null;
+        if (taken == 1)
+        {
+            return await db.MonitoringRuns.Where(r => r.Day == day).Select(r => r.Id).SingleAsync(cancellationToken);
+        }
+
+        if (await db.MonitoringRuns.AnyAsync(r => r.Day == day, cancellationToken))
+        {
+            return null; // a live run holds the day
+        }
+
+        // The day's first run: the unique index on Day lets exactly one insert through.
+        var run = new MonitoringRun { Day = day, StartedAt = now, Outcome = MonitoringOutcome.Running, TriggeredBy = triggeredBy };
+        db.MonitoringRuns.Add(run);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return run.Id;
+        }
+        catch (DbUpdateException ex) when (IsUniqueViolation(ex))
+        {
+            return null;
+        }
     }
 
     private async Task ScanAsync(DateOnly day, ScanTotals scan, CancellationToken cancellationToken)

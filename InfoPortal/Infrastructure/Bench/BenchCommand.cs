@@ -17,7 +17,9 @@ namespace InfoPortal.Infrastructure.Bench;
 public static class BenchCommand
 {
     public static Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output) =>
-        args.Length > 1 && args[1] == "search" ? RunSearchAsync(services, args, output) : RunQueueAsync(services, args, output);
+        args.Length > 1 && args[1] == "search" ? RunSearchAsync(services, args, output)
+        : args.Length > 1 && args[1] == "monitoring" ? Features.Monitoring.MonitoringBench.RunAsync(services, args, output)
+        : RunQueueAsync(services, args, output);
 
     /// <summary><c>bench search [--items 100000]</c>: published items with Chinese text, then 1-, 2-, 3- and 6-character queries.</summary>
     private static async Task<int> RunSearchAsync(IServiceProvider services, string[] args, TextWriter output)
@@ -100,7 +102,7 @@ public static class BenchCommand
         }
     }
 
-    private static async Task<(Actor Officer, Actor Head, Actor Director, Actor Publisher, Column Column, ReviewChain Chain)> BenchActorsAsync(IDbContextFactory<PortalDbContext> dbFactory, DateTimeOffset now)
+    internal static async Task<(Actor Officer, Actor Head, Actor Director, Actor Publisher, Column Column, ReviewChain Chain)> BenchActorsAsync(IDbContextFactory<PortalDbContext> dbFactory, DateTimeOffset now)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         var chain = await db.ReviewChains.SingleAsync(c => c.IsActive);
