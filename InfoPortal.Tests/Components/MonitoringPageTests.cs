@@ -57,6 +57,20 @@ public sealed class MonitoringPageTests(MonitoringPageTests.Fixture app) : IClas
         Assert.Equal("项目代号未公开", (await db.Takedowns.SingleAsync(t => t.RequestId == id)).Reason);
         var incident = await db.Incidents.SingleAsync(i => i.AlertId == alertId);
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"#incident-{incident.Id} [data-test=incident-cause]")));
+
+        // The incident panel: closing before cause, remedy and report are written says what is missing.
+        await cut.InvokeAsync(() => cut.Find($"#incident-{incident.Id} [data-test=incident-close]").Click());
+        cut.WaitForAssertion(() => Assert.Contains("请填写原因", cut.Find($"#incident-{incident.Id}").TextContent));
+        cut.Find($"#incident-{incident.Id} [data-test=incident-cause]").Change("项目代号未列入词库，审核未发现");
+        cut.Find($"#incident-{incident.Id} [data-test=incident-remedy]").Change("已补充词库并组织培训");
+        cut.Find($"#incident-{incident.Id} [data-test=incident-report]").Change("当日书面报告分管领导");
+        await cut.InvokeAsync(() => cut.Find($"#incident-{incident.Id} [data-test=incident-close]").Click());
+        cut.WaitForAssertion(() => Assert.Contains("已办结", cut.Find($"#incident-{incident.Id}").TextContent));
+        Assert.Empty(cut.FindAll($"#incident-{incident.Id} [data-test=incident-cause]"));
+        Assert.Contains("已补充词库并组织培训", cut.Find($"#incident-{incident.Id}").TextContent);
+        await using var check = app.CreateDbContext();
+        var closed = await check.Incidents.SingleAsync(i => i.Id == incident.Id);
+        Assert.Equal((IncidentStatus.Closed, "当日书面报告分管领导", "郑网管"), (closed.Status, closed.ReportedTo, closed.ClosedByName));
     }
 
     [Fact]

@@ -53,16 +53,14 @@ public static class MonitoringModule
             TypedResults.Ok(await monitoring.RecordIncidentAsync(http.GetActor(), id, body, ct)))
             .RequireAuthorization(p => p.RequireRole(MonitoringAccess.Handlers)).WithName("MonitoringRecordIncident");
 
-        api.MapPost("/incidents/{id:int}/close", async (HttpContext http, MonitoringService monitoring, int id, VersionBody? body, CancellationToken ct) =>
-            TypedResults.Ok(await monitoring.CloseIncidentAsync(http.GetActor(), id, body?.Version, ct)))
+        api.MapPost("/incidents/{id:int}/close", async (HttpContext http, MonitoringService monitoring, int id, IncidentInput? body, CancellationToken ct) =>
+            TypedResults.Ok(await monitoring.CloseIncidentAsync(http.GetActor(), id, body, ct)))
             .RequireAuthorization(p => p.RequireRole(MonitoringAccess.Handlers)).WithName("MonitoringCloseIncident");
 
         return app;
     }
 
     public sealed record ReasonBody(string? Reason);
-
-    public sealed record VersionBody(int? Version);
 
     /// <summary>One day's record as the API shows it.</summary>
     public sealed record RunDto(DateOnly Day, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int ItemsChecked, int ItemsWithHits, int Hits, int NewAlerts,

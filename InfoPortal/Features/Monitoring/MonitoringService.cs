@@ -155,12 +155,20 @@ public sealed class MonitoringService(
         return await ViewAsync(db, incident, cancellationToken);
     }
 
-    /// <summary>Closes an incident whose cause, remedy and report are all written down.</summary>
-    public async Task<IncidentView> CloseIncidentAsync(Actor actor, int incidentId, int? version = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Closes an incident whose cause, remedy and report are all written down; with
+    /// <paramref name="input"/> they are written and the incident closed in one step (or neither).
+    /// </summary>
+    public async Task<IncidentView> CloseIncidentAsync(Actor actor, int incidentId, IncidentInput? input = null, CancellationToken cancellationToken = default)
     {
         MonitoringAccess.EnsureHandler(actor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var incident = await LoadIncidentAsync(db, incidentId, version, cancellationToken);
+        var incident = await LoadIncidentAsync(db, incidentId, input?.Version, cancellationToken);
+        if (input is not null && (input.Cause ?? input.Remedy ?? input.ReportedTo) is not null)
+        {
+            incident.Record(actor, input.Cause, input.Remedy, input.ReportedTo);
+        }
+
         incident.Close(actor, clock.GetUtcNow());
         await SaveAsync(db, cancellationToken);
         await audit.AppendAsync(actor, "IncidentClosed", $"incident:{incidentId}", AuditOutcome.Success, $"request:{incident.RequestId}", cancellationToken);
