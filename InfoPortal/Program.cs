@@ -5,6 +5,7 @@ using InfoPortal.Features.Audit;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Home;
 using InfoPortal.Features.Interaction;
+using InfoPortal.Features.Monitoring;
 using InfoPortal.Features.Notifications;
 using InfoPortal.Features.PublicSite;
 using InfoPortal.Features.Publishing;
@@ -37,6 +38,7 @@ builder.Services.AddSearch();
 builder.Services.AddScreening();
 builder.Services.AddInteraction(builder.Configuration);
 builder.Services.AddStatistics(builder.Configuration);
+builder.Services.AddMonitoring(builder.Configuration);
 
 var app = builder.Build();
 
@@ -46,7 +48,7 @@ if (args is ["create-admin", var adminName, ..])
     return await CreateAdminCommand.RunAsync(app.Services, adminName, Console.In, Console.Out);
 }
 
-if (args is ["bench", "review-queue" or "search" or "statistics", ..])
+if (args is ["bench", "review-queue" or "search" or "statistics" or "monitoring", ..])
 {
     await app.InitializeAsync(seedDemo: false);
     return await InfoPortal.Infrastructure.Bench.BenchCommand.RunAsync(app.Services, args, Console.Out);
@@ -64,6 +66,7 @@ app.MapRequests();
 app.MapSearch();
 app.MapScreening();
 app.MapStatistics();
+app.MapMonitoring();
 app.MapPublicSite();
 app.MapInteraction();
 

@@ -63,7 +63,7 @@ public sealed partial class LocalizationTests
     [GeneratedRegex(@"\bL\[""([A-Za-z0-9_.\-]+)""\s*[\],]")]
     private static partial Regex LocalizerKey();
 
-    [GeneratedRegex(@"""((?:Requests|Review|Uploads|Columns|Chains|Users|Departments|Tokens|Password|SignIn|TwoFactor|Common|Site|Notify)\.[A-Za-z]+(?:\.[A-Za-z]+)*)""")]
+    [GeneratedRegex(@"""((?:Requests|Review|Uploads|Columns|Chains|Users|Departments|Tokens|Password|SignIn|TwoFactor|Common|Site|Notify|Monitoring|Statistics|Interaction)\.[A-Za-z]+(?:\.[A-Za-z]+)*)""")]
     private static partial Regex ErrorKey();
 
     [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]

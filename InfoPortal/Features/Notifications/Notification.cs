@@ -31,4 +31,7 @@ public static class NotificationKinds
     public const string Published = "Published";
     public const string TakenDown = "TakenDown";
     public const string Overdue = "Overdue";
+    public const string MonitoringAlert = "MonitoringAlert";
+    public const string MonitoringAlerts = "MonitoringAlerts";
+    public const string IncidentOpened = "IncidentOpened";
 }

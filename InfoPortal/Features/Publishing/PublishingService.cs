@@ -81,7 +81,15 @@ public sealed class PublishingService(
     /// Takes an item down everywhere at once (rules.md §1 第十四条): keeps a snapshot of what was
     /// online, records the reason, and tells the leaders and the department.
     /// </summary>
-    public async Task<Takedown> TakeDownAsync(Actor actor, int id, string reason, CancellationToken cancellationToken = default)
+    public Task<Takedown> TakeDownAsync(Actor actor, int id, string reason, CancellationToken cancellationToken = default) =>
+        TakeDownAsync(actor, id, reason, null, cancellationToken);
+
+    /// <summary>
+    /// As above; <paramref name="alsoInTransaction"/> is more work that commits or fails together
+    /// with the takedown (the monitoring alert and its incident). It runs after the takedown row
+    /// has its id, and saves with it.
+    /// </summary>
+    public async Task<Takedown> TakeDownAsync(Actor actor, int id, string reason, Func<PortalDbContext, Takedown, CancellationToken, Task>? alsoInTransaction, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var request = await RequestService.LoadForChangeAsync(db, actor, id, null, cancellationToken);
@@ -102,7 +110,17 @@ public sealed class PublishingService(
             ColumnIds = string.Join(',', live.Select(p => p.ColumnId)),
         };
         db.Takedowns.Add(takedown);
-        await RequestService.SaveAsync(db, cancellationToken);
+        await using (var transaction = alsoInTransaction is null ? null : await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await RequestService.SaveAsync(db, cancellationToken);
+            if (transaction is not null)
+            {
+                await alsoInTransaction!(db, takedown, cancellationToken);
+                await RequestService.SaveAsync(db, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
+
         await search.RefreshAsync(id, cancellationToken);
         await audit.AppendAsync(actor, "RequestTakenDown", $"request:{id}", AuditOutcome.Success, $"reason: {takedown.Reason}; snapshot v{onlineVersion} {snapshot.Sha256}", cancellationToken);
 

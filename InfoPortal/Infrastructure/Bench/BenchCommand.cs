@@ -20,6 +20,7 @@ public static class BenchCommand
     {
         "search" => RunSearchAsync(services, args, output),
         "statistics" => Features.Statistics.StatisticsBench.RunAsync(services, args, output),
+        "monitoring" => Features.Monitoring.MonitoringBench.RunAsync(services, args, output),
         _ => RunQueueAsync(services, args, output),
     } : RunQueueAsync(services, args, output);
 
@@ -104,7 +105,7 @@ public static class BenchCommand
         }
     }
 
-    private static async Task<(Actor Officer, Actor Head, Actor Director, Actor Publisher, Column Column, ReviewChain Chain)> BenchActorsAsync(IDbContextFactory<PortalDbContext> dbFactory, DateTimeOffset now)
+    internal static async Task<(Actor Officer, Actor Head, Actor Director, Actor Publisher, Column Column, ReviewChain Chain)> BenchActorsAsync(IDbContextFactory<PortalDbContext> dbFactory, DateTimeOffset now)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         var chain = await db.ReviewChains.SingleAsync(c => c.IsActive);
