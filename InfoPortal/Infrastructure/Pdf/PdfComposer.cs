@@ -49,9 +49,10 @@ public static class PdfComposer
 
         layout.Finish();
         DrawHeadersAndFooters(document, model, hash, generatedAt);
+        var pages = document.PageCount;
         using var output = new MemoryStream();
         document.Save(output, false);
-        return new RenderedPdf(output.ToArray(), hash, document.PageCount);
+        return new RenderedPdf(output.ToArray(), hash, pages);
     }
 
     private static void DrawHeadersAndFooters(PdfDocument document, PdfDocumentModel model, string hash, DateTimeOffset generatedAt)
