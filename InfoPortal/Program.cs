@@ -1,6 +1,7 @@
 using InfoPortal.Components;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Archive;
 using InfoPortal.Features.Audit;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Home;
@@ -14,6 +15,11 @@ using InfoPortal.Features.Search;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Localization;
 using InfoPortal.Infrastructure.Web;
+
+if (args is ["verify-export", var exportFile])
+{
+    return await InfoPortal.Features.Archive.ExportVerifier.RunAsync(exportFile, Console.Out);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddRepositorySettings(builder.Environment);
@@ -33,6 +39,7 @@ builder.Services.AddPublishing(builder.Configuration);
 builder.Services.AddPublicSite();
 builder.Services.AddSearch();
 builder.Services.AddScreening();
+builder.Services.AddArchive();
 
 var app = builder.Build();
 
@@ -42,7 +49,7 @@ if (args is ["create-admin", var adminName, ..])
     return await CreateAdminCommand.RunAsync(app.Services, adminName, Console.In, Console.Out);
 }
 
-if (args is ["bench", "review-queue" or "search", ..])
+if (args is ["bench", "review-queue" or "search" or "pdf", ..])
 {
     await app.InitializeAsync(seedDemo: false);
     return await InfoPortal.Infrastructure.Bench.BenchCommand.RunAsync(app.Services, args, Console.Out);
@@ -60,6 +67,7 @@ app.MapRequests();
 app.MapSearch();
 app.MapScreening();
 app.MapPublicSite();
+app.MapArchive();
 
 await app.RunAsync();
 return 0;
