@@ -17,7 +17,8 @@ namespace InfoPortal.Infrastructure.Bench;
 public static class BenchCommand
 {
     public static Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output) =>
-        args.Length > 1 && args[1] == "search" ? RunSearchAsync(services, args, output) : RunQueueAsync(services, args, output);
+        args.Length > 1 && args[1] == "pdf" ? PdfBench.RunAsync(args, output)
+        : args.Length > 1 && args[1] == "search" ? RunSearchAsync(services, args, output) : RunQueueAsync(services, args, output);
 
     /// <summary><c>bench search [--items 100000]</c>: published items with Chinese text, then 1-, 2-, 3- and 6-character queries.</summary>
     private static async Task<int> RunSearchAsync(IServiceProvider services, string[] args, TextWriter output)
