@@ -1,6 +1,7 @@
 using InfoPortal.Components;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Archive;
 using InfoPortal.Features.Audit;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Home;
@@ -17,6 +18,11 @@ using InfoPortal.Features.Statistics;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Localization;
 using InfoPortal.Infrastructure.Web;
+
+if (args is ["verify-export", var exportFile])
+{
+    return await InfoPortal.Features.Archive.ExportVerifier.RunAsync(exportFile, Console.Out);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddRepositorySettings(builder.Environment);
@@ -39,6 +45,7 @@ builder.Services.AddScreening();
 builder.Services.AddInteraction(builder.Configuration);
 builder.Services.AddStatistics(builder.Configuration);
 builder.Services.AddMonitoring(builder.Configuration);
+builder.Services.AddArchive();
 
 var app = builder.Build();
 
@@ -48,7 +55,7 @@ if (args is ["create-admin", var adminName, ..])
     return await CreateAdminCommand.RunAsync(app.Services, adminName, Console.In, Console.Out);
 }
 
-if (args is ["bench", "review-queue" or "search" or "statistics" or "monitoring", ..])
+if (args is ["bench", "review-queue" or "search" or "statistics" or "monitoring" or "pdf", ..])
 {
     await app.InitializeAsync(seedDemo: false);
     return await InfoPortal.Infrastructure.Bench.BenchCommand.RunAsync(app.Services, args, Console.Out);
@@ -69,6 +76,7 @@ app.MapStatistics();
 app.MapMonitoring();
 app.MapPublicSite();
 app.MapInteraction();
+app.MapArchive();
 
 await app.RunAsync();
 return 0;

@@ -18,6 +18,7 @@ public sealed class PublishingService(
     NotificationService notifications,
     Search.SearchService search,
     AuditLog audit,
+    Archive.ArchiveService archive,
     TimeProvider clock)
 {
     public static string PublicUrl(int requestId) => $"/articles/{requestId}";
@@ -49,6 +50,8 @@ public sealed class PublishingService(
         await search.RefreshAsync(id, cancellationToken);
         await audit.AppendAsync(actor, "RequestPublished", $"request:{id}", AuditOutcome.Success,
             $"{(shortcut ? "internal shortcut; " : "")}columns {string.Join(',', columns.Select(c => c.Id))}; v{request.ContentVersion} {request.ContentSha256}", cancellationToken);
+        // 永久保留: archived right after the publish commits (scheduled publishing comes through here too).
+        await archive.RecordAsync(Archive.ArchiveKind.Published, id, cancellationToken);
         await notifications.NotifyUsersAsync([request.OfficerId], NotificationKinds.Published, [request.Title], PublicUrl(id), cancellationToken);
         return request;
     }
@@ -122,6 +125,7 @@ public sealed class PublishingService(
         }
 
         await search.RefreshAsync(id, cancellationToken);
+        await archive.RecordAsync(Archive.ArchiveKind.TakenDown, id, cancellationToken);
         await audit.AppendAsync(actor, "RequestTakenDown", $"request:{id}", AuditOutcome.Success, $"reason: {takedown.Reason}; snapshot v{onlineVersion} {snapshot.Sha256}", cancellationToken);
 
         string[] args = [request.Title, actor.DisplayName, takedown.Reason];

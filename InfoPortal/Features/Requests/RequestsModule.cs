@@ -17,12 +17,22 @@ public static class RequestsModule
         services.AddScoped<ReviewChainService>();
         services.AddScoped<RequestService>();
         services.AddScoped<AttachmentService>();
+        services.AddScoped<RequestFormPdf>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapRequests(this IEndpointRouteBuilder app)
     {
         Api.RequestsApi.Map(app);
+
+        // The print button's target: the same PDF as GET /api/v1/requests/{id}/form.pdf, for the signed-in browser (cookie).
+        app.MapGet("/office/requests/{id:int}/form.pdf", async (HttpContext http, RequestFormPdf forms, int id, CancellationToken ct) =>
+        {
+            var pdf = await forms.RenderAsync(http.GetActor(), id, ct);
+            http.Response.Headers.CacheControl = "no-store";
+            http.Response.Headers.ContentDisposition = $"inline; filename=\"request-{id}-form.pdf\"";
+            return Results.File(pdf.Bytes, "application/pdf");
+        }).RequireAuthorization();
 
         // Files of requests: public once published, otherwise for those who may see the request.
         app.MapGet("/files/{id:int}/{name?}", async (HttpContext http, AttachmentService attachments, int id, CancellationToken ct) =>

@@ -19,6 +19,7 @@ public static class BenchCommand
     public static Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output) => args.Length > 1 ? args[1] switch
     {
         "search" => RunSearchAsync(services, args, output),
+        "pdf" => PdfBench.RunAsync(args, output),
         "statistics" => Features.Statistics.StatisticsBench.RunAsync(services, args, output),
         "monitoring" => Features.Monitoring.MonitoringBench.RunAsync(services, args, output),
         _ => RunQueueAsync(services, args, output),

@@ -41,6 +41,14 @@ public static class RequestsApi
             return TypedResults.Ok(RequestDetail.From(request, requests.Warnings(request.CurrentContent)));
         }).WithName("GetRequest");
 
+        // 申请表 as PDF: the same visibility as GET /requests/{id} (404 when the caller may not see it).
+        api.MapGet("/requests/{id:int}/form.pdf", async (HttpContext http, RequestFormPdf forms, int id, CancellationToken ct) =>
+        {
+            var pdf = await forms.RenderAsync(http.GetActor(), id, ct);
+            http.Response.Headers.CacheControl = "no-store";
+            return TypedResults.File(pdf.Bytes, "application/pdf", $"request-{id}-form.pdf");
+        }).WithName("GetRequestFormPdf");
+
         api.MapPost("/requests/{id:int}/attachments", UploadAsync).DisableAntiforgery().WithName("UploadAttachment")
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(long.MaxValue)); // the service applies the configured caps
 

@@ -1,0 +1,45 @@
+using InfoPortal.Infrastructure.Web;
+
+namespace InfoPortal.Features.Archive;
+
+public static class ArchiveModule
+{
+    public static IServiceCollection AddArchive(this IServiceCollection services)
+    {
+        services.AddScoped<ArchiveService>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapArchive(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapApiGroup();
+        api.MapGet("/archive", async (HttpContext http, ArchiveService archive, DateOnly? from, DateOnly? to, int? departmentId, CancellationToken ct) =>
+            TypedResults.Ok((await archive.ListAsync(http.GetActor(), new ArchiveFilter(from, to, departmentId), ct)).Select(ArchiveRecordDto.From)))
+            .WithName("ListArchive");
+        api.MapGet("/archive/export", (HttpContext http, ArchiveService archive, DateOnly? from, DateOnly? to, int? departmentId, CancellationToken ct) =>
+            ExportAsync(http, archive, new ArchiveFilter(from, to, departmentId), ct)).WithName("ExportArchive");
+
+        // The archive page's export button (cookie sign-in).
+        app.MapGet("/office/archive/export", (HttpContext http, ArchiveService archive, DateOnly? from, DateOnly? to, int? departmentId, CancellationToken ct) =>
+            ExportAsync(http, archive, new ArchiveFilter(from, to, departmentId), ct)).RequireAuthorization();
+        return app;
+    }
+
+    private static async Task<IResult> ExportAsync(HttpContext http, ArchiveService archive, ArchiveFilter filter, CancellationToken ct)
+    {
+        // Built in memory first so an authorisation or file error still becomes a clean problem response.
+        var buffer = new MemoryStream();
+        await archive.ExportAsync(http.GetActor(), filter, buffer, ct);
+        buffer.Position = 0;
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.File(buffer, "application/zip", $"archive-{filter.From:yyyyMMdd}-{filter.To:yyyyMMdd}.zip");
+    }
+}
+
+public sealed record ArchiveRecordDto(
+    long Id, long Sequence, string Kind, int RequestId, int DepartmentId, string Title, int ContentVersion, string ContentSha256,
+    string FormPdfSha256, DateTimeOffset CreatedAt, string PreviousHash, string Hash)
+{
+    public static ArchiveRecordDto From(ArchiveRecord r) => new(r.Id, r.Sequence, r.Kind.ToString(), r.RequestId, r.DepartmentId, r.Title,
+        r.ContentVersion, r.ContentSha256, r.FormPdfSha256, r.CreatedAt, r.PreviousHash, r.Hash);
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Globalization;
+using InfoPortal.Infrastructure.Pdf;
+
+namespace InfoPortal.Infrastructure.Bench;
+
+/// <summary>
+/// <c>dotnet run --project InfoPortal -c Release -- bench pdf [--runs 200] [--pages 200]</c>:
+/// renders a 申请表-shaped document (form grid, 1,500-character body, attachments, a four-step
+/// approval record, signatures) warm, N times (median, p95), then a long table document of at
+/// least the given number of pages, with its time and the process's peak working set.
+/// </summary>
+public static class PdfBench
+{
+    private static readonly PdfLabels Labels = new("第 {0} 页 / 共 {1} 页", "生成时间 {0} · 文档哈希 {1}");
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    {
+        var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).FirstOrDefault(200);
+        var pages = args.SkipWhile(a => a != "--pages").Skip(1).Select(int.Parse).FirstOrDefault(200);
+        var now = DateTimeOffset.Now;
+
+        var form = FormShaped();
+        for (var i = 0; i < 10; i++)
+        {
+            PdfComposer.Render(form, now); // warm-up: fonts loaded, JIT done
+        }
+
+        var times = new List<double>();
+        var size = 0;
+        for (var i = 0; i < runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            size = PdfComposer.Render(form, now).Bytes.Length;
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        times.Sort();
+        await output.WriteLineAsync($"申请表-shaped PDF, {runs} warm renders: median {times[times.Count / 2]:N2} ms, p95 {times[(int)Math.Ceiling(times.Count * 0.95) - 1]:N2} ms, max {times[^1]:N2} ms, {size / 1024.0:N0} KiB");
+
+        // About 13 rows fit a page with these cells; render until the page count is reached.
+        var rows = pages * 13;
+        var table = new PdfDocumentModel("年度考核报告（基准）", "bench", "bench",
+        [
+            new PdfParagraph("年度考核报告（基准）", PdfTextStyle.Title, Centered: true),
+            new PdfTable([1, 2, 5, 1.5, 1.5],
+                [new PdfRow(["序号", "部门", "信息标题", "得分", "及时"])],
+                [.. Enumerable.Range(1, rows).Select(i => new PdfRow([
+                    i.ToString(CultureInfo.InvariantCulture), $"第{i % 9 + 1}股室",
+                    $"关于开展第{i}批次药品医疗器械质量安全专项检查工作情况的通报，涉及零售药店和医疗机构",
+                    (i % 97).ToString(CultureInfo.InvariantCulture), i % 3 == 0 ? "否" : "是"]))]),
+        ], Labels);
+        GC.Collect();
+        var watchLong = Stopwatch.StartNew();
+        var rendered = PdfComposer.Render(table, now);
+        var elapsed = watchLong.Elapsed;
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        await output.WriteLineAsync($"long table: {rows:N0} rows, {rendered.PageCount} pages in {elapsed.TotalSeconds:N2} s, {rendered.Bytes.Length / 1024.0 / 1024.0:N1} MiB; peak working set {process.PeakWorkingSet64 / 1024.0 / 1024.0:N0} MiB");
+        return 0;
+    }
+
+    private static PdfDocumentModel FormShaped()
+    {
+        var body = string.Concat(Enumerable.Repeat("县局组织开展春季药品安全检查，共检查零售药店32家、医疗机构药房11家，发现问题已当场责令整改。", 30));
+        string Hash(int i) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i)));
+        return new PdfDocumentModel("网上发布信息申请表", "张信息", "县局开展春季药品安全检查",
+        [
+            new PdfParagraph("网上发布信息申请表", PdfTextStyle.Title, Centered: true),
+            new PdfParagraph("编号 1234 · 状态：已发布", PdfTextStyle.Small, Centered: true),
+            new PdfKeyValueGrid(
+            [
+                new("标题", "县局开展春季药品安全检查"), new("栏目", "工作动态、通知公告"), new("类型", "文字"),
+                new("报送部门", "综合股"), new("信息员", "张信息"), new("重要程度", "一般"), new("事件日期", "2026-11-20"),
+                new("来源", "县局办公室"), new("提交时间", "2026-11-21 09:30"), new("稿件版本", "v3 · SHA-256 " + Hash(0)),
+                new("保密承诺", "本信息不涉及国家秘密、工作秘密和个人隐私，谁发布谁负责。"),
+            ]),
+            new PdfParagraph("正文", PdfTextStyle.Heading),
+            new PdfParagraph(body),
+            new PdfParagraph("附件及图片", PdfTextStyle.Heading),
+            new PdfTable([3, 3, 5], [new PdfRow(["文件名", "图片说明", "SHA-256"])],
+                [.. Enumerable.Range(1, 3).Select(i => new PdfRow([$"检查现场{i}.jpg", $"检查现场照片{i}", Hash(i)]))], PdfTextStyle.Small),
+            new PdfParagraph("审核记录", PdfTextStyle.Heading),
+            new PdfTable([1, 2.2, 2, 1.4, 3.4, 2.6], [new PdfRow(["轮次", "审核环节", "审核人", "结论", "审核意见", "时间"])],
+                [.. new[] { "部门负责人", "办公室主任", "分管领导", "主要领导" }.Select((role, i) => new PdfRow(["1", role, $"审核人{i}", "同意", "内容属实，同意发布。", "2026-11-21 10:00"]))], PdfTextStyle.Small),
+            new PdfSignatureBlock([.. new[] { "部门负责人", "办公室主任", "分管领导", "主要领导" }.Select((role, i) => new PdfSignature(role, $"审核人{i}", "2026-11-21 10:00"))]),
+        ], Labels);
+    }
+}
