@@ -71,17 +71,18 @@ public sealed class StaleColumnJob(
 {
     public const string NotificationKind = "StaleColumn";
 
-    /// <summary>Runs the report as of the end of <paramref name="day"/> (local time); returns how many columns were notified.</summary>
+    /// <summary>The report as of the end of <paramref name="day"/> in local time (a later item cannot exist yet when run for today).</summary>
+    public DateTimeOffset EndOf(DateOnly day)
+    {
+        var endLocal = day.AddDays(1).ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(endLocal, clock.LocalTimeZone.GetUtcOffset(endLocal));
+    }
+
+    /// <summary>Notifies for the stale columns as of the end of <paramref name="day"/>; returns how many columns were notified.</summary>
     public async Task<int> RunAsync(DateOnly day, CancellationToken cancellationToken = default)
     {
-        var zone = clock.LocalTimeZone;
-        var endLocal = day.AddDays(1).ToDateTime(TimeOnly.MinValue);
-        var asOf = new DateTimeOffset(endLocal, zone.GetUtcOffset(endLocal));
+        var asOf = EndOf(day);
         var now = clock.GetUtcNow();
-        if (asOf > now)
-        {
-            asOf = now;
-        }
 
         var notified = 0;
         foreach (var column in await report.GetAsync(asOf, cancellationToken))
