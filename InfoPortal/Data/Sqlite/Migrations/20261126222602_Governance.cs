@@ -113,6 +113,34 @@ namespace InfoPortal.Data.Sqlite.Migrations
                 principalTable: "Departments",
                 principalColumn: "Id",
                 onDelete: ReferentialAction.Restrict);
+
+            // ---- RAW SQL (SQLite only; keep when regenerating this migration; see ADR 0019) ----
+            // A second FTS5 index for one- and two-character queries: every character of the title
+            // and body becomes a token (unicode61 over the text with a space after each character),
+            // so "器械" is the phrase "器 械". Contentless (the text already lives in SearchDocuments), with
+            // contentless_delete (SQLite 3.43+, bundled by SQLitePCLRaw 2.1.13) so rows delete by rowid.
+            migrationBuilder.Sql("CREATE VIRTUAL TABLE search_chars USING fts5(title, body, content='', contentless_delete=1, tokenize='unicode61');");
+            migrationBuilder.Sql("""
+                CREATE TRIGGER SearchDocuments_chars_ai AFTER INSERT ON SearchDocuments BEGIN
+                  INSERT INTO search_chars(rowid, title, body) VALUES (new.RequestId, (WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < length(new.Title)) SELECT group_concat(substr(new.Title, i, 1), ' ' ORDER BY i) FROM s), (WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < length(new.Body)) SELECT group_concat(substr(new.Body, i, 1), ' ' ORDER BY i) FROM s));
+                END;
+                """);
+            migrationBuilder.Sql("""
+                CREATE TRIGGER SearchDocuments_chars_ad AFTER DELETE ON SearchDocuments BEGIN
+                  DELETE FROM search_chars WHERE rowid = old.RequestId;
+                END;
+                """);
+            migrationBuilder.Sql("""
+                CREATE TRIGGER SearchDocuments_chars_au AFTER UPDATE ON SearchDocuments BEGIN
+                  DELETE FROM search_chars WHERE rowid = old.RequestId;
+                  INSERT INTO search_chars(rowid, title, body) VALUES (new.RequestId, (WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < length(new.Title)) SELECT group_concat(substr(new.Title, i, 1), ' ' ORDER BY i) FROM s), (WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < length(new.Body)) SELECT group_concat(substr(new.Body, i, 1), ' ' ORDER BY i) FROM s));
+                END;
+                """);
+            migrationBuilder.Sql("""
+                INSERT INTO search_chars(rowid, title, body)
+                SELECT RequestId, (WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < length(Title)) SELECT group_concat(substr(Title, i, 1), ' ' ORDER BY i) FROM s), (WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < length(Body)) SELECT group_concat(substr(Body, i, 1), ' ' ORDER BY i) FROM s) FROM SearchDocuments;
+                """);
+            // ---- end RAW SQL ----
         }
 
         /// <inheritdoc />
@@ -135,6 +163,13 @@ namespace InfoPortal.Data.Sqlite.Migrations
             migrationBuilder.DropColumn(
                 name: "ResponsibleDepartmentId",
                 table: "Columns");
+
+            // ---- RAW SQL (SQLite only) ----
+            migrationBuilder.Sql("DROP TRIGGER IF EXISTS SearchDocuments_chars_ai;");
+            migrationBuilder.Sql("DROP TRIGGER IF EXISTS SearchDocuments_chars_ad;");
+            migrationBuilder.Sql("DROP TRIGGER IF EXISTS SearchDocuments_chars_au;");
+            migrationBuilder.Sql("DROP TABLE IF EXISTS search_chars;");
+            // ---- end RAW SQL ----
         }
     }
 }
