@@ -17,7 +17,7 @@ namespace InfoPortal.Features.Search;
 /// title weighted. PostgreSQL: ILIKE over a pg_trgm GIN index, title hits first. Results are paged
 /// by rank position.
 /// </summary>
-public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, DatabaseSettings settings)
+public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, DatabaseSettings settings, Microsoft.Extensions.Options.IOptions<SearchOptions> options)
 {
     public const int MaxQueryLength = 100;
 
@@ -83,7 +83,7 @@ public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, 
                 LIMIT {limit + 1} OFFSET {after}
                 """).ToListAsync(cancellationToken);
         }
-        else if (settings.Provider == DatabaseProvider.Sqlite && q.EnumerateRunes().All(Rune.IsLetterOrDigit))
+        else if (settings.Provider == DatabaseProvider.Sqlite && options.Value.CharacterIndex && q.EnumerateRunes().All(Rune.IsLetterOrDigit))
         {
             // One or two characters: the per-character FTS5 index (search_chars, ADR 0019) holds every
             // character as a token, so the query is the phrase of its characters ("器 械"), ranked by
@@ -152,13 +152,24 @@ public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, 
     }
 }
 
+/// <summary>Search settings (section <c>Search</c>).</summary>
+public sealed class SearchOptions
+{
+    /// <summary>SQLite: answer one- and two-character queries from the per-character index (ADR 0019); false falls back to the LIKE scan (for comparison with <c>bench search</c>).</summary>
+    public bool CharacterIndex { get; set; } = true;
+}
+
 public sealed record SearchHit(int Id, string Title, string TitleHtml, string SnippetHtml, DateTimeOffset PublishedAt, string PublicUrl);
 
 public sealed record SearchPage(IReadOnlyList<SearchHit> Items, int? NextAfter);
 
 public static class SearchModule
 {
-    public static IServiceCollection AddSearch(this IServiceCollection services) => services.AddScoped<SearchService>();
+    public static IServiceCollection AddSearch(this IServiceCollection services)
+    {
+        services.AddOptions<SearchOptions>().BindConfiguration("Search");
+        return services.AddScoped<SearchService>();
+    }
 
     public static IEndpointRouteBuilder MapSearch(this IEndpointRouteBuilder app)
     {
