@@ -34,7 +34,10 @@ public sealed class ColumnService(IDbContextFactory<PortalDbContext> dbFactory, 
         void Add(Site site, string name, string department) =>
             db.Columns.Add(new Column
             {
-                Site = site, Name = name, SortOrder = order += 10, CreatedAt = now,
+                Site = site,
+                Name = name,
+                SortOrder = order += 10,
+                CreatedAt = now,
                 ResponsibleDepartmentId = departments.TryGetValue(department, out var id) ? id : null,
             });
 

@@ -25,7 +25,13 @@ public sealed class StaleColumnReport(IDbContextFactory<PortalDbContext> dbFacto
             .Where(c => !c.IsRetired && c.CreatedAt <= asOf)
             .Select(c => new
             {
-                c.Id, c.Name, c.Site, c.StaleAfterDays, c.ResponsibleDepartmentId, c.CreatedAt, c.SortOrder,
+                c.Id,
+                c.Name,
+                c.Site,
+                c.StaleAfterDays,
+                c.ResponsibleDepartmentId,
+                c.CreatedAt,
+                c.SortOrder,
                 Department = db.Departments.Where(d => d.Id == c.ResponsibleDepartmentId).Select(d => d.Name).FirstOrDefault(),
                 // An item counts as an update when it went live, even if it was later taken down.
                 Last = db.Publications.Where(p => p.ColumnId == c.Id && p.PublishedAt <= asOf).Max(p => (DateTimeOffset?)p.PublishedAt),
@@ -103,7 +109,12 @@ public sealed class StaleColumnJob(
             recipients = [.. recipients.Distinct()];
             db.StaleColumnNotices.Add(new StaleColumnNotice
             {
-                ColumnId = column.ColumnId, Day = day, DepartmentId = departmentId, StaleSince = column.Since, Recipients = recipients.Count, SentAt = now,
+                ColumnId = column.ColumnId,
+                Day = day,
+                DepartmentId = departmentId,
+                StaleSince = column.Since,
+                Recipients = recipients.Count,
+                SentAt = now,
             });
             try
             {
