@@ -70,6 +70,7 @@ app.MapPortalWeb();
 app.MapAccounts();
 app.MapAudit();
 app.MapRequests();
+app.MapColumns();
 app.MapSearch();
 app.MapScreening();
 app.MapStatistics();

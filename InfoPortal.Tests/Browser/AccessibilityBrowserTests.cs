@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using InfoPortal.Tests.TestSupport;
@@ -52,7 +53,14 @@ public sealed class BackOfficeAccessibilityBrowserTests(BrowserFixture browser, 
     {
         var options = new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } };
         var critical = new List<string>();
-        foreach (var (user, path) in new[] { ("officer", "/office"), ("officer", "/office/requests/new"), ("depthead", "/office/review"), ("sysadmin", "/admin/users") })
+        using (var director = await ApiClient.SignInAsync(browser.App, "director"))
+        {
+            // Something to show on the column-change page.
+            await ApiClient.EnsureAsync(await director.Http.PostAsJsonAsync("/api/v1/columns/changes", new { kind = "Create", site = "External", name = "无障碍专栏", reason = "检查页面。" }), HttpStatusCode.Created);
+        }
+
+        foreach (var (user, path) in new[] { ("officer", "/office"), ("officer", "/office/requests/new"), ("depthead", "/office/review"), ("sysadmin", "/admin/users"),
+                     ("officer", "/office/requests"), ("publisher", "/office/columns"), ("leader", "/office/columns/changes"), ("publisher", "/office/columns/stale") })
         {
             var page = await browser.NewPageAsync();
             await BrowserFixture.SignInAsync(page, user);
@@ -66,6 +74,9 @@ public sealed class BackOfficeAccessibilityBrowserTests(BrowserFixture browser, 
                 File.AppendAllText(Path.Combine(BrowserFixture.ScreenshotFolder, "axe-back-office.txt"), line + Environment.NewLine);
                 if (v.Impact is "critical" or "serious") critical.Add(line);
             }
+
+            output.WriteLine($"{user} {path}: {result.Violations.Length} violations, {result.Passes.Length} passes");
+            Assert.True(result.Passes.Length > 10, $"axe checked almost nothing on {path}"); // the page really rendered
         }
 
         Assert.Empty(critical);

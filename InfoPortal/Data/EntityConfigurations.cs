@@ -84,6 +84,7 @@ internal sealed class ColumnConfiguration : IEntityTypeConfiguration<Features.Co
         builder.Property(c => c.Name).HasMaxLength(100);
         builder.HasIndex(c => new { c.Site, c.ParentId, c.SortOrder });
         builder.HasOne<Features.Columns.Column>().WithMany().HasForeignKey(c => c.ParentId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Department>().WithMany().HasForeignKey(c => c.ResponsibleDepartmentId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

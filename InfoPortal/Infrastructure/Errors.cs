@@ -22,7 +22,11 @@ public sealed class ForbiddenException(string message, params object[] args) : P
 public sealed class NotFoundException(string message, params object[] args) : PortalException(message, args);
 
 /// <summary>The state does not allow the action, or someone changed it first (→ 409).</summary>
-public class ConflictException(string message, params object[] args) : PortalException(message, args);
+public class ConflictException(string message, params object[] args) : PortalException(message, args)
+{
+    /// <summary>The API's stable problem code; subclasses name their conflict more precisely.</summary>
+    public virtual string Code => "conflict";
+}
 
 /// <summary>Input is invalid (→ 400 with field errors). Field messages are keys or texts too.</summary>
 public sealed class ValidationFailedException(IReadOnlyDictionary<string, string[]> errors, string message) : PortalException(message, [])

@@ -83,6 +83,57 @@ public sealed class SearchTests
         Assert.DoesNotContain("blazor.web.js", page);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Results_RankTitleHitsFirst_AndPageWithoutRepeats(string provider)
+    {
+        await using var app = await PortalFactory.CreateAsync(provider);
+        var bodyOnly1 = await PublishAsync(app, "春季安全检查安排", "<p>重点检查冷链设备运行记录。</p>");
+        var title1 = await PublishAsync(app, "冷链设备专项巡查", "<p>巡查覆盖全县。</p>");
+        var bodyOnly2 = await PublishAsync(app, "接种单位名单", "<p>各单位冷链设备已登记。</p>");
+        var title2 = await PublishAsync(app, "冷链设备维护培训", "<p>培训在县局举行。</p>");
+        var other = await PublishAsync(app, "化妆品安全宣传", "<p>宣传周活动。</p>");
+        using var anonymous = app.CreatePortalClient();
+
+        foreach (var q in new[] { "冷链", "冷链设备" })
+        {
+            var found = await FindAsync(anonymous, q);
+            Assert.Equal(4, found.Count);
+            Assert.Equal(new[] { title1, title2 }.Order(), found.Take(2).Order());       // title hits first
+            Assert.Equal(new[] { bodyOnly1, bodyOnly2 }.Order(), found.Skip(2).Order());
+            Assert.DoesNotContain(other, found);
+
+            // Pages of two: every hit once, in the same order, and the last page says there is no next.
+            var paged = new List<int>();
+            int? after = 0;
+            var pages = 0;
+            while (after is { } from)
+            {
+                var json = await anonymous.GetFromJsonAsync<JsonElement>($"/api/v1/search?q={Uri.EscapeDataString(q)}&limit=2&after={from}");
+                paged.AddRange(json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt32()));
+                after = json.GetProperty("next").ValueKind == JsonValueKind.Null ? null : json.GetProperty("next").GetInt32();
+                pages++;
+            }
+
+            Assert.Equal(2, pages);
+            Assert.Equal(found, paged);
+        }
+
+        var html = await anonymous.GetStringAsync("/search?q=" + Uri.EscapeDataString("冷链"));
+        Assert.Contains("<mark>冷链</mark>设备专项巡查", html);
+    }
+
+    [Fact]
+    public async Task ShortQueries_OfLatinLettersAndPunctuation_StillWork()
+    {
+        await using var app = new PortalFactory();
+        var id = await PublishAsync(app, "GSP认证检查结果", "<p>依据《药品经营质量管理规范》（GSP）。</p>");
+        using var anonymous = app.CreatePortalClient();
+        Assert.Equal([id], await FindAsync(anonymous, "gs"));   // case-folded, two letters
+        Assert.Equal([id], await FindAsync(anonymous, "《"));   // punctuation falls back to the scan
+        Assert.Empty(await FindAsync(anonymous, "SG"));
+    }
+
     [Fact]
     public void Highlight_EncodesEverything_ButTheMark()
     {

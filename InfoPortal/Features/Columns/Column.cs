@@ -25,5 +25,8 @@ public sealed class Column
     /// <summary>A column with no new item for this many days is "stale" (rules.md §1 第三条).</summary>
     public int StaleAfterDays { get; set; } = 30;
 
+    /// <summary>The department that keeps the column filled; told when it goes stale.</summary>
+    public int? ResponsibleDepartmentId { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -124,6 +124,14 @@ public sealed class RequestService(
         if (filter.DepartmentId is { } department) query = query.Where(r => r.DepartmentId == department);
         if (filter.Mine) query = query.Where(r => r.OfficerId == actor.UserId);
         if (filter.After is { } after) query = query.Where(r => r.Id < after);
+        if (filter.Query?.Trim() is { Length: > 0 } text)
+        {
+            // Back-office search: a substring of the title or the body (any length, Chinese or not) over
+            // the same visible set, so unpublished items show only to those who may see them anyway.
+            var pattern = "%" + text[..Math.Min(text.Length, 100)].ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            query = query.Where(r => EF.Functions.Like(r.Title.ToLower(), pattern, "\\") || EF.Functions.Like(r.BodyHtml.ToLower(), pattern, "\\"));
+        }
+
         return await query.OrderByDescending(r => r.Id).Take(Math.Clamp(filter.Limit, 1, 200))
             .Select(r => new RequestListItem(r.Id, r.Title, r.Status, r.Importance, r.DepartmentId,
                 db.Departments.Where(d => d.Id == r.DepartmentId).Select(d => d.Name).First(),
@@ -231,6 +239,6 @@ public sealed record RequestInput(
 
 public sealed record SubmitResult(PublicationRequest Request, Screening.ScreeningReport Screening);
 
-public sealed record RequestFilter(RequestStatus? Status = null, int? DepartmentId = null, bool Mine = false, int? After = null, int Limit = 50);
+public sealed record RequestFilter(RequestStatus? Status = null, int? DepartmentId = null, bool Mine = false, int? After = null, int Limit = 50, string? Query = null);
 
 public sealed record RequestListItem(int Id, string Title, RequestStatus Status, Importance Importance, int DepartmentId, string Department, string? CurrentRole, DateTimeOffset UpdatedAt, DateOnly EventDate, int Version);

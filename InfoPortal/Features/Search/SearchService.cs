@@ -12,11 +12,12 @@ namespace InfoPortal.Features.Search;
 
 /// <summary>
 /// Site search over published items in Chinese queries of any length. SQLite: an FTS5 trigram
-/// index for queries of three characters or more (ranked by bm25), a capped LIKE scan for one or
-/// two characters (the trigram tokenizer cannot match those). PostgreSQL: ILIKE over a pg_trgm
-/// GIN index. Results are keyset-paged by a rank position.
+/// index for queries of three characters or more, a per-character FTS5 index for one or two
+/// characters (the trigram tokenizer cannot match those; ADR 0019), both ranked by bm25 with the
+/// title weighted. PostgreSQL: ILIKE over a pg_trgm GIN index, title hits first. Results are paged
+/// by rank position.
 /// </summary>
-public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, DatabaseSettings settings)
+public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, DatabaseSettings settings, Microsoft.Extensions.Options.IOptions<SearchOptions> options)
 {
     public const int MaxQueryLength = 100;
 
@@ -82,9 +83,22 @@ public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, 
                 LIMIT {limit + 1} OFFSET {after}
                 """).ToListAsync(cancellationToken);
         }
+        else if (settings.Provider == DatabaseProvider.Sqlite && options.Value.CharacterIndex && q.EnumerateRunes().All(Rune.IsLetterOrDigit))
+        {
+            // One or two characters: the per-character FTS5 index (search_chars, ADR 0019) holds every
+            // character as a token, so the query is the phrase of its characters ("器 械"), ranked by
+            // bm25 with the title weighted as for long queries.
+            var phrase = "\"" + string.Join(' ', q.EnumerateRunes()) + "\"";
+            ids = await db.Database.SqlQuery<int>($"""
+                SELECT f.rowid AS "Value" FROM search_chars f JOIN SearchDocuments d ON d.RequestId = f.rowid
+                WHERE search_chars MATCH {phrase} AND (d.OnExternalSite = 1 OR ({intranet} AND d.OnInternalSite = 1))
+                ORDER BY bm25(search_chars, 5.0, 1.0), d.PublishedAt DESC
+                LIMIT {limit + 1} OFFSET {after}
+                """).ToListAsync(cancellationToken);
+        }
         else
         {
-            // One or two characters (or PostgreSQL, where pg_trgm serves ILIKE): substring match,
+            // PostgreSQL (pg_trgm serves ILIKE), or a short query of punctuation on SQLite (or PostgreSQL, where pg_trgm serves ILIKE): substring match,
             // title hits first, newest first; the scan is capped by LIMIT.
             var pattern = "%" + q.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
             var docs = db.SearchDocuments.AsNoTracking().Where(d => d.OnExternalSite || (intranet && d.OnInternalSite));
@@ -138,13 +152,24 @@ public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, 
     }
 }
 
+/// <summary>Search settings (section <c>Search</c>).</summary>
+public sealed class SearchOptions
+{
+    /// <summary>SQLite: answer one- and two-character queries from the per-character index (ADR 0019); false falls back to the LIKE scan (for comparison with <c>bench search</c>).</summary>
+    public bool CharacterIndex { get; set; } = true;
+}
+
 public sealed record SearchHit(int Id, string Title, string TitleHtml, string SnippetHtml, DateTimeOffset PublishedAt, string PublicUrl);
 
 public sealed record SearchPage(IReadOnlyList<SearchHit> Items, int? NextAfter);
 
 public static class SearchModule
 {
-    public static IServiceCollection AddSearch(this IServiceCollection services) => services.AddScoped<SearchService>();
+    public static IServiceCollection AddSearch(this IServiceCollection services)
+    {
+        services.AddOptions<SearchOptions>().BindConfiguration("Search");
+        return services.AddScoped<SearchService>();
+    }
 
     public static IEndpointRouteBuilder MapSearch(this IEndpointRouteBuilder app)
     {

@@ -93,7 +93,7 @@ public static class ApiModule
                 ValidationFailedException => (400, "validation_failed"),
                 ForbiddenException => (403, "forbidden"),
                 NotFoundException => (404, "not_found"),
-                ConflictException => (409, "conflict"),
+                ConflictException conflict => (409, conflict.Code),
                 BadHttpRequestException bad => (bad.StatusCode, DefaultCode(bad.StatusCode)),
                 System.Text.Json.JsonException => (400, "bad_request"),
                 _ => (500, "error"),

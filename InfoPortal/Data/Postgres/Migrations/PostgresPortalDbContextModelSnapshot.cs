@@ -450,6 +450,9 @@ namespace InfoPortal.Data.Postgres.Migrations
                     b.Property<int?>("ParentId")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("ResponsibleDepartmentId")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Site")
                         .HasColumnType("integer");
 
@@ -463,9 +466,138 @@ namespace InfoPortal.Data.Postgres.Migrations
 
                     b.HasIndex("ParentId");
 
+                    b.HasIndex("ResponsibleDepartmentId");
+
                     b.HasIndex("Site", "ParentId", "SortOrder");
 
                     b.ToTable("Columns");
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Columns.Governance.ColumnChangeRequest", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset?>("AppliedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("AppliedById")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ColumnId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("DecidedById")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("DecidedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("DecidedByRole")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("LayoutJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Opinion")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int?>("ParentId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ProposedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ProposedById")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ProposedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int?>("ResponsibleDepartmentId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ResultColumnId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Site")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("StaleAfterDays")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int?>("TargetColumnId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ColumnId");
+
+                    b.HasIndex("TargetColumnId");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.ToTable("ColumnChangeRequests");
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Columns.Governance.StaleColumnNotice", b =>
+                {
+                    b.Property<int>("ColumnId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int?>("DepartmentId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Recipients")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("StaleSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ColumnId", "Day");
+
+                    b.ToTable("StaleColumnNotices");
                 });
 
             modelBuilder.Entity("InfoPortal.Features.Interaction.InteractionAttempt", b =>
@@ -1804,6 +1936,33 @@ namespace InfoPortal.Data.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("InfoPortal.Features.Accounts.Department", null)
+                        .WithMany()
+                        .HasForeignKey("ResponsibleDepartmentId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Columns.Governance.ColumnChangeRequest", b =>
+                {
+                    b.HasOne("InfoPortal.Features.Columns.Column", null)
+                        .WithMany()
+                        .HasForeignKey("ColumnId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("InfoPortal.Features.Columns.Column", null)
+                        .WithMany()
+                        .HasForeignKey("TargetColumnId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Columns.Governance.StaleColumnNotice", b =>
+                {
+                    b.HasOne("InfoPortal.Features.Columns.Column", null)
+                        .WithMany()
+                        .HasForeignKey("ColumnId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("InfoPortal.Features.Interaction.InteractionMessage", b =>

@@ -431,6 +431,9 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.Property<int?>("ParentId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("ResponsibleDepartmentId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Site")
                         .HasColumnType("INTEGER");
 
@@ -444,9 +447,136 @@ namespace InfoPortal.Data.Sqlite.Migrations
 
                     b.HasIndex("ParentId");
 
+                    b.HasIndex("ResponsibleDepartmentId");
+
                     b.HasIndex("Site", "ParentId", "SortOrder");
 
                     b.ToTable("Columns");
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Columns.Governance.ColumnChangeRequest", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AppliedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("AppliedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ColumnId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("DecidedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DecidedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedByRole")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LayoutJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Opinion")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ParentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ProposedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProposedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProposedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ResponsibleDepartmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ResultColumnId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Site")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("StaleAfterDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("TargetColumnId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ColumnId");
+
+                    b.HasIndex("TargetColumnId");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.ToTable("ColumnChangeRequests");
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Columns.Governance.StaleColumnNotice", b =>
+                {
+                    b.Property<int>("ColumnId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DepartmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Recipients")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StaleSince")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ColumnId", "Day");
+
+                    b.ToTable("StaleColumnNotices");
                 });
 
             modelBuilder.Entity("InfoPortal.Features.Interaction.InteractionAttempt", b =>
@@ -1743,6 +1873,33 @@ namespace InfoPortal.Data.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("InfoPortal.Features.Accounts.Department", null)
+                        .WithMany()
+                        .HasForeignKey("ResponsibleDepartmentId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Columns.Governance.ColumnChangeRequest", b =>
+                {
+                    b.HasOne("InfoPortal.Features.Columns.Column", null)
+                        .WithMany()
+                        .HasForeignKey("ColumnId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("InfoPortal.Features.Columns.Column", null)
+                        .WithMany()
+                        .HasForeignKey("TargetColumnId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Columns.Governance.StaleColumnNotice", b =>
+                {
+                    b.HasOne("InfoPortal.Features.Columns.Column", null)
+                        .WithMany()
+                        .HasForeignKey("ColumnId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("InfoPortal.Features.Interaction.InteractionMessage", b =>

@@ -31,8 +31,8 @@ public static class RequestsApi
             return TypedResults.Ok(new RequestCreated(request.Id, request.Status.ToString(), request.Version, requests.Warnings(request.CurrentContent)));
         }).WithName("UpdateRequest");
 
-        api.MapGet("/requests", async (HttpContext http, RequestService requests, RequestStatus? status, int? departmentId, bool? mine, int? after, int? limit, CancellationToken ct) =>
-            TypedResults.Ok(await requests.ListAsync(http.GetActor(), new RequestFilter(status, departmentId, mine ?? false, after, limit ?? 50), ct)))
+        api.MapGet("/requests", async (HttpContext http, RequestService requests, RequestStatus? status, int? departmentId, bool? mine, int? after, int? limit, string? q, CancellationToken ct) =>
+            TypedResults.Ok(await requests.ListAsync(http.GetActor(), new RequestFilter(status, departmentId, mine ?? false, after, limit ?? 50, q), ct)))
             .WithName("ListRequests");
 
         api.MapGet("/requests/{id:int}", async (HttpContext http, RequestService requests, int id, CancellationToken ct) =>

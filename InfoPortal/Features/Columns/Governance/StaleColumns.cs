@@ -1,0 +1,143 @@
+using InfoPortal.Data;
+using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Notifications;
+using Microsoft.EntityFrameworkCore;
+
+namespace InfoPortal.Features.Columns.Governance;
+
+/// <summary>A column with nothing new for longer than its own limit (rules.md §1 第三条, 第十六条).</summary>
+public sealed record StaleColumn(
+    int ColumnId, string Name, Site Site, int StaleAfterDays, int? DepartmentId, string? DepartmentName,
+    DateTimeOffset? LastPublishedAt, DateTimeOffset Since, int DaysWithoutUpdate);
+
+/// <summary>
+/// Lists active columns whose newest published item (or, for a column never used, its creation) is
+/// older than the column's StaleAfterDays. The newest item per column is one grouped SQL query over
+/// the publication index (ColumnId, TakenDownAt, PublishedAt); the per-column limit is compared here,
+/// over the handful of columns a site has.
+/// </summary>
+public sealed class StaleColumnReport(IDbContextFactory<PortalDbContext> dbFactory)
+{
+    public async Task<IReadOnlyList<StaleColumn>> GetAsync(DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Columns.AsNoTracking()
+            .Where(c => !c.IsRetired && c.CreatedAt <= asOf)
+            .Select(c => new
+            {
+                c.Id,
+                c.Name,
+                c.Site,
+                c.StaleAfterDays,
+                c.ResponsibleDepartmentId,
+                c.CreatedAt,
+                c.SortOrder,
+                Department = db.Departments.Where(d => d.Id == c.ResponsibleDepartmentId).Select(d => d.Name).FirstOrDefault(),
+                // An item counts as an update when it went live, even if it was later taken down.
+                Last = db.Publications.Where(p => p.ColumnId == c.Id && p.PublishedAt <= asOf).Max(p => (DateTimeOffset?)p.PublishedAt),
+            })
+            .ToListAsync(cancellationToken);
+
+        return [.. rows
+            .Select(r => new { r, Since = r.Last ?? r.CreatedAt })
+            .Where(x => x.Since < asOf.AddDays(-x.r.StaleAfterDays))
+            .OrderBy(x => x.r.Site).ThenBy(x => x.r.SortOrder).ThenBy(x => x.r.Id)
+            .Select(x => new StaleColumn(x.r.Id, x.r.Name, x.r.Site, x.r.StaleAfterDays, x.r.ResponsibleDepartmentId, x.r.Department,
+                x.r.Last, x.Since, (int)Math.Floor((asOf - x.Since).TotalDays)))];
+    }
+}
+
+/// <summary>That a stale column's department was told on a day: the daily job's own memory.</summary>
+public sealed class StaleColumnNotice
+{
+    public int ColumnId { get; set; }
+
+    public DateOnly Day { get; set; }
+
+    public int? DepartmentId { get; set; }
+
+    /// <summary>When the column's silence began (its newest item, or its creation).</summary>
+    public DateTimeOffset StaleSince { get; set; }
+
+    public int Recipients { get; set; }
+
+    public DateTimeOffset SentAt { get; set; }
+}
+
+/// <summary>
+/// Once a day: tells each stale column's responsible department (its officers and its head).
+/// Idempotent per (column, day): the notice row is claimed first, so a rerun or a second worker
+/// the same day sends nothing new.
+/// </summary>
+public sealed class StaleColumnJob(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    StaleColumnReport report,
+    NotificationService notifications,
+    TimeProvider clock)
+{
+    public const string NotificationKind = "StaleColumn";
+
+    /// <summary>The report as of the end of <paramref name="day"/> in local time (a later item cannot exist yet when run for today).</summary>
+    public DateTimeOffset EndOf(DateOnly day)
+    {
+        var endLocal = day.AddDays(1).ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(endLocal, clock.LocalTimeZone.GetUtcOffset(endLocal));
+    }
+
+    /// <summary>Notifies for the stale columns as of the end of <paramref name="day"/>; returns how many columns were notified.</summary>
+    public async Task<int> RunAsync(DateOnly day, CancellationToken cancellationToken = default)
+    {
+        var asOf = EndOf(day);
+        var now = clock.GetUtcNow();
+
+        var notified = 0;
+        foreach (var column in await report.GetAsync(asOf, cancellationToken))
+        {
+            if (column.DepartmentId is not { } departmentId)
+            {
+                continue;
+            }
+
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var head = await db.Departments.Where(d => d.Id == departmentId).Select(d => d.HeadUserId).SingleOrDefaultAsync(cancellationToken);
+            var recipients = (await notifications.UsersInRoleAsync(Roles.Officer, departmentId, cancellationToken)).ToList();
+            if (head is { } headId)
+            {
+                recipients.Add(headId);
+            }
+
+            recipients = [.. recipients.Distinct()];
+            db.StaleColumnNotices.Add(new StaleColumnNotice
+            {
+                ColumnId = column.ColumnId,
+                Day = day,
+                DepartmentId = departmentId,
+                StaleSince = column.Since,
+                Recipients = recipients.Count,
+                SentAt = now,
+            });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                continue; // already told today
+            }
+
+            await notifications.NotifyUsersAsync(recipients, NotificationKind,
+                [column.Name, column.DaysWithoutUpdate.ToString(System.Globalization.CultureInfo.InvariantCulture)], "/office/columns/stale", cancellationToken);
+            notified++;
+        }
+
+        return notified;
+    }
+}
+
+/// <summary>Triggers the daily job every hour for today (the job itself makes it once a day) until Hangfire takes over.</summary>
+public sealed class StaleColumnWorker(IServiceScopeFactory scopes, ILogger<StaleColumnWorker> logger, TimeProvider clock)
+    : Infrastructure.Jobs.PeriodicWorker(scopes, logger, TimeSpan.FromHours(1), runAtStart: false)
+{
+    protected override Task<int> RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<StaleColumnJob>().RunAsync(DateOnly.FromDateTime(clock.GetLocalNow().DateTime), cancellationToken);
+}
