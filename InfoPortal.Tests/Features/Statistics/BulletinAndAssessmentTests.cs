@@ -42,7 +42,7 @@ public sealed class BulletinAndAssessmentTests
         Assert.Equal("2", general[publishedColumn].CellValue!.Text);
         Assert.Equal("0.5", general[rows[0].FindIndex(c => Text(c) == "及时率")].CellValue!.Text);
         Assert.Equal("7", general[rows[0].FindIndex(c => Text(c) == "部门负责人审核时长中位数（小时）")].CellValue!.Text);
-        Assert.NotNull(((WorksheetPart)workbook.GetPartById(sheets[0].Id!)).Worksheet.GetFirstChild<Columns>());
+        Assert.NotNull(((WorksheetPart)workbook.GetPartById(sheets[0].Id!)).Worksheet.GetFirstChild<DocumentFormat.OpenXml.Spreadsheet.Columns>());
 
         using var officer = await ApiClient.SignInAsync(app, "officer");
         Assert.Equal(HttpStatusCode.Forbidden, (await officer.Http.GetAsync("/api/v1/statistics/monthly.xlsx?year=2026&month=10")).StatusCode);
