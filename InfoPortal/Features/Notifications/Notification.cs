@@ -31,4 +31,5 @@ public static class NotificationKinds
     public const string Published = "Published";
     public const string TakenDown = "TakenDown";
     public const string Overdue = "Overdue";
+    public const string ScreeningBlockedPublish = "ScreeningBlockedPublish";
 }

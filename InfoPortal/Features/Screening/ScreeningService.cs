@@ -152,6 +152,7 @@ public static class ScreeningModule
                 listVersion = report.ListVersion,
             });
         }).WithName("ScreeningCheck");
+        Lists.WordListsApi.Map(app);
         return app;
     }
 
