@@ -56,7 +56,7 @@ public sealed class PublishingService(
                 await screeningResults.SaveAsync(screeningResults.Build(request, Screening.ScreeningStage.Publish, report, false, actor), cancellationToken);
                 await audit.AppendAsync(actor, "PublishRefused", $"request:{id}", AuditOutcome.Refused,
                     $"screening ({report.ListVersion}): " + string.Join(", ", unresolved.Select(h => $"{h.Field}:{h.Term}")), cancellationToken);
-                throw new Screening.ScreeningBlockedException(report);
+                throw new Screening.ScreeningBlockedException(report, "Screening.BlockedPublish");
             }
 
             db.ScreeningResults.Add(screeningResults.Build(request, Screening.ScreeningStage.Publish, report, true, actor));

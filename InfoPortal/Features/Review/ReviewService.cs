@@ -83,7 +83,7 @@ public sealed class ReviewService(
         if (Screening.ScreeningPolicy.Unresolved(report, overrides).Count > 0)
         {
             await audit.AppendAsync(actor, "ApprovalRefused", $"request:{request.Id}", AuditOutcome.Refused, $"screening ({report.ListVersion}) blocks", cancellationToken);
-            throw new Screening.ScreeningBlockedException(report);
+            throw new Screening.ScreeningBlockedException(report, "Screening.BlockedApprove");
         }
 
         if (!report.HasWarnings)

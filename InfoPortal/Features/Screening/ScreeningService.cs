@@ -121,8 +121,8 @@ public sealed record ScreeningReport(IReadOnlyList<FieldHit> Hits, string ListVe
 }
 
 /// <summary>A submission refused because screening found blocking hits (→ 422 with the hits).</summary>
-public sealed class ScreeningBlockedException(ScreeningReport report)
-    : PortalException("Screening.Blocked", [string.Join("、", report.Hits.Where(h => h.Level == nameof(ScreeningLevel.Block)).Select(h => h.Text).Distinct())])
+public sealed class ScreeningBlockedException(ScreeningReport report, string message = "Screening.Blocked")
+    : PortalException(message, [string.Join("、", report.Hits.Where(h => h.Level == nameof(ScreeningLevel.Block)).Select(h => h.Text).Distinct())])
 {
     public ScreeningReport Report { get; } = report;
 }
