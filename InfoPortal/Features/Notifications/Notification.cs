@@ -34,4 +34,5 @@ public static class NotificationKinds
     public const string MonitoringAlert = "MonitoringAlert";
     public const string MonitoringAlerts = "MonitoringAlerts";
     public const string IncidentOpened = "IncidentOpened";
+    public const string ScreeningBlockedPublish = "ScreeningBlockedPublish";
 }

@@ -17,6 +17,8 @@ public sealed class PublishingService(
     IDbContextFactory<PortalDbContext> dbFactory,
     NotificationService notifications,
     Search.SearchService search,
+    Screening.ScreeningService screening,
+    Screening.ScreeningRecorder screeningResults,
     AuditLog audit,
     Archive.ArchiveService archive,
     TimeProvider clock)
@@ -45,6 +47,22 @@ public sealed class PublishingService(
         }
 
         var shortcut = request.Status == RequestStatus.Published;
+        if (!shortcut && request.Status is RequestStatus.Approved or RequestStatus.Scheduled && actor.IsInRole(Roles.Publisher))
+        {
+            // §3 六: screened again against the lists as they are now; overrides made at submit still count.
+            var report = screening.Screen(request.CurrentContent, request.Attachments);
+            var unresolved = Screening.ScreeningPolicy.Unresolved(report, await Screening.ScreeningRecorder.OverridesAsync(db, request, cancellationToken));
+            if (unresolved.Count > 0)
+            {
+                await screeningResults.SaveAsync(screeningResults.Build(request, Screening.ScreeningStage.Publish, report, false, actor), cancellationToken);
+                await audit.AppendAsync(actor, "PublishRefused", $"request:{id}", AuditOutcome.Refused,
+                    $"screening ({report.ListVersion}): " + string.Join(", ", unresolved.Select(h => $"{h.Field}:{h.Term}")), cancellationToken);
+                throw new Screening.ScreeningBlockedException(report, "Screening.BlockedPublish");
+            }
+
+            db.ScreeningResults.Add(screeningResults.Build(request, Screening.ScreeningStage.Publish, report, true, actor));
+        }
+
         request.Publish(actor, columns, now);
         await RequestService.SaveAsync(db, cancellationToken);
         await search.RefreshAsync(id, cancellationToken);
@@ -75,9 +93,33 @@ public sealed class PublishingService(
             {
                 // Taken down or published by someone else in the meantime.
             }
+            catch (Screening.ScreeningBlockedException blocked)
+            {
+                await StopScheduledAsync(id, blocked.Report, cancellationToken);
+            }
         }
 
         return published;
+    }
+
+    /// <summary>A scheduled item that screening now blocks: back to Approved, publisher and secrecy officer told.</summary>
+    private async Task StopScheduledAsync(int id, Screening.ScreeningReport report, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var request = await db.Requests.SingleAsync(r => r.Id == id, cancellationToken);
+        if (request.Status != RequestStatus.Scheduled)
+        {
+            return;
+        }
+
+        request.CancelSchedule(clock.GetUtcNow());
+        await RequestService.SaveAsync(db, cancellationToken);
+        var terms = string.Join("、", report.BlockingHits.Select(h => h.Text).Distinct());
+        await audit.AppendAsync(new AuditEntry(null, "scheduler", null, "ScheduledPublishStopped", $"request:{id}", AuditOutcome.Refused, $"screening ({report.ListVersion}): {terms}"), cancellationToken);
+        string[] args = [request.Title, terms];
+        var href = $"/office/requests/{id}";
+        await notifications.NotifyRoleAsync(Roles.Publisher, null, NotificationKinds.ScreeningBlockedPublish, args, href, cancellationToken);
+        await notifications.NotifyRoleAsync(Roles.SecrecyOfficer, null, NotificationKinds.ScreeningBlockedPublish, args, href, cancellationToken);
     }
 
     /// <summary>

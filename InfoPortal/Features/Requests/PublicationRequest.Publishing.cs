@@ -55,6 +55,15 @@ public sealed partial class PublicationRequest
         Touch(now);
     }
 
+    /// <summary>Scheduled → Approved: the scheduled publication was stopped (screening found a block at publish time).</summary>
+    public void CancelSchedule(DateTimeOffset now)
+    {
+        EnsureStatus("unschedule", RequestStatus.Scheduled);
+        Status = RequestStatus.Approved;
+        ScheduledFor = null;
+        Touch(now);
+    }
+
     /// <summary>Published or Scheduled → TakenDown, at once, everywhere.</summary>
     public void TakeDown(Actor actor, string reason, DateTimeOffset now)
     {

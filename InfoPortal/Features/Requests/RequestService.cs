@@ -19,6 +19,7 @@ public sealed class RequestService(
     NotificationService notifications,
     HtmlCleaner html,
     Screening.ScreeningService screening,
+    Screening.ScreeningRecorder screeningResults,
     AuditLog audit,
     TimeProvider clock)
 {
@@ -57,18 +58,34 @@ public sealed class RequestService(
     /// Submits a draft, or resubmits a returned request from the first step, after screening it:
     /// blocking hits refuse the submission (nothing changes), warnings travel with it.
     /// </summary>
-    public async Task<SubmitResult> SubmitAsync(Actor actor, int id, int? version, CancellationToken cancellationToken = default)
+    public Task<SubmitResult> SubmitAsync(Actor actor, int id, int? version, CancellationToken cancellationToken = default) =>
+        SubmitAsync(actor, id, version, null, cancellationToken);
+
+    /// <summary>
+    /// As above; <paramref name="overrides"/> claim blocking hits as false positives with a written
+    /// reason (never a secrecy marking proper, ADR 0011): the submission then goes through and the
+    /// secrecy officer gets a step in the chain.
+    /// </summary>
+    public async Task<SubmitResult> SubmitAsync(Actor actor, int id, int? version, IReadOnlyList<Screening.ScreeningOverride>? overrides, CancellationToken cancellationToken = default)
     {
+        var claims = Screening.ScreeningPolicy.Validate(overrides);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var request = await LoadForChangeAsync(db, actor, id, version, cancellationToken);
         var report = screening.Screen(request.CurrentContent, request.Attachments);
-        if (report.Blocked)
+        var unresolved = Screening.ScreeningPolicy.Unresolved(report, claims);
+        if (unresolved.Count > 0)
         {
+            if (request.OfficerId == actor.UserId && request.Status is RequestStatus.Draft or RequestStatus.Returned)
+            {
+                await screeningResults.SaveAsync(screeningResults.Build(request, Screening.ScreeningStage.Submit, report, false, actor, claims), cancellationToken);
+            }
+
             await audit.AppendAsync(actor, "SubmitRefused", $"request:{id}", AuditOutcome.Refused,
-                $"screening ({report.ListVersion}): " + string.Join(", ", report.Hits.Where(h => h.Level == "Block").Select(h => $"{h.Field}:{h.Term}")), cancellationToken);
+                $"screening ({report.ListVersion}): " + string.Join(", ", unresolved.Select(h => $"{h.Field}:{h.Term}")), cancellationToken);
             throw new Screening.ScreeningBlockedException(report);
         }
 
+        var overridden = Screening.ScreeningPolicy.Overridden(report, claims);
         var sites = await db.Columns.Where(c => request.Columns.Select(rc => rc.ColumnId).Contains(c.Id)).Select(c => c.Site).Distinct().ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var resubmission = request.Status == RequestStatus.Returned;
@@ -83,7 +100,20 @@ public sealed class RequestService(
             request.Submit(actor, await chains.GetActiveAsync(cancellationToken), sites, now);
         }
 
+        if (overridden.Count > 0)
+        {
+            request.InsertStepAfterCurrent(Screening.ScreeningPolicy.SecrecyStep, now);
+        }
+
+        var used = claims.Where(c => overridden.Any(h => Screening.Engine.TextNormalizer.NormalizeTerm(h.Term) == Screening.Engine.TextNormalizer.NormalizeTerm(c.Term))).ToList();
+        db.ScreeningResults.Add(screeningResults.Build(request, Screening.ScreeningStage.Submit, report, true, actor, used));
         await SaveAsync(db, cancellationToken);
+        if (used.Count > 0)
+        {
+            await audit.AppendAsync(actor, "ScreeningOverridden", $"request:{id}", AuditOutcome.Success,
+                $"screening ({report.ListVersion}): " + string.Join("; ", used.Select(c => $"{c.Term}: {c.Reason}")), cancellationToken);
+        }
+
         await audit.AppendAsync(actor, resubmission ? "RequestResubmitted" : "RequestSubmitted", $"request:{id}", AuditOutcome.Success,
             $"round {request.Round}; v{request.ContentVersion} {request.ContentSha256}", cancellationToken);
         await NotifyCurrentReviewersAsync(request, cancellationToken);

@@ -27,6 +27,8 @@ public sealed class ReviewService(
     IDbContextFactory<PortalDbContext> dbFactory,
     RequestService requests,
     NotificationService notifications,
+    Screening.ScreeningService screening,
+    Screening.ScreeningRecorder screeningResults,
     AuditLog audit,
     IOptions<ReviewOptions> options,
     TimeProvider clock)
@@ -42,9 +44,15 @@ public sealed class ReviewService(
         }
 
         var now = clock.GetUtcNow();
+        var acknowledged = false;
+        if (input.Decision == DecisionOutcome.Approve && request.IsReviewerOfCurrentStep(actor))
+        {
+            acknowledged = await CheckScreeningAsync(db, actor, request, input, now, cancellationToken);
+        }
+
         var decision = input.Decision == DecisionOutcome.Return
             ? request.Return(actor, input.Opinion ?? "", now)
-            : request.Approve(actor, input.Opinion, now, input.AcknowledgeWarnings);
+            : request.Approve(actor, input.Opinion, now, acknowledged);
         try
         {
             await RequestService.SaveAsync(db, cancellationToken);
@@ -58,6 +66,44 @@ public sealed class ReviewService(
             $"round {decision.Round} step {decision.StepIndex + 1} ({decision.Role}); v{decision.ContentVersion} {decision.ContentSha256}", cancellationToken);
         await NotifyAfterDecisionAsync(request, decision, cancellationToken);
         return request;
+    }
+
+    /// <summary>
+    /// Screens the content against the current lists before an approval (ADR 0011): blocking hits
+    /// that the submission did not override refuse it (422); warnings need <c>acknowledgeWarnings</c>
+    /// and a written opinion (400 <c>validation_failed</c>, field <c>acknowledgeWarnings</c>); an
+    /// acknowledged warning in the secrecy category adds a secrecy officer step. Returns whether
+    /// warnings were acknowledged.
+    /// </summary>
+    private async Task<bool> CheckScreeningAsync(PortalDbContext db, Actor actor, PublicationRequest request, DecisionInput input, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var report = screening.Screen(request.CurrentContent, request.Attachments);
+        await screeningResults.RecordReviewAsync(request, report, actor, cancellationToken);
+        var overrides = await Screening.ScreeningRecorder.OverridesAsync(db, request, cancellationToken);
+        if (Screening.ScreeningPolicy.Unresolved(report, overrides).Count > 0)
+        {
+            await audit.AppendAsync(actor, "ApprovalRefused", $"request:{request.Id}", AuditOutcome.Refused, $"screening ({report.ListVersion}) blocks", cancellationToken);
+            throw new Screening.ScreeningBlockedException(report, "Screening.BlockedApprove");
+        }
+
+        if (!report.HasWarnings)
+        {
+            return false;
+        }
+
+        if (!input.AcknowledgeWarnings || string.IsNullOrWhiteSpace(input.Opinion))
+        {
+            var errors = new Dictionary<string, string[]> { ["acknowledgeWarnings"] = ["Screening.Error.AcknowledgeWarnings"] };
+            if (string.IsNullOrWhiteSpace(input.Opinion)) errors["opinion"] = ["Screening.Error.AcknowledgementOpinion"];
+            throw new ValidationFailedException(errors, "Screening.Error.WarningsNotAcknowledged");
+        }
+
+        if (report.WarningHits.Any(h => h.Category == Screening.ScreeningCategories.SecrecyMark) && request.CurrentStep?.Role != Roles.SecrecyOfficer)
+        {
+            request.InsertStepAfterCurrent(Screening.ScreeningPolicy.SecrecyStep, now);
+        }
+
+        return true;
     }
 
     private async Task NotifyAfterDecisionAsync(PublicationRequest request, Decision decision, CancellationToken cancellationToken)

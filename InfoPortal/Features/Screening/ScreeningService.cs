@@ -7,56 +7,122 @@ using InfoPortal.Infrastructure.Web;
 namespace InfoPortal.Features.Screening;
 
 /// <summary>
-/// 保密审查 of a request: the compiled word lists (for now the built-in secrecy markings) and the
-/// personal-data detectors over the title, the body text (alt text kept) and the captions.
-/// Blocking hits refuse a submission; warnings go with it to the reviewers.
+/// 保密审查 of a request: the compiled word lists (built-in secrecy markings plus the secrecy
+/// officer's lists) and the personal-data detectors over the title, the body text (alt text kept),
+/// the source, the captions and the text of .docx/.pdf/.txt attachments. Blocking hits refuse a
+/// submission or a publication unless overridden (ADR 0011); warnings go with it to the reviewers.
 /// </summary>
-public sealed class ScreeningService(ScreeningEngineHolder engine)
+public sealed class ScreeningService(ScreeningEngineHolder engine, AttachmentTextExtractor extractor)
 {
-    /// <summary>Which lists a result was checked against; the word-list feature will version its lists.</summary>
+    /// <summary>The version of the built-in markings alone (no list revision yet).</summary>
     public const string BuiltInListVersion = "builtin-1";
 
-    public ScreeningReport Check(string text) => new([.. Find("text", text)], BuiltInListVersion);
+    /// <summary>The list version screening runs against right now.</summary>
+    public string CurrentListVersion => engine.Snapshot.Version;
+
+    public ScreeningReport Check(string text)
+    {
+        var snapshot = engine.Snapshot;
+        return new([.. Find(snapshot.Engine, new ScreenedText("text", text ?? "", null, null, null))], snapshot.Version);
+    }
+
+    /// <summary>Every text of a request that is screened, with the field it came from.</summary>
+    public IReadOnlyList<ScreenedText> Texts(RequestContent content, IEnumerable<Attachment> attachments) => TextsWithNotes(content, attachments).Texts;
 
     public ScreeningReport Screen(RequestContent content, IEnumerable<Attachment> attachments)
     {
+        ArgumentNullException.ThrowIfNull(content);
+        var snapshot = engine.Snapshot;
+        var (texts, notes) = TextsWithNotes(content, attachments);
         var hits = new List<FieldHit>();
-        hits.AddRange(Find("title", content.Title));
-        hits.AddRange(Find("body", HtmlCleaner.ToText(content.BodyHtml)));
-        hits.AddRange(Find("source", content.Source));
-        foreach (var attachment in attachments.Where(a => !a.IsRemoved && !string.IsNullOrEmpty(a.Caption)))
+        foreach (var text in texts)
         {
-            hits.AddRange(Find($"caption:{attachment.Id}", attachment.Caption!));
+            hits.AddRange(Find(snapshot.Engine, text));
         }
 
-        return new ScreeningReport(hits, BuiltInListVersion);
+        return new ScreeningReport(hits, snapshot.Version, notes);
     }
 
-    private IEnumerable<FieldHit> Find(string field, string text)
+    private (List<ScreenedText> Texts, List<ScreeningNote> Notes) TextsWithNotes(RequestContent content, IEnumerable<Attachment> attachments)
     {
+        var texts = new List<ScreenedText>
+        {
+            new("title", content.Title, null, null, null),
+            new("body", HtmlCleaner.ToText(content.BodyHtml), null, null, null),
+            new("source", content.Source, null, null, null),
+        };
+        var notes = new List<ScreeningNote>();
+        foreach (var attachment in attachments.Where(a => !a.IsRemoved).OrderBy(a => a.Id))
+        {
+            if (!string.IsNullOrEmpty(attachment.Caption))
+            {
+                texts.Add(new ScreenedText($"caption:{attachment.Id}", attachment.Caption, attachment.FileName, "caption", null));
+            }
+
+            var extracted = extractor.Get(attachment);
+            if (extracted.Note is { } note)
+            {
+                notes.Add(new ScreeningNote(attachment.Id, attachment.FileName, note));
+            }
+
+            foreach (var part in extracted.Parts)
+            {
+                var field = part.Page is { } page ? $"attachment:{attachment.Id}:page:{page}" : $"attachment:{attachment.Id}:{part.Part}";
+                texts.Add(new ScreenedText(field, part.Text, attachment.FileName, part.Part, part.Page));
+            }
+        }
+
+        return (texts, notes);
+    }
+
+    private static IEnumerable<FieldHit> Find(ScreeningEngine current, ScreenedText screened)
+    {
+        var text = screened.Text;
         if (string.IsNullOrEmpty(text))
         {
             return [];
         }
 
-        var hits = engine.Current.Find(text).Concat(PersonalDataDetector.All.SelectMany(d => d.Find(text)));
-        return hits.OrderBy(h => h.Start).Select(h => new FieldHit(field, h.Start, h.Length, text.Substring(h.Start, h.Length), h.Term, h.Category, h.Level.ToString()));
+        var hits = current.Find(text).Concat(PersonalDataDetector.All.SelectMany(d => d.Find(text)));
+        return hits.OrderBy(h => h.Start).Select(h => new FieldHit(screened.Field, h.Start, h.Length, text.Substring(h.Start, h.Length), h.Term, h.Category, h.Level.ToString(),
+            screened.FileName, screened.Part, screened.Page));
     }
 }
 
-/// <summary>One hit in one field: <see cref="Text"/> is what stands in the text, <see cref="Term"/> what it matched.</summary>
-public sealed record FieldHit(string Field, int Start, int Length, string Text, string Term, string Category, string Level);
+/// <summary>One screened text: <see cref="Field"/> is title/body/source/caption:{id}/attachment:{id}:{part}/attachment:{id}:page:{n}.</summary>
+public sealed record ScreenedText(string Field, string Text, string? FileName, string? Part, int? Page);
 
-public sealed record ScreeningReport(IReadOnlyList<FieldHit> Hits, string ListVersion)
+/// <summary>
+/// One hit in one field: <see cref="Text"/> is what stands in the text, <see cref="Term"/> what it matched.
+/// Attachment hits name the file, the part (header, footer, …) or the PDF page.
+/// </summary>
+public sealed record FieldHit(string Field, int Start, int Length, string Text, string Term, string Category, string Level,
+    string? FileName = null, string? Part = null, int? Page = null)
+{
+    /// <summary>Where the hit is, in words (zh-CN, as stored): 标题, 正文, 附件 X.pdf 第2页, 附件 X.docx（页眉）.</summary>
+    public string Label => FileName is null
+        ? Field switch { "title" => "标题", "body" => "正文", "source" => "来源", _ => Field }
+        : Page is { } page ? $"附件 {FileName} 第{page}页"
+        : $"附件 {FileName}（{Part switch { "caption" => "说明", "header" => "页眉", "footer" => "页脚", "footnotes" => "脚注", "endnotes" => "尾注", "comments" => "批注", "body" => "正文", _ => "文本" }}）";
+}
+
+/// <summary>A file that could not be (fully) screened: <see cref="Key"/> is a resource key (Screening.Extract.*).</summary>
+public sealed record ScreeningNote(int AttachmentId, string FileName, string Key);
+
+public sealed record ScreeningReport(IReadOnlyList<FieldHit> Hits, string ListVersion, IReadOnlyList<ScreeningNote>? Notes = null)
 {
     public bool Blocked => Hits.Any(h => h.Level == nameof(ScreeningLevel.Block));
 
     public bool HasWarnings => Hits.Any(h => h.Level == nameof(ScreeningLevel.Warn));
+
+    public IEnumerable<FieldHit> BlockingHits => Hits.Where(h => h.Level == nameof(ScreeningLevel.Block));
+
+    public IEnumerable<FieldHit> WarningHits => Hits.Where(h => h.Level == nameof(ScreeningLevel.Warn));
 }
 
 /// <summary>A submission refused because screening found blocking hits (→ 422 with the hits).</summary>
-public sealed class ScreeningBlockedException(ScreeningReport report)
-    : PortalException("Screening.Blocked", [string.Join("、", report.Hits.Where(h => h.Level == nameof(ScreeningLevel.Block)).Select(h => h.Text).Distinct())])
+public sealed class ScreeningBlockedException(ScreeningReport report, string message = "Screening.Blocked")
+    : PortalException(message, [string.Join("、", report.Hits.Where(h => h.Level == nameof(ScreeningLevel.Block)).Select(h => h.Text).Distinct())])
 {
     public ScreeningReport Report { get; } = report;
 }
@@ -65,8 +131,13 @@ public static class ScreeningModule
 {
     public static IServiceCollection AddScreening(this IServiceCollection services)
     {
-        services.AddSingleton(_ => new ScreeningEngineHolder(ScreeningEngine.Compile(BuiltInTerms.All)));
+        services.AddSingleton(_ => new ScreeningEngineHolder(ScreeningEngine.Compile(BuiltInTerms.All), ScreeningService.BuiltInListVersion));
+        services.AddSingleton<AttachmentTextExtractor>();
         services.AddSingleton<ScreeningService>();
+        services.AddSingleton<ScreeningRecorder>();
+        services.AddSingleton<Lists.WordListCompiler>();
+        services.AddScoped<Lists.WordListService>();
+        services.AddHostedService<Lists.WordListLoader>();
         return services;
     }
 
@@ -81,6 +152,7 @@ public static class ScreeningModule
                 listVersion = report.ListVersion,
             });
         }).WithName("ScreeningCheck");
+        Lists.WordListsApi.Map(app);
         return app;
     }
 

@@ -14,6 +14,19 @@ public sealed record RequestUpdate(
 
 public sealed record VersionBody(int? Version);
 
+/// <summary>Submit: the version, and optional false-positive claims for blocking hits (ADR 0011).</summary>
+public sealed record SubmitBody(int? Version, IReadOnlyList<Screening.ScreeningOverride>? Overrides);
+
+/// <summary>The latest stored screening result of a request.</summary>
+public sealed record ScreeningResultDto(
+    string Stage, int ContentVersion, string ListVersion, DateTimeOffset At, bool Passed, int BlockedCount, int WarningCount,
+    IReadOnlyList<Screening.FieldHit> Hits, IReadOnlyList<Screening.ScreeningOverride> Overrides)
+{
+    public static ScreeningResultDto? From(Screening.ScreeningResult? r) => r is null ? null :
+        new(r.Stage.ToString(), r.ContentVersion, r.ListVersion, r.At, r.Passed, r.BlockedCount, r.WarningCount,
+            Screening.ScreeningRecorder.HitsOf(r), Screening.ScreeningRecorder.OverridesOf(r));
+}
+
 public sealed record DecisionBody(Requests.DecisionOutcome? Decision, string? Opinion, int? Version, bool AcknowledgeWarnings);
 
 public sealed record PublishBody(DateTimeOffset? At, IReadOnlyList<int>? ColumnIds);
@@ -45,7 +58,7 @@ public sealed record RequestDetail(
     int Round, IReadOnlyList<StepDto> Steps, StepDto? CurrentStep, IReadOnlyList<VersionDto> Versions, IReadOnlyList<DecisionDto> Decisions,
     IReadOnlyList<AttachmentDto> Attachments, IReadOnlyList<PublicationDto> Publications, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     DateTimeOffset? SubmittedAt, DateTimeOffset? ApprovedAt, DateTimeOffset? ScheduledFor, DateTimeOffset? PublishedAt, DateTimeOffset? TakenDownAt,
-    string? PublicUrl, IReadOnlyList<string> Warnings)
+    string? PublicUrl, IReadOnlyList<string> Warnings, ScreeningResultDto? Screening = null)
 {
     public static RequestDetail From(PublicationRequest r, IReadOnlyList<string> warnings)
     {

@@ -35,10 +35,13 @@ public static class RequestsApi
             TypedResults.Ok(await requests.ListAsync(http.GetActor(), new RequestFilter(status, departmentId, mine ?? false, after, limit ?? 50, q), ct)))
             .WithName("ListRequests");
 
-        api.MapGet("/requests/{id:int}", async (HttpContext http, RequestService requests, int id, CancellationToken ct) =>
+        api.MapGet("/requests/{id:int}", async (HttpContext http, RequestService requests, Screening.ScreeningRecorder screening, int id, CancellationToken ct) =>
         {
             var request = await requests.GetAsync(http.GetActor(), id, ct);
-            return TypedResults.Ok(RequestDetail.From(request, requests.Warnings(request.CurrentContent)));
+            return TypedResults.Ok(RequestDetail.From(request, requests.Warnings(request.CurrentContent)) with
+            {
+                Screening = ScreeningResultDto.From(await screening.LatestAsync(id, ct)),
+            });
         }).WithName("GetRequest");
 
         // 申请表 as PDF: the same visibility as GET /requests/{id} (404 when the caller may not see it).
@@ -52,9 +55,9 @@ public static class RequestsApi
         api.MapPost("/requests/{id:int}/attachments", UploadAsync).DisableAntiforgery().WithName("UploadAttachment")
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(long.MaxValue)); // the service applies the configured caps
 
-        api.MapPost("/requests/{id:int}/submit", async (HttpContext http, RequestService requests, int id, VersionBody? body, CancellationToken ct) =>
+        api.MapPost("/requests/{id:int}/submit", async (HttpContext http, RequestService requests, int id, SubmitBody? body, CancellationToken ct) =>
         {
-            var (request, screening) = await requests.SubmitAsync(http.GetActor(), id, body?.Version, ct);
+            var (request, screening) = await requests.SubmitAsync(http.GetActor(), id, body?.Version, body?.Overrides, ct);
             return TypedResults.Ok(new SubmitResponse(request.Status.ToString(), request.Version, RequestDetail.CurrentStepOf(request), screening));
         }).WithName("SubmitRequest");
 

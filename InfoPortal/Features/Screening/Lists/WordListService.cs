@@ -1,0 +1,322 @@
+using System.Data;
+using System.Text;
+using InfoPortal.Data;
+using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Audit;
+using InfoPortal.Features.Screening.Engine;
+using InfoPortal.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace InfoPortal.Features.Screening.Lists;
+
+public enum ImportFormat
+{
+    Text = 1,
+    Csv = 2,
+}
+
+public sealed record TermInput(string? Text, string? Category, ScreeningLevel? Level);
+
+public sealed record ImportResult(int Added, int Updated, string ListVersion);
+
+public sealed record WordListView(int Id, string Name, string Category, IReadOnlyList<Term> Terms);
+
+/// <summary>
+/// The secrecy officer's word lists (ADR 0010). Every change runs in one transaction with a new
+/// <see cref="WordListRevision"/>, is audited, and recompiles the engine from the database.
+/// SystemAdmin may read the lists; only SecrecyOfficer may change them.
+/// </summary>
+public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory, WordListCompiler compiler, AuditLog audit, TimeProvider clock)
+{
+    public const int MaxTermLength = 100;
+
+    public async Task<IReadOnlyList<WordListView>> ListsAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        EnsureCanRead(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var lists = await db.WordLists.AsNoTracking().Include(l => l.Terms).OrderBy(l => l.Id).ToListAsync(cancellationToken);
+        return [.. lists.Select(l => new WordListView(l.Id, l.Name, l.Category, [.. l.Terms.OrderBy(t => t.Text, StringComparer.Ordinal)]))];
+    }
+
+    public async Task<IReadOnlyList<WordListRevision>> RevisionsAsync(Actor actor, int limit = 50, CancellationToken cancellationToken = default)
+    {
+        EnsureCanRead(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.WordListRevisions.AsNoTracking().OrderByDescending(r => r.Number).Take(Math.Clamp(limit, 1, 500)).ToListAsync(cancellationToken);
+    }
+
+    public static IReadOnlyList<ScreeningTerm> BuiltIns => BuiltInTerms.All;
+
+    public Task<WordList> CreateListAsync(Actor actor, string? name, string? category, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, "WordListCreated", async db =>
+        {
+            var trimmed = (name ?? "").Trim();
+            if (trimmed.Length is 0 or > 100) throw ValidationFailedException.For("name", "Screening.Lists.NameRequired");
+            var cat = CategoryOf(category) ?? throw ValidationFailedException.For("category", "Screening.Lists.BadCategory");
+            if (await db.WordLists.AnyAsync(l => l.Name == trimmed, cancellationToken)) throw ValidationFailedException.For("name", "Screening.Lists.NameTaken");
+            var list = new WordList { Name = trimmed, Category = cat, CreatedAt = clock.GetUtcNow() };
+            db.WordLists.Add(list);
+            return (list, $"list “{trimmed}” ({cat}) created");
+        }, cancellationToken);
+
+    public Task<WordList> DeleteListAsync(Actor actor, int listId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, "WordListDeleted", async db =>
+        {
+            var list = await db.WordLists.Include(l => l.Terms).SingleOrDefaultAsync(l => l.Id == listId, cancellationToken) ?? throw new NotFoundException("Screening.Lists.NotFound");
+            db.WordLists.Remove(list);
+            return (list, $"list “{list.Name}” deleted with {list.Terms.Count} terms");
+        }, cancellationToken);
+
+    public Task<Term> AddTermAsync(Actor actor, int listId, TermInput input, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, "WordListTermAdded", async db =>
+        {
+            var list = await db.WordLists.SingleOrDefaultAsync(l => l.Id == listId, cancellationToken) ?? throw new NotFoundException("Screening.Lists.NotFound");
+            var (text, category, level) = ValidateTerm(input, list.Category);
+            if (await db.Terms.AnyAsync(t => t.WordListId == listId && t.Text == text, cancellationToken)) throw ValidationFailedException.For("text", "Screening.Lists.TermExists");
+            var term = new Term { WordListId = listId, Text = text, Category = category, Level = level, UpdatedAt = clock.GetUtcNow() };
+            db.Terms.Add(term);
+            return (term, $"“{list.Name}”: + {text} ({category}, {level})");
+        }, cancellationToken);
+
+    public Task<Term> UpdateTermAsync(Actor actor, int termId, TermInput input, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, "WordListTermEdited", async db =>
+        {
+            var term = await db.Terms.SingleOrDefaultAsync(t => t.Id == termId, cancellationToken) ?? throw new NotFoundException("Screening.Lists.NotFound");
+            var (text, category, level) = ValidateTerm(input, term.Category);
+            if (text != term.Text && await db.Terms.AnyAsync(t => t.WordListId == term.WordListId && t.Text == text, cancellationToken)) throw ValidationFailedException.For("text", "Screening.Lists.TermExists");
+            var summary = $"{term.Text} ({term.Category}, {term.Level}) → {text} ({category}, {level})";
+            (term.Text, term.Category, term.Level, term.UpdatedAt) = (text, category, level, clock.GetUtcNow());
+            return (term, summary);
+        }, cancellationToken);
+
+    public Task<Term> RemoveTermAsync(Actor actor, int termId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, "WordListTermRemoved", async db =>
+        {
+            var term = await db.Terms.SingleOrDefaultAsync(t => t.Id == termId, cancellationToken) ?? throw new NotFoundException("Screening.Lists.NotFound");
+            db.Terms.Remove(term);
+            return (term, $"- {term.Text} ({term.Category}, {term.Level})");
+        }, cancellationToken);
+
+    /// <summary>
+    /// Imports terms into a list: text (one term a line, with the given category and level) or CSV
+    /// (header <c>term,category,level</c>). Any bad row refuses the whole import with every bad
+    /// line listed (400, errors keyed <c>line N</c>); otherwise new terms are added and existing ones updated.
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(Actor actor, int listId, ImportFormat format, string content, string? category = null, ScreeningLevel? level = null, CancellationToken cancellationToken = default)
+    {
+        var counts = (Added: 0, Updated: 0);
+        await ChangeAsync(actor, "WordListImported", async db =>
+        {
+            var list = await db.WordLists.Include(l => l.Terms).SingleOrDefaultAsync(l => l.Id == listId, cancellationToken) ?? throw new NotFoundException("Screening.Lists.NotFound");
+            var rows = Parse(format, content ?? "", CategoryOf(category) ?? list.Category, level ?? ScreeningLevel.Block);
+            var now = clock.GetUtcNow();
+            foreach (var (text, cat, lvl) in rows)
+            {
+                if (list.Terms.FirstOrDefault(t => t.Text == text) is { } existing)
+                {
+                    if (existing.Category != cat || existing.Level != lvl)
+                    {
+                        (existing.Category, existing.Level, existing.UpdatedAt) = (cat, lvl, now);
+                        counts.Updated++;
+                    }
+                }
+                else
+                {
+                    list.Terms.Add(new Term { Text = text, Category = cat, Level = lvl, UpdatedAt = now });
+                    counts.Added++;
+                }
+            }
+
+            return (list, $"“{list.Name}”: import {format}, {counts.Added} added, {counts.Updated} updated");
+        }, cancellationToken);
+        return new ImportResult(counts.Added, counts.Updated, compiler.CurrentVersion);
+    }
+
+    public async Task<string> ExportAsync(Actor actor, int listId, ImportFormat format, CancellationToken cancellationToken = default)
+    {
+        EnsureCanRead(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var list = await db.WordLists.AsNoTracking().Include(l => l.Terms).SingleOrDefaultAsync(l => l.Id == listId, cancellationToken) ?? throw new NotFoundException("Screening.Lists.NotFound");
+        var terms = list.Terms.OrderBy(t => t.Text, StringComparer.Ordinal).ToList();
+        var text = new StringBuilder();
+        if (format == ImportFormat.Csv)
+        {
+            text.Append("term,category,level\n");
+            foreach (var t in terms)
+            {
+                text.Append(Csv(t.Text)).Append(',').Append(t.Category).Append(',').Append(t.Level).Append('\n');
+            }
+        }
+        else
+        {
+            foreach (var t in terms)
+            {
+                text.Append(t.Text).Append('\n');
+            }
+        }
+
+        await audit.AppendAsync(actor, "WordListExported", $"wordlist:{listId}", AuditOutcome.Success, $"{format}, {terms.Count} terms", cancellationToken);
+        return text.ToString();
+    }
+
+    private static string Csv(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+
+    /// <summary>Parses an import; throws with every bad line when any line is bad.</summary>
+    public static IReadOnlyList<(string Text, string Category, ScreeningLevel Level)> Parse(ImportFormat format, string content, string defaultCategory, ScreeningLevel defaultLevel)
+    {
+        var lines = content.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n');
+        var rows = new Dictionary<string, (string Text, string Category, ScreeningLevel Level)>(StringComparer.Ordinal);
+        var errors = new Dictionary<string, string[]>();
+        var headerSeen = false;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var number = i + 1;
+            var line = lines[i];
+            if (line.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            if (format == ImportFormat.Text)
+            {
+                var text = line.Trim();
+                if (Problem(text) is { } problem) errors[$"line {number}"] = [problem];
+                else rows[text] = (text, defaultCategory, defaultLevel);
+                continue;
+            }
+
+            var fields = SplitCsv(line);
+            if (!headerSeen)
+            {
+                headerSeen = true;
+                if (!(fields is { Count: 3 } && fields[0].Trim().Equals("term", StringComparison.OrdinalIgnoreCase) && fields[1].Trim().Equals("category", StringComparison.OrdinalIgnoreCase) && fields[2].Trim().Equals("level", StringComparison.OrdinalIgnoreCase)))
+                {
+                    errors[$"line {number}"] = ["Screening.Import.BadHeader"];
+                    break;
+                }
+
+                continue;
+            }
+
+            if (fields is null || fields.Count != 3)
+            {
+                errors[$"line {number}"] = ["Screening.Import.BadColumns"];
+                continue;
+            }
+
+            var term = fields[0].Trim();
+            var category = CategoryOf(fields[1]);
+            var level = LevelOf(fields[2]);
+            var lineErrors = new List<string>();
+            if (Problem(term) is { } termProblem) lineErrors.Add(termProblem);
+            if (category is null) lineErrors.Add("Screening.Lists.BadCategory");
+            if (level is null) lineErrors.Add("Screening.Lists.BadLevel");
+            if (lineErrors.Count > 0) errors[$"line {number}"] = [.. lineErrors];
+            else rows[term] = (term, category!, level!.Value);
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors, "Screening.Import.Refused");
+        }
+
+        if (rows.Count == 0)
+        {
+            throw ValidationFailedException.For("content", "Screening.Import.Empty");
+        }
+
+        return [.. rows.Values];
+    }
+
+    private static string? Problem(string term) =>
+        term.Length == 0 || TextNormalizer.NormalizeTerm(term).Length == 0 ? "Screening.Lists.TermRequired"
+        : term.Length > MaxTermLength ? "Screening.Lists.TermTooLong"
+        : null;
+
+    /// <summary>Splits one CSV line (RFC 4180 quoting within the line); null if a quote is left open.</summary>
+    private static List<string>? SplitCsv(string line)
+    {
+        var fields = new List<string>();
+        var current = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { current.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else current.Append(c);
+            }
+            else if (c == '"') quoted = true;
+            else if (c == ',') { fields.Add(current.ToString()); current.Clear(); }
+            else current.Append(c);
+        }
+
+        if (quoted) return null;
+        fields.Add(current.ToString());
+        return fields;
+    }
+
+    public static string? CategoryOf(string? value) => (value ?? "").Trim() switch
+    {
+        var v when v.Equals(ScreeningCategories.SecrecyMark, StringComparison.OrdinalIgnoreCase) || v == "保密标识" || v == "密级标识" => ScreeningCategories.SecrecyMark,
+        var v when v.Equals(ScreeningCategories.Sensitive, StringComparison.OrdinalIgnoreCase) || v == "敏感词" => ScreeningCategories.Sensitive,
+        var v when v.Equals(ScreeningCategories.Custom, StringComparison.OrdinalIgnoreCase) || v == "自定义" => ScreeningCategories.Custom,
+        _ => null,
+    };
+
+    public static ScreeningLevel? LevelOf(string? value) => (value ?? "").Trim() switch
+    {
+        var v when v.Equals("Block", StringComparison.OrdinalIgnoreCase) || v == "阻断" || v == "禁止" => ScreeningLevel.Block,
+        var v when v.Equals("Warn", StringComparison.OrdinalIgnoreCase) || v.Equals("Warning", StringComparison.OrdinalIgnoreCase) || v == "警告" || v == "提醒" => ScreeningLevel.Warn,
+        _ => null,
+    };
+
+    private static (string Text, string Category, ScreeningLevel Level) ValidateTerm(TermInput input, string defaultCategory)
+    {
+        var text = (input.Text ?? "").Trim();
+        if (Problem(text) is { } problem) throw ValidationFailedException.For("text", problem);
+        var category = input.Category is null ? defaultCategory : CategoryOf(input.Category) ?? throw ValidationFailedException.For("category", "Screening.Lists.BadCategory");
+        var level = input.Level is { } l && Enum.IsDefined(l) ? l : input.Level is null ? ScreeningLevel.Block : throw ValidationFailedException.For("level", "Screening.Lists.BadLevel");
+        return (text, category, level);
+    }
+
+    private static void EnsureCanRead(Actor actor)
+    {
+        if (!actor.IsInAnyRole(Roles.SecrecyOfficer, Roles.SystemAdmin))
+        {
+            throw new ForbiddenException("Screening.Lists.Forbidden");
+        }
+    }
+
+    /// <summary>One change: authorise, apply, add the next revision, commit, audit, recompile.</summary>
+    private async Task<T> ChangeAsync<T>(Actor actor, string action, Func<PortalDbContext, Task<(T Result, string Summary)>> apply, CancellationToken cancellationToken)
+    {
+        if (!actor.IsInRole(Roles.SecrecyOfficer))
+        {
+            await audit.AppendAsync(actor, action, "wordlists", AuditOutcome.Refused, "not SecrecyOfficer", cancellationToken);
+            throw new ForbiddenException("Screening.Lists.Forbidden");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var (result, summary) = await apply(db);
+        var number = (await db.WordListRevisions.MaxAsync(r => (int?)r.Number, cancellationToken) ?? 0) + 1;
+        db.WordListRevisions.Add(new WordListRevision { Number = number, ActorId = actor.UserId, ActorName = actor.DisplayName, At = clock.GetUtcNow(), Summary = summary.Length > 1000 ? summary[..1000] : summary });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            throw new ConflictException("Screening.Lists.ChangedMeanwhile");
+        }
+
+        await audit.AppendAsync(actor, action, "wordlists", AuditOutcome.Success, $"{WordListCompiler.VersionOf(number)}: {summary}", cancellationToken);
+        await compiler.ReloadAsync(cancellationToken);
+        return result;
+    }
+}

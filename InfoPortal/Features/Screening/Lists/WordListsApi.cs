@@ -1,0 +1,91 @@
+using System.Text;
+using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Screening.Engine;
+using InfoPortal.Infrastructure;
+using InfoPortal.Infrastructure.Web;
+
+namespace InfoPortal.Features.Screening.Lists;
+
+/// <summary>Word-list endpoints (an extension of API.md): SecrecyOfficer changes, SystemAdmin reads.</summary>
+public static class WordListsApi
+{
+    public sealed record ListBody(string? Name, string? Category);
+
+    public sealed record TermBody(string? Text, string? Category, ScreeningLevel? Level)
+    {
+        public TermInput ToInput() => new(Text, Category, Level);
+    }
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var api = app.MapApiGroup();
+        api.MapGet("/screening/lists", async (HttpContext http, WordListService lists, WordListCompiler compiler, CancellationToken ct) =>
+        {
+            var all = await lists.ListsAsync(http.GetActor(), ct);
+            return TypedResults.Ok(new
+            {
+                listVersion = compiler.CurrentVersion,
+                builtIn = WordListService.BuiltIns.Select(t => new { text = t.Text, category = t.Category, level = t.Level.ToString() }),
+                lists = all.Select(l => new { id = l.Id, name = l.Name, category = l.Category, terms = l.Terms.Select(t => new { id = t.Id, text = t.Text, category = t.Category, level = t.Level.ToString() }) }),
+            });
+        }).WithName("ListWordLists").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer, Roles.SystemAdmin));
+
+        api.MapGet("/screening/lists/revisions", async (HttpContext http, WordListService lists, CancellationToken ct) =>
+            TypedResults.Ok((await lists.RevisionsAsync(http.GetActor(), 100, ct)).Select(r => new { number = r.Number, version = WordListCompiler.VersionOf(r.Number), actor = r.ActorName, at = r.At, summary = r.Summary })))
+            .WithName("WordListRevisions").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer, Roles.SystemAdmin));
+
+        api.MapPost("/screening/lists", async (HttpContext http, WordListService lists, ListBody body, CancellationToken ct) =>
+        {
+            var list = await lists.CreateListAsync(http.GetActor(), body.Name, body.Category, ct);
+            return TypedResults.Created($"/api/v1/screening/lists/{list.Id}", new { id = list.Id, name = list.Name, category = list.Category });
+        }).WithName("CreateWordList").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer));
+
+        api.MapDelete("/screening/lists/{id:int}", async (HttpContext http, WordListService lists, int id, CancellationToken ct) =>
+        {
+            await lists.DeleteListAsync(http.GetActor(), id, ct);
+            return TypedResults.NoContent();
+        }).WithName("DeleteWordList").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer));
+
+        api.MapPost("/screening/lists/{id:int}/terms", async (HttpContext http, WordListService lists, int id, TermBody body, CancellationToken ct) =>
+        {
+            var term = await lists.AddTermAsync(http.GetActor(), id, body.ToInput(), ct);
+            return TypedResults.Ok(new { id = term.Id, text = term.Text, category = term.Category, level = term.Level.ToString() });
+        }).WithName("AddWordListTerm").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer));
+
+        api.MapPut("/screening/terms/{id:int}", async (HttpContext http, WordListService lists, int id, TermBody body, CancellationToken ct) =>
+        {
+            var term = await lists.UpdateTermAsync(http.GetActor(), id, body.ToInput(), ct);
+            return TypedResults.Ok(new { id = term.Id, text = term.Text, category = term.Category, level = term.Level.ToString() });
+        }).WithName("EditWordListTerm").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer));
+
+        api.MapDelete("/screening/terms/{id:int}", async (HttpContext http, WordListService lists, int id, CancellationToken ct) =>
+        {
+            await lists.RemoveTermAsync(http.GetActor(), id, ct);
+            return TypedResults.NoContent();
+        }).WithName("RemoveWordListTerm").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer));
+
+        // Body: the file as UTF-8 (BOM tolerated). format=text (one term a line; category and level from the query) or csv.
+        api.MapPost("/screening/lists/{id:int}/import", async (HttpContext http, WordListService lists, int id, string? format, string? category, ScreeningLevel? level, CancellationToken ct) =>
+        {
+            using var reader = new StreamReader(http.Request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            var content = await reader.ReadToEndAsync(ct);
+            var result = await lists.ImportAsync(http.GetActor(), id, FormatOf(format), content, category, level, ct);
+            return TypedResults.Ok(new { added = result.Added, updated = result.Updated, listVersion = result.ListVersion });
+        }).DisableAntiforgery().WithName("ImportWordList").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer));
+
+        api.MapGet("/screening/lists/{id:int}/export", async (HttpContext http, WordListService lists, int id, string? format, CancellationToken ct) =>
+        {
+            var f = FormatOf(format);
+            var text = await lists.ExportAsync(http.GetActor(), id, f, ct);
+            return TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text)).ToArray(),
+                f == ImportFormat.Csv ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8", f == ImportFormat.Csv ? $"wordlist-{id}.csv" : $"wordlist-{id}.txt");
+        }).WithName("ExportWordList").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer, Roles.SystemAdmin));
+    }
+
+    public static ImportFormat FormatOf(string? format) => (format ?? "text").ToUpperInvariant() switch
+    {
+        "TEXT" or "TXT" => ImportFormat.Text,
+        "CSV" => ImportFormat.Csv,
+        _ => throw ValidationFailedException.For("format", "Screening.Import.BadFormat"),
+    };
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using InfoPortal.Data;
+using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Requests;
+using InfoPortal.Features.Screening.Engine;
+using InfoPortal.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace InfoPortal.Features.Screening;
+
+/// <summary>A false-positive claim for a blocking term, with the officer's written reason.</summary>
+public sealed record ScreeningOverride(string Term, string Reason);
+
+/// <summary>
+/// What may be overridden (ADR 0011): secrecy markings proper never; any other blocking hit may be
+/// claimed a false positive with a written reason, which sends the item to the secrecy officer.
+/// </summary>
+public static class ScreeningPolicy
+{
+    /// <summary>The key of the review step added for the secrecy officer.</summary>
+    public const string SecrecyStepKey = "secrecy-check";
+
+    private static readonly HashSet<string> Markings = new(new[]
+    {
+        "绝密★", "机密★", "秘密★", "★绝密", "★机密", "★秘密", "绝密级", "机密级", "秘密级",
+        "内部资料", "内部文件", "内部明电", "密码电报", "内部刊物", "内部参阅",
+    }.Select(TextNormalizer.NormalizeTerm), StringComparer.Ordinal);
+
+    public static PlannedStep SecrecyStep => new(SecrecyStepKey, Roles.SecrecyOfficer, StepScope.Global);
+
+    /// <summary>A secrecy marking proper: no reason lets it through.</summary>
+    public static bool IsMarking(string term) => Markings.Contains(TextNormalizer.NormalizeTerm(term));
+
+    public static bool IsOverridable(FieldHit hit) => hit.Level == nameof(ScreeningLevel.Block) && !IsMarking(hit.Term);
+
+    /// <summary>Blocking hits that no valid override covers.</summary>
+    public static IReadOnlyList<FieldHit> Unresolved(ScreeningReport report, IReadOnlyCollection<ScreeningOverride> overrides)
+    {
+        var claimed = overrides.Where(o => !string.IsNullOrWhiteSpace(o.Reason)).Select(o => TextNormalizer.NormalizeTerm(o.Term)).ToHashSet(StringComparer.Ordinal);
+        return [.. report.BlockingHits.Where(h => !IsOverridable(h) || !claimed.Contains(TextNormalizer.NormalizeTerm(h.Term)))];
+    }
+
+    /// <summary>Blocking hits that an override lets through (→ a secrecy officer step).</summary>
+    public static IReadOnlyList<FieldHit> Overridden(ScreeningReport report, IReadOnlyCollection<ScreeningOverride> overrides)
+    {
+        var unresolved = Unresolved(report, overrides);
+        return [.. report.BlockingHits.Where(h => !unresolved.Contains(h))];
+    }
+
+    /// <summary>Checks the claims themselves: each needs a term and a written reason.</summary>
+    public static IReadOnlyList<ScreeningOverride> Validate(IReadOnlyList<ScreeningOverride>? overrides)
+    {
+        if (overrides is null || overrides.Count == 0)
+        {
+            return [];
+        }
+
+        if (overrides.Any(o => string.IsNullOrWhiteSpace(o.Term) || string.IsNullOrWhiteSpace(o.Reason) || o.Reason.Length > 500))
+        {
+            throw ValidationFailedException.For("overrides", "Screening.Override.ReasonRequired");
+        }
+
+        return [.. overrides.Select(o => new ScreeningOverride(o.Term.Trim(), o.Reason.Trim()))];
+    }
+}
+
+/// <summary>Stores screening results and answers what was last checked for a request.</summary>
+public sealed class ScreeningRecorder(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public ScreeningResult Build(PublicationRequest request, ScreeningStage stage, ScreeningReport report, bool passed, Actor? actor, IReadOnlyCollection<ScreeningOverride>? overrides = null) => new()
+    {
+        RequestId = request.Id,
+        ContentVersion = request.ContentVersion,
+        Stage = stage,
+        ListVersion = report.ListVersion,
+        HitsJson = JsonSerializer.Serialize(report.Hits, Json),
+        OverridesJson = JsonSerializer.Serialize(overrides ?? [], Json),
+        BlockedCount = report.BlockingHits.Count(),
+        WarningCount = report.WarningHits.Count(),
+        Passed = passed,
+        ActorId = actor?.UserId,
+        At = clock.GetUtcNow(),
+    };
+
+    /// <summary>Stores a result on its own (a refused action, a review view).</summary>
+    public async Task<ScreeningResult> SaveAsync(ScreeningResult result, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.ScreeningResults.Add(result);
+        await db.SaveChangesAsync(cancellationToken);
+        return result;
+    }
+
+    public async Task<ScreeningResult?> LatestAsync(int requestId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ScreeningResults.AsNoTracking().Where(r => r.RequestId == requestId).OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>The overrides the submission of this content version went through with (none if none).</summary>
+    public static async Task<IReadOnlyList<ScreeningOverride>> OverridesAsync(PortalDbContext db, PublicationRequest request, CancellationToken cancellationToken)
+    {
+        var json = await db.ScreeningResults.AsNoTracking()
+            .Where(r => r.RequestId == request.Id && r.Stage == ScreeningStage.Submit && r.Passed && r.ContentVersion == request.ContentVersion)
+            .OrderByDescending(r => r.Id).Select(r => r.OverridesJson).FirstOrDefaultAsync(cancellationToken);
+        return json is null ? [] : JsonSerializer.Deserialize<List<ScreeningOverride>>(json, Json) ?? [];
+    }
+
+    /// <summary>
+    /// A reviewer looked at the request: store the fresh result (stage Review) when it differs from
+    /// the last stored one (other content version, list version or hits). Returns whether it stored.
+    /// </summary>
+    public async Task<bool> RecordReviewAsync(PublicationRequest request, ScreeningReport report, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var fresh = Build(request, ScreeningStage.Review, report, true, actor);
+        var last = await LatestAsync(request.Id, cancellationToken);
+        if (last is not null && last.ContentVersion == fresh.ContentVersion && last.ListVersion == fresh.ListVersion && last.HitsJson == fresh.HitsJson)
+        {
+            return false;
+        }
+
+        await SaveAsync(fresh, cancellationToken);
+        return true;
+    }
+
+    public static IReadOnlyList<FieldHit> HitsOf(ScreeningResult result) => JsonSerializer.Deserialize<List<FieldHit>>(result.HitsJson, Json) ?? [];
+
+    public static IReadOnlyList<ScreeningOverride> OverridesOf(ScreeningResult result) => JsonSerializer.Deserialize<List<ScreeningOverride>>(result.OverridesJson, Json) ?? [];
+}
