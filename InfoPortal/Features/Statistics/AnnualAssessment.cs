@@ -11,9 +11,9 @@ namespace InfoPortal.Features.Statistics;
 
 /// <summary>
 /// <c>Assessment:Points:*</c> — the scoring rules of the annual assessment (rules.md §1 第十五、十六条,
-/// §2 第五章). Penalties are written as negative numbers. Two rules of the issue are pending
-/// because their inputs do not exist yet: points per stale column (the governance report) and per
-/// late interaction reply (the interaction column); they are not faked as zero here.
+/// §2 第五章). Penalties are written as negative numbers. One rule of the issue is pending
+/// because its input does not exist yet: points per stale column (the governance report); it is
+/// not faked as zero here.
 /// </summary>
 public sealed class AssessmentOptions
 {
@@ -40,6 +40,12 @@ public sealed class AssessmentPoints
     public decimal Returned { get; set; } = -1m;
 
     public decimal TakenDown { get; set; } = -5m;
+
+    /// <summary>Per interaction message answered late or still open past its deadline (issue 6 part 4).</summary>
+    public decimal LateReply { get; set; } = -1m;
+
+    /// <summary>Per interaction message answered on time; 0 switches the rule off.</summary>
+    public decimal OnTimeReply { get; set; }
 }
 
 /// <summary>
@@ -75,7 +81,8 @@ public sealed class AnnualAssessmentJob(
         var sums = await db.MonthlyStatistics.AsNoTracking()
             .Where(s => s.Year == year && s.ColumnId == MonthlyStatistics.AllColumns)
             .GroupBy(s => s.DepartmentId)
-            .Select(g => new { DepartmentId = g.Key, Published = g.Sum(s => s.Published), Timely = g.Sum(s => s.Timely), Returned = g.Sum(s => s.Returned), TakenDown = g.Sum(s => s.TakenDown) })
+            .Select(g => new { DepartmentId = g.Key, Published = g.Sum(s => s.Published), Timely = g.Sum(s => s.Timely), Returned = g.Sum(s => s.Returned), TakenDown = g.Sum(s => s.TakenDown),
+                LateReplies = g.Sum(s => s.MessagesLate), OnTimeReplies = g.Sum(s => s.MessagesAnsweredOnTime) })
             .ToListAsync(cancellationToken);
         var (start, _) = calendar.Month(year, 1);
         var (_, end) = calendar.Month(year, 12);
@@ -96,8 +103,11 @@ public sealed class AnnualAssessmentJob(
                 UsedByHigherAuthorities = usedCount,
                 Returned = s.Returned,
                 TakenDown = s.TakenDown,
+                LateReplies = s.LateReplies,
+                OnTimeReplies = s.OnTimeReplies,
                 Points = (s.Published * points.Published) + (s.Timely * points.Timely) + (usedCount * points.UsedByHigherAuthorities)
-                    + (s.Returned * points.Returned) + (s.TakenDown * points.TakenDown),
+                    + (s.Returned * points.Returned) + (s.TakenDown * points.TakenDown)
+                    + (s.LateReplies * points.LateReply) + (s.OnTimeReplies * points.OnTimeReply),
             };
         }).ToList();
 
@@ -149,13 +159,13 @@ public sealed class AssessmentService(
             })
             .OrderByDescending(x => x.Total).ThenBy(x => x.s.DepartmentId)
             .Select((x, i) => new AssessmentRow(i + 1, x.s.DepartmentId, names.GetValueOrDefault(x.s.DepartmentId, ""), x.s.Published, x.s.Timely,
-                x.s.UsedByHigherAuthorities, x.s.Returned, x.s.TakenDown, x.s.Points, x.own, x.Total))
+                x.s.UsedByHigherAuthorities, x.s.Returned, x.s.TakenDown, x.s.LateReplies, x.s.OnTimeReplies, x.s.Points, x.own, x.Total))
             .ToList();
         var commend = rows.Take(Math.Min(options.Value.CommendCount, (rows.Count + 1) / 2)).ToList();
         var criticise = rows.Skip(commend.Count).TakeLast(Math.Min(options.Value.CriticiseCount, rows.Count - commend.Count)).ToList();
         var points = JsonSerializer.Deserialize<AssessmentPoints>(run.RulesJson) ?? new AssessmentPoints();
         return new AssessmentReport(year, run.ComputedAt, points, rows, [.. commend.Select(c => c.DepartmentName)], [.. criticise.Select(c => c.DepartmentName)],
-            ["Statistics.Pending.StaleColumns", "Statistics.Pending.LateReplies"]);
+            ["Statistics.Pending.StaleColumns"]);
     }
 
     public async Task<int> ComputeAsync(Actor actor, int year, CancellationToken cancellationToken = default)
@@ -248,6 +258,6 @@ public sealed record AssessmentReport(
 
 public sealed record AssessmentRow(
     int Rank, int DepartmentId, string DepartmentName, int Published, int Timely, int UsedByHigherAuthorities, int Returned, int TakenDown,
-    decimal ComputedPoints, IReadOnlyList<AdjustmentLine> Adjustments, decimal Total);
+    int LateReplies, int OnTimeReplies, decimal ComputedPoints, IReadOnlyList<AdjustmentLine> Adjustments, decimal Total);
 
 public sealed record AdjustmentLine(decimal Points, string Reason, string By, DateTimeOffset At);

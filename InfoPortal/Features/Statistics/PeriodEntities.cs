@@ -47,6 +47,12 @@ public sealed class AssessmentScore
 
     public int TakenDown { get; set; }
 
+    /// <summary>Interaction messages of the year answered late or left open past the deadline (sum of the monthly snapshots).</summary>
+    public int LateReplies { get; set; }
+
+    /// <summary>Interaction messages of the year answered on time.</summary>
+    public int OnTimeReplies { get; set; }
+
     public decimal Points { get; set; }
 }
 
