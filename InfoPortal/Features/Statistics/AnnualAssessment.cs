@@ -2,6 +2,7 @@ using System.Text.Json;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
 using InfoPortal.Features.Audit;
+using InfoPortal.Features.Interaction;
 using InfoPortal.Features.Requests;
 using InfoPortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -58,7 +59,8 @@ public sealed class AnnualAssessmentJob(
     IDbContextFactory<PortalDbContext> dbFactory,
     MonthlyStatisticsJob monthly,
     StatisticsCalendar calendar,
-    IOptions<AssessmentOptions> options)
+    IOptions<AssessmentOptions> options,
+    InteractionStatistics interaction)
 {
     public async Task<int> RunAsync(int year, CancellationToken cancellationToken = default)
     {
@@ -81,9 +83,26 @@ public sealed class AnnualAssessmentJob(
         var sums = await db.MonthlyStatistics.AsNoTracking()
             .Where(s => s.Year == year && s.ColumnId == MonthlyStatistics.AllColumns)
             .GroupBy(s => s.DepartmentId)
-            .Select(g => new { DepartmentId = g.Key, Published = g.Sum(s => s.Published), Timely = g.Sum(s => s.Timely), Returned = g.Sum(s => s.Returned), TakenDown = g.Sum(s => s.TakenDown),
-                LateReplies = g.Sum(s => s.MessagesLate), OnTimeReplies = g.Sum(s => s.MessagesAnsweredOnTime) })
+            .Select(g => new { DepartmentId = g.Key, Published = g.Sum(s => s.Published), Timely = g.Sum(s => s.Timely), Returned = g.Sum(s => s.Returned), TakenDown = g.Sum(s => s.TakenDown) })
             .ToListAsync(cancellationToken);
+
+        // The late-reply rule judges the year's messages on the day the assessment runs, not from the
+        // monthly snapshots: a snapshot freezes its month as it ended, so a message received late in
+        // a month and left unanswered past a deadline in the next month would never count as late.
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(calendar.Clock.GetUtcNow(), calendar.Zone).DateTime);
+        var replies = new Dictionary<int, (int Late, int OnTime)>();
+        for (var month = 1; month <= lastMonth; month++)
+        {
+            foreach (var m in await interaction.MonthlyAsync(year, month, today, cancellationToken))
+            {
+                if (m.DepartmentId is { } department)
+                {
+                    var (late, onTime) = replies.GetValueOrDefault(department);
+                    replies[department] = (late + m.Late, onTime + m.AnsweredOnTime);
+                }
+            }
+        }
+
         var (start, _) = calendar.Month(year, 1);
         var (_, end) = calendar.Month(year, 12);
         var used = await db.Requests.AsNoTracking()
@@ -94,6 +113,7 @@ public sealed class AnnualAssessmentJob(
         var scores = sums.Select(s =>
         {
             var usedCount = used.GetValueOrDefault(s.DepartmentId);
+            var (lateReplies, onTimeReplies) = replies.GetValueOrDefault(s.DepartmentId);
             return new AssessmentScore
             {
                 Year = year,
@@ -103,11 +123,11 @@ public sealed class AnnualAssessmentJob(
                 UsedByHigherAuthorities = usedCount,
                 Returned = s.Returned,
                 TakenDown = s.TakenDown,
-                LateReplies = s.LateReplies,
-                OnTimeReplies = s.OnTimeReplies,
+                LateReplies = lateReplies,
+                OnTimeReplies = onTimeReplies,
                 Points = (s.Published * points.Published) + (s.Timely * points.Timely) + (usedCount * points.UsedByHigherAuthorities)
                     + (s.Returned * points.Returned) + (s.TakenDown * points.TakenDown)
-                    + (s.LateReplies * points.LateReply) + (s.OnTimeReplies * points.OnTimeReply),
+                    + (lateReplies * points.LateReply) + (onTimeReplies * points.OnTimeReply),
             };
         }).ToList();
 

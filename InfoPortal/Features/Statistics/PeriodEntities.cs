@@ -47,7 +47,7 @@ public sealed class AssessmentScore
 
     public int TakenDown { get; set; }
 
-    /// <summary>Interaction messages of the year answered late or left open past the deadline (sum of the monthly snapshots).</summary>
+    /// <summary>Interaction messages received in the year, answered late or open past the deadline on the day the assessment ran.</summary>
     public int LateReplies { get; set; }
 
     /// <summary>Interaction messages of the year answered on time.</summary>
