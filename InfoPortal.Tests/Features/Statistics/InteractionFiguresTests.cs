@@ -164,6 +164,21 @@ public sealed class InteractionFiguresTests
         Assert.Equal("4", line.QuerySelector("[data-test=late-replies]")!.TextContent.Trim());
     }
 
+    [Fact]
+    public async Task Bulletin_ShowsEachDepartmentsMessagesReceivedAndLate()
+    {
+        await using var app = new PortalFactory();
+        var s = await StatisticsScenario.SeedAsync(app);
+        await StatisticsScenario.SeedMessagesAsync(app);
+        using var scope = app.Services.CreateScope();
+        var report = await scope.ServiceProvider.GetRequiredService<QuarterlyBulletinJob>().RunAsync(2026, 4);
+        // October's snapshot (judged on 31 October): 综合股 4 received, 2 late; 药品监管股 3, 0. No messages in November.
+        var general = report.Departments.Single(d => d.DepartmentId == s.Departments["综合股"]);
+        Assert.Equal((4, 2), (general.MessagesReceived, general.MessagesLate));
+        var drugs = report.Departments.Single(d => d.DepartmentId == s.Departments["药品监管股"]);
+        Assert.Equal((3, 0), (drugs.MessagesReceived, drugs.MessagesLate));
+    }
+
     private static async Task<int> CountAsync(PortalFactory app)
     {
         await using var db = app.CreateDbContext();
