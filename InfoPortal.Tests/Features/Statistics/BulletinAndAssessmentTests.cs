@@ -136,7 +136,7 @@ public sealed class BulletinAndAssessmentTests
         Assert.Equal([9m, 2m, 0m, 0m], report.Rows.Select(r => r.Total));
         Assert.Equal(["综合股"], report.Commendations);
         Assert.Equal(["医疗器械股"], report.Criticisms);
-        Assert.Equal(2, report.PendingRules.Count);
+        Assert.Equal(["Statistics.Pending.StaleColumns"], report.PendingRules); // the late-reply rule is live now
 
         var general = s.Departments["综合股"];
         var refused = await Assert.ThrowsAsync<ValidationFailedException>(() => service.AdjustAsync(assessor, 2026, general, -10, "  "));

@@ -102,6 +102,72 @@ public sealed class StatisticsScenario
         };
     }
 
+    /// <summary>
+    /// October 2026 interaction messages with fixed times, through the message's own methods
+    /// (the month is judged on its last day, 31 October). Expected per department:
+    /// 综合股 received 4 (M1–M4), answered 2 (M1, M2), on time 1 (M1), late 2 (M2 answered after
+    /// its deadline, M3 still open past it on 31 October; M4's deadline is 4 November), median of
+    /// 120 and 15,840 minutes = 7,980 min = 133 h. 药品监管股 received 3, answered 3, on time 3,
+    /// late 0, median of 30, 60, 360 minutes = 1 h. M0 (30 September) is September's; U1 is never
+    /// assigned and counts for no department.
+    /// </summary>
+    public static async Task<Dictionary<string, int>> SeedMessagesAsync(PortalFactory app)
+    {
+        await using var db = app.CreateDbContext();
+        var officer = await ActorAsync(db, "officer");
+        var depthead = await ActorAsync(db, "depthead");
+        var officer2 = await ActorAsync(db, "officer2");
+        var depthead2 = await ActorAsync(db, "depthead2");
+        var publisher = await ActorAsync(db, "publisher");
+        var messages = new Dictionary<string, InfoPortal.Features.Interaction.InteractionMessage>();
+
+        void Message(string key, string received, string due, (Actor Officer, Actor Head)? to = null, string? answered = null)
+        {
+            var at = Utc(received);
+            var m = InfoPortal.Features.Interaction.InteractionMessage.Receive(InfoPortal.Features.Interaction.MessageKind.Inquiry, "统计留言 " + key, "留言正文。", null, null, "hash",
+                at, DateOnly.FromDateTime(at.UtcDateTime), DateOnly.Parse(due, CultureInfo.InvariantCulture), false, false, "[]", null);
+            if (to is { } people)
+            {
+                m.Assign(publisher, people.Officer.DepartmentId!.Value, null, at.AddMinutes(1));
+                if (answered is not null)
+                {
+                    var done = Utc(answered);
+                    m.DraftReply(people.Officer, "答复。", done.AddMinutes(-1));
+                    m.ApproveReply(people.Head, null, done, DateOnly.FromDateTime(done.UtcDateTime));
+                }
+            }
+
+            messages[key] = m;
+        }
+
+        var general = (officer, depthead);
+        var drugs = (officer2, depthead2);
+        Message("M0", "2026-09-30T01:00:00Z", "2026-10-09", general);
+        Message("M1", "2026-10-08T01:00:00Z", "2026-10-15", general, "2026-10-08T03:00:00Z"); // 120 min, on time
+        Message("M2", "2026-10-09T01:00:00Z", "2026-10-16", general, "2026-10-20T01:00:00Z"); // 15,840 min, late
+        Message("M3", "2026-10-12T01:00:00Z", "2026-10-19", general); // open past the deadline on 31 October
+        Message("M4", "2026-10-28T01:00:00Z", "2026-11-04", general); // open, deadline not yet passed on 31 October
+        Message("N1", "2026-10-05T02:00:00Z", "2026-10-12", drugs, "2026-10-05T02:30:00Z"); // 30 min
+        Message("N2", "2026-10-06T00:00:00Z", "2026-10-13", drugs, "2026-10-06T06:00:00Z"); // 360 min
+        Message("N3", "2026-10-07T00:00:00Z", "2026-10-14", drugs, "2026-10-07T01:00:00Z"); // 60 min
+        Message("U1", "2026-10-10T01:00:00Z", "2026-10-17"); // never assigned
+        db.InteractionMessages.AddRange(messages.Values);
+        await db.SaveChangesAsync();
+        foreach (var m in messages.Values)
+        {
+            m.SetTicket();
+        }
+
+        await db.SaveChangesAsync();
+        return messages.ToDictionary(m => m.Key, m => m.Value.Id);
+    }
+
+    public static async Task<Actor> ActorOfAsync(PortalFactory app, string userName)
+    {
+        await using var db = app.CreateDbContext();
+        return await ActorAsync(db, userName);
+    }
+
     private static async Task<Actor> ActorAsync(PortalDbContext db, string userName)
     {
         var user = await db.Users.SingleAsync(u => u.UserName == userName);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
 using InfoPortal.Features.Audit;
+using InfoPortal.Features.Interaction;
 using InfoPortal.Features.Requests;
 using InfoPortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -11,9 +12,9 @@ namespace InfoPortal.Features.Statistics;
 
 /// <summary>
 /// <c>Assessment:Points:*</c> — the scoring rules of the annual assessment (rules.md §1 第十五、十六条,
-/// §2 第五章). Penalties are written as negative numbers. Two rules of the issue are pending
-/// because their inputs do not exist yet: points per stale column (the governance report) and per
-/// late interaction reply (the interaction column); they are not faked as zero here.
+/// §2 第五章). Penalties are written as negative numbers. One rule of the issue is pending
+/// because its input does not exist yet: points per stale column (the governance report); it is
+/// not faked as zero here.
 /// </summary>
 public sealed class AssessmentOptions
 {
@@ -40,6 +41,12 @@ public sealed class AssessmentPoints
     public decimal Returned { get; set; } = -1m;
 
     public decimal TakenDown { get; set; } = -5m;
+
+    /// <summary>Per interaction message answered late or still open past its deadline (issue 6 part 4).</summary>
+    public decimal LateReply { get; set; } = -1m;
+
+    /// <summary>Per interaction message answered on time; 0 switches the rule off.</summary>
+    public decimal OnTimeReply { get; set; }
 }
 
 /// <summary>
@@ -52,7 +59,8 @@ public sealed class AnnualAssessmentJob(
     IDbContextFactory<PortalDbContext> dbFactory,
     MonthlyStatisticsJob monthly,
     StatisticsCalendar calendar,
-    IOptions<AssessmentOptions> options)
+    IOptions<AssessmentOptions> options,
+    InteractionStatistics interaction)
 {
     public async Task<int> RunAsync(int year, CancellationToken cancellationToken = default)
     {
@@ -77,6 +85,24 @@ public sealed class AnnualAssessmentJob(
             .GroupBy(s => s.DepartmentId)
             .Select(g => new { DepartmentId = g.Key, Published = g.Sum(s => s.Published), Timely = g.Sum(s => s.Timely), Returned = g.Sum(s => s.Returned), TakenDown = g.Sum(s => s.TakenDown) })
             .ToListAsync(cancellationToken);
+
+        // The late-reply rule judges the year's messages on the day the assessment runs, not from the
+        // monthly snapshots: a snapshot freezes its month as it ended, so a message received late in
+        // a month and left unanswered past a deadline in the next month would never count as late.
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(calendar.Clock.GetUtcNow(), calendar.Zone).DateTime);
+        var replies = new Dictionary<int, (int Late, int OnTime)>();
+        for (var month = 1; month <= lastMonth; month++)
+        {
+            foreach (var m in await interaction.MonthlyAsync(year, month, today, cancellationToken))
+            {
+                if (m.DepartmentId is { } department)
+                {
+                    var (late, onTime) = replies.GetValueOrDefault(department);
+                    replies[department] = (late + m.Late, onTime + m.AnsweredOnTime);
+                }
+            }
+        }
+
         var (start, _) = calendar.Month(year, 1);
         var (_, end) = calendar.Month(year, 12);
         var used = await db.Requests.AsNoTracking()
@@ -87,6 +113,7 @@ public sealed class AnnualAssessmentJob(
         var scores = sums.Select(s =>
         {
             var usedCount = used.GetValueOrDefault(s.DepartmentId);
+            var (lateReplies, onTimeReplies) = replies.GetValueOrDefault(s.DepartmentId);
             return new AssessmentScore
             {
                 Year = year,
@@ -96,8 +123,11 @@ public sealed class AnnualAssessmentJob(
                 UsedByHigherAuthorities = usedCount,
                 Returned = s.Returned,
                 TakenDown = s.TakenDown,
+                LateReplies = lateReplies,
+                OnTimeReplies = onTimeReplies,
                 Points = (s.Published * points.Published) + (s.Timely * points.Timely) + (usedCount * points.UsedByHigherAuthorities)
-                    + (s.Returned * points.Returned) + (s.TakenDown * points.TakenDown),
+                    + (s.Returned * points.Returned) + (s.TakenDown * points.TakenDown)
+                    + (lateReplies * points.LateReply) + (onTimeReplies * points.OnTimeReply),
             };
         }).ToList();
 
@@ -149,13 +179,13 @@ public sealed class AssessmentService(
             })
             .OrderByDescending(x => x.Total).ThenBy(x => x.s.DepartmentId)
             .Select((x, i) => new AssessmentRow(i + 1, x.s.DepartmentId, names.GetValueOrDefault(x.s.DepartmentId, ""), x.s.Published, x.s.Timely,
-                x.s.UsedByHigherAuthorities, x.s.Returned, x.s.TakenDown, x.s.Points, x.own, x.Total))
+                x.s.UsedByHigherAuthorities, x.s.Returned, x.s.TakenDown, x.s.LateReplies, x.s.OnTimeReplies, x.s.Points, x.own, x.Total))
             .ToList();
         var commend = rows.Take(Math.Min(options.Value.CommendCount, (rows.Count + 1) / 2)).ToList();
         var criticise = rows.Skip(commend.Count).TakeLast(Math.Min(options.Value.CriticiseCount, rows.Count - commend.Count)).ToList();
         var points = JsonSerializer.Deserialize<AssessmentPoints>(run.RulesJson) ?? new AssessmentPoints();
         return new AssessmentReport(year, run.ComputedAt, points, rows, [.. commend.Select(c => c.DepartmentName)], [.. criticise.Select(c => c.DepartmentName)],
-            ["Statistics.Pending.StaleColumns", "Statistics.Pending.LateReplies"]);
+            ["Statistics.Pending.StaleColumns"]);
     }
 
     public async Task<int> ComputeAsync(Actor actor, int year, CancellationToken cancellationToken = default)
@@ -248,6 +278,6 @@ public sealed record AssessmentReport(
 
 public sealed record AssessmentRow(
     int Rank, int DepartmentId, string DepartmentName, int Published, int Timely, int UsedByHigherAuthorities, int Returned, int TakenDown,
-    decimal ComputedPoints, IReadOnlyList<AdjustmentLine> Adjustments, decimal Total);
+    int LateReplies, int OnTimeReplies, decimal ComputedPoints, IReadOnlyList<AdjustmentLine> Adjustments, decimal Total);
 
 public sealed record AdjustmentLine(decimal Points, string Reason, string By, DateTimeOffset At);

@@ -1,4 +1,5 @@
 using InfoPortal.Data;
+using InfoPortal.Features.Interaction;
 using InfoPortal.Features.Requests;
 using InfoPortal.Features.Review;
 using Microsoft.EntityFrameworkCore;
@@ -23,13 +24,20 @@ namespace InfoPortal.Features.Statistics;
 /// step's approval), per chain role, median and p90 by linear interpolation (PostgreSQL
 /// percentile_cont; the same formula in C# on SQLite over the month's durations, fetched sorted in
 /// one query); overdue steps = decisions of the month whose step waited longer than Review:OverdueDays days.</item>
+/// <item>interaction messages (department rows only): received in the month (local day of receipt),
+/// answered, answered on time, late and median reply hours from <see cref="InteractionStatistics"/>.
+/// "Answered" is the state when the job runs; "still open past the deadline" is judged on the
+/// month's last day for a closed month, and on the run day for the current month. So the scheduled
+/// run on the 1st freezes the month as it ended; a rerun later also counts the late replies given
+/// since. Messages not yet assigned to a department are in no department's row.</item>
 /// </list>
 /// </summary>
 public sealed class MonthlyStatisticsJob(
     IDbContextFactory<PortalDbContext> dbFactory,
     DatabaseSettings settings,
     StatisticsCalendar calendar,
-    IOptions<ReviewOptions> reviewOptions)
+    IOptions<ReviewOptions> reviewOptions,
+    InteractionStatistics interaction)
 {
     private static readonly DateTimeOffsetToBinaryConverter SqliteTime = new();
 
@@ -105,6 +113,16 @@ public sealed class MonthlyStatisticsJob(
             Row(s.DepartmentId, MonthlyStatistics.AllColumns);
         }
 
+        foreach (var m in await interaction.MonthlyAsync(year, month, InteractionJudgingDay(year, month), cancellationToken))
+        {
+            if (m.DepartmentId is { } department)
+            {
+                var row = Row(department, MonthlyStatistics.AllColumns);
+                (row.MessagesReceived, row.MessagesAnswered, row.MessagesAnsweredOnTime, row.MessagesLate, row.MedianReplyHours) =
+                    (m.Received, m.Answered, m.AnsweredOnTime, m.Late, m.MedianReplyHours);
+            }
+        }
+
         // Replace the month's rows in one transaction: a rerun leaves exactly one set.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.MonthlyStatistics.Where(s => s.Year == year && s.Month == month).ExecuteDeleteAsync(cancellationToken);
@@ -116,6 +134,14 @@ public sealed class MonthlyStatisticsJob(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new MonthlyStatisticsRunResult(year, month, rows.Count, steps.Count, now);
+    }
+
+    /// <summary>The day "open past the deadline" is judged on: the month's last day, or today while the month runs.</summary>
+    public DateOnly InteractionJudgingDay(int year, int month)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(calendar.Clock.GetUtcNow(), calendar.Zone).DateTime);
+        var last = new DateOnly(year, month, 1).AddMonths(1).AddDays(-1);
+        return today < last ? today : last;
     }
 
     private Task<List<GroupCount>> TimelyAsync(PortalDbContext db, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)

@@ -47,6 +47,12 @@ public sealed class AssessmentScore
 
     public int TakenDown { get; set; }
 
+    /// <summary>Interaction messages received in the year, answered late or open past the deadline on the day the assessment ran.</summary>
+    public int LateReplies { get; set; }
+
+    /// <summary>Interaction messages of the year answered on time.</summary>
+    public int OnTimeReplies { get; set; }
+
     public decimal Points { get; set; }
 }
 

@@ -88,6 +88,8 @@ public sealed class QuarterlyBulletinJob(
                 Published = g.Sum(s => s.Published),
                 Timely = g.Sum(s => s.Timely),
                 TakenDown = g.Sum(s => s.TakenDown),
+                MessagesReceived = g.Sum(s => s.MessagesReceived),
+                MessagesLate = g.Sum(s => s.MessagesLate),
             })
             .ToListAsync(cancellationToken);
         var names = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
@@ -96,7 +98,7 @@ public sealed class QuarterlyBulletinJob(
             .OrderByDescending(x => x.s.Published).ThenByDescending(x => x.Rate ?? -1).ThenBy(x => x.s.TakenDown).ThenBy(x => x.s.Returned).ThenBy(x => x.s.DepartmentId)
             .ToList();
         var rows = ordered.Select((x, i) => new BulletinDepartmentRow(i + 1, x.s.DepartmentId, names.GetValueOrDefault(x.s.DepartmentId, ""),
-            x.s.Submitted, x.s.Approved, x.s.Returned, x.s.Published, x.s.Timely, x.Rate, x.s.TakenDown)).ToList();
+            x.s.Submitted, x.s.Approved, x.s.Returned, x.s.Published, x.s.Timely, x.Rate, x.s.TakenDown, x.s.MessagesReceived, x.s.MessagesLate)).ToList();
         var best = rows.Take(Math.Min(options.Value.BestCount, rows.Count / 2 + (rows.Count % 2))).ToList();
         var lagging = rows.Skip(best.Count).TakeLast(Math.Min(options.Value.LaggingCount, rows.Count - best.Count)).ToList();
 
@@ -199,7 +201,7 @@ public sealed class QuarterlyBulletinJob(
             var html = new System.Text.StringBuilder();
             html.Append("<p>").Append(E(L["Bulletin.Intro", report.Year, report.Quarter, string.Join("、", report.Months)])).Append("</p>");
             html.Append("<table><thead><tr>");
-            foreach (var key in new[] { "Bulletin.Rank", "Statistics.Department", "Statistics.Submitted", "Statistics.Returned", "Statistics.Published", "Statistics.TimelinessRate", "Statistics.TakenDown" })
+            foreach (var key in new[] { "Bulletin.Rank", "Statistics.Department", "Statistics.Submitted", "Statistics.Returned", "Statistics.Published", "Statistics.TimelinessRate", "Statistics.TakenDown", "Statistics.MessagesReceived", "Statistics.MessagesLate" })
             {
                 html.Append("<th>").Append(E(L[key])).Append("</th>");
             }
@@ -207,7 +209,7 @@ public sealed class QuarterlyBulletinJob(
             html.Append("</tr></thead><tbody>");
             foreach (var d in report.Departments)
             {
-                html.Append(System.Globalization.CultureInfo.InvariantCulture, $"<tr><td>{d.Rank}</td><td>{E(d.DepartmentName)}</td><td>{d.Submitted}</td><td>{d.Returned}</td><td>{d.Published}</td><td>{(d.TimelinessRate is { } r ? r.ToString("P0", System.Globalization.CultureInfo.InvariantCulture) : "—")}</td><td>{d.TakenDown}</td></tr>");
+                html.Append(System.Globalization.CultureInfo.InvariantCulture, $"<tr><td>{d.Rank}</td><td>{E(d.DepartmentName)}</td><td>{d.Submitted}</td><td>{d.Returned}</td><td>{d.Published}</td><td>{(d.TimelinessRate is { } r ? r.ToString("P0", System.Globalization.CultureInfo.InvariantCulture) : "—")}</td><td>{d.TakenDown}</td><td>{d.MessagesReceived}</td><td>{d.MessagesLate}</td></tr>");
             }
 
             html.Append("</tbody></table>");
@@ -277,6 +279,8 @@ public sealed record BulletinReport(
     public int? RequestId { get; init; }
 }
 
-public sealed record BulletinDepartmentRow(int Rank, int DepartmentId, string DepartmentName, int Submitted, int Approved, int Returned, int Published, int Timely, double? TimelinessRate, int TakenDown);
+/// <summary>One department's quarter; the message figures (interaction column) are the monthly snapshots' sums, 0 in bulletins stored before they existed.</summary>
+public sealed record BulletinDepartmentRow(int Rank, int DepartmentId, string DepartmentName, int Submitted, int Approved, int Returned, int Published, int Timely, double? TimelinessRate, int TakenDown,
+    int MessagesReceived = 0, int MessagesLate = 0);
 
 public sealed record BulletinTakedown(int RequestId, string Title, string DepartmentName, DateTimeOffset At, string Reason, string By);

@@ -47,6 +47,25 @@ public sealed class MonthlyStatistics
     /// <summary>Review steps decided in the month that had waited longer than Review:OverdueDays.</summary>
     public int OverdueSteps { get; set; }
 
+    // Interaction figures (issue 6 part 4): department total rows only (ColumnId 0) — messages have
+    // no column. The cohort is the messages received in the month (local day of receipt); see
+    // MonthlyStatisticsJob for the day "late" is judged on.
+
+    /// <summary>Interaction messages received in the month and assigned to the department.</summary>
+    public int MessagesReceived { get; set; }
+
+    /// <summary>Of <see cref="MessagesReceived"/>: answered (reply approved) by the time the job ran.</summary>
+    public int MessagesAnswered { get; set; }
+
+    /// <summary>Of <see cref="MessagesAnswered"/>: answered on or before the deadline (extensions included).</summary>
+    public int MessagesAnsweredOnTime { get; set; }
+
+    /// <summary>Late replies: answered after the deadline, or still open past it on the judging day.</summary>
+    public int MessagesLate { get; set; }
+
+    /// <summary>Median hours from receipt to the published reply; null when nothing was answered.</summary>
+    public double? MedianReplyHours { get; set; }
+
     public DateTimeOffset ComputedAt { get; set; }
 
     /// <summary>Timely ÷ published, or null when nothing was published.</summary>

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Localization;
 namespace InfoPortal.Features.Statistics;
 
 /// <summary>
-/// The monthly report as an .xlsx workbook: a department sheet (one row per department, step
-/// times after the counts) and a column sheet. Inline strings, numbers as numbers, a bold header
+/// The monthly report as an .xlsx workbook: a department sheet (one row per department, the
+/// interaction figures after the counts, then the step times) and a column sheet. Inline strings, numbers as numbers, a bold header
 /// row, set column widths, a frozen header.
 /// </summary>
 public static class StatisticsExcel
@@ -25,8 +25,11 @@ public static class StatisticsExcel
 
             string[] counts = [L["Statistics.Drafted"], L["Statistics.Submitted"], L["Statistics.Approved"], L["Statistics.Returned"],
                 L["Statistics.Published"], L["Statistics.Timely"], L["Statistics.TimelinessRate"], L["Statistics.TakenDown"], L["Statistics.OverdueSteps"]];
+            string[] messages = [L["Statistics.MessagesReceived"], L["Statistics.MessagesAnswered"], L["Statistics.MessagesAnsweredOnTime"],
+                L["Statistics.MessagesLate"], L["Statistics.MedianReplyHours"]];
             var header = new List<string> { L["Statistics.Department"] };
             header.AddRange(counts);
+            header.AddRange(messages);
             foreach (var role in roles)
             {
                 header.Add(L["Statistics.MedianHoursOf", L["Role." + role]]);
@@ -35,7 +38,8 @@ public static class StatisticsExcel
 
             AddSheet(document, workbook, L["Statistics.SheetDepartments"], header, report.Rows.Select(r =>
             {
-                var cells = new List<object?> { r.DepartmentName, r.Drafted, r.Submitted, r.Approved, r.Returned, r.Published, r.Timely, r.TimelinessRate, r.TakenDown, r.OverdueSteps };
+                var cells = new List<object?> { r.DepartmentName, r.Drafted, r.Submitted, r.Approved, r.Returned, r.Published, r.Timely, r.TimelinessRate, r.TakenDown, r.OverdueSteps,
+                    r.MessagesReceived, r.MessagesAnswered, r.MessagesAnsweredOnTime, r.MessagesLate, r.MedianReplyHours };
                 foreach (var role in roles)
                 {
                     var step = r.Steps.FirstOrDefault(s => s.Role == role);

@@ -157,12 +157,15 @@ public sealed record MonthlyReport(int Year, int Month, DateTimeOffset? Computed
     public bool IsComputed => ComputedAt is not null;
 }
 
+/// <summary>One department's month; the Messages* figures are the interaction column's (issue 6 part 4).</summary>
 public sealed record DepartmentMonthRow(
     int DepartmentId, string DepartmentName, int Drafted, int Submitted, int Approved, int Returned, int Published,
-    int Timely, double? TimelinessRate, int TakenDown, int OverdueSteps, IReadOnlyList<StepRow> Steps)
+    int Timely, double? TimelinessRate, int TakenDown, int OverdueSteps, IReadOnlyList<StepRow> Steps,
+    int MessagesReceived, int MessagesAnswered, int MessagesAnsweredOnTime, int MessagesLate, double? MedianReplyHours)
 {
     public static DepartmentMonthRow From(MonthlyStatistics s, string name, IReadOnlyList<StepRow> steps) =>
-        new(s.DepartmentId, name, s.Drafted, s.Submitted, s.Approved, s.Returned, s.Published, s.Timely, s.TimelinessRate, s.TakenDown, s.OverdueSteps, steps);
+        new(s.DepartmentId, name, s.Drafted, s.Submitted, s.Approved, s.Returned, s.Published, s.Timely, s.TimelinessRate, s.TakenDown, s.OverdueSteps, steps,
+            s.MessagesReceived, s.MessagesAnswered, s.MessagesAnsweredOnTime, s.MessagesLate, s.MedianReplyHours);
 }
 
 public sealed record StepRow(string Role, int Decisions, double MedianHours, double P90Hours, int OverdueSteps);

@@ -1769,6 +1769,12 @@ namespace InfoPortal.Data.Postgres.Migrations
                     b.Property<int>("DepartmentId")
                         .HasColumnType("integer");
 
+                    b.Property<int>("LateReplies")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OnTimeReplies")
+                        .HasColumnType("integer");
+
                     b.Property<decimal>("Points")
                         .HasPrecision(12, 2)
                         .HasColumnType("numeric(12,2)");
@@ -1822,6 +1828,21 @@ namespace InfoPortal.Data.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.Property<int>("Drafted")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("MedianReplyHours")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("MessagesAnswered")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MessagesAnsweredOnTime")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MessagesLate")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MessagesReceived")
                         .HasColumnType("integer");
 
                     b.Property<int>("Month")

@@ -1708,6 +1708,12 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.Property<int>("DepartmentId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("LateReplies")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OnTimeReplies")
+                        .HasColumnType("INTEGER");
+
                     b.Property<decimal>("Points")
                         .HasPrecision(12, 2)
                         .HasColumnType("TEXT");
@@ -1759,6 +1765,21 @@ namespace InfoPortal.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Drafted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("MedianReplyHours")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("MessagesAnswered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MessagesAnsweredOnTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MessagesLate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MessagesReceived")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Month")
