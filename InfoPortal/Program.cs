@@ -12,6 +12,7 @@ using InfoPortal.Features.Review;
 using InfoPortal.Features.Screening;
 using InfoPortal.Features.Search;
 using InfoPortal.Infrastructure;
+using InfoPortal.Infrastructure.Jobs;
 using InfoPortal.Infrastructure.Localization;
 using InfoPortal.Infrastructure.Web;
 
@@ -33,6 +34,7 @@ builder.Services.AddPublishing(builder.Configuration);
 builder.Services.AddPublicSite();
 builder.Services.AddSearch();
 builder.Services.AddScreening();
+builder.Services.AddJobs(builder.Configuration);
 
 var app = builder.Build();
 
@@ -60,6 +62,7 @@ app.MapRequests();
 app.MapSearch();
 app.MapScreening();
 app.MapPublicSite();
+app.MapJobs();
 
 await app.RunAsync();
 return 0;

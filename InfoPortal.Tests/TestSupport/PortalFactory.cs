@@ -28,6 +28,10 @@ public class PortalFactory : WebApplicationFactory<Program>
         DataFolder = Path.Combine(Path.GetTempPath(), "infoportal-tests", Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(DataFolder);
         _settings["Storage:Root"] = Path.Combine(DataFolder, "files");
+
+        // No Hangfire server or start-up catch-up racing with the tests; a test that wants them says so.
+        _settings["Jobs:RunServer"] = "false";
+        _settings["Jobs:CatchUpAtStart"] = "false";
         if (provider == "Postgres")
         {
             _settings["Database:Provider"] = "Postgres";
