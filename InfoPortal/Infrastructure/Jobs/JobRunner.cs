@@ -126,9 +126,10 @@ public sealed class JobRunner(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        if (!sweep && run.Outcome == JobOutcome.Succeeded)
+        if (!sweep && run.Outcome is JobOutcome.Succeeded or JobOutcome.Skipped)
         {
             // One row per (job, period): a rerun replaces the completion, never adds a second.
+            // A job that skips by design (backup on PostgreSQL) has handled its period too.
             var period = await db.JobPeriods.SingleOrDefaultAsync(p => p.JobName == run.JobName && p.PeriodKey == run.PeriodKey, cancellationToken);
             if (period is null)
             {
