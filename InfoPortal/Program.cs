@@ -12,6 +12,7 @@ using InfoPortal.Features.Review;
 using InfoPortal.Features.Screening;
 using InfoPortal.Features.Search;
 using InfoPortal.Infrastructure;
+using InfoPortal.Features.Jobs;
 using InfoPortal.Infrastructure.Jobs;
 using InfoPortal.Infrastructure.Localization;
 using InfoPortal.Infrastructure.Web;
@@ -34,7 +35,7 @@ builder.Services.AddPublishing(builder.Configuration);
 builder.Services.AddPublicSite();
 builder.Services.AddSearch();
 builder.Services.AddScreening();
-builder.Services.AddJobs(builder.Configuration);
+builder.Services.AddPortalJobs(builder.Configuration);
 
 var app = builder.Build();
 

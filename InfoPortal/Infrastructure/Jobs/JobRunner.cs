@@ -45,6 +45,15 @@ public sealed class JobRunner(
         return scope;
     }
 
+    /// <summary>The period a run now would be for.</summary>
+    public JobPeriod CurrentPeriod(string jobName)
+    {
+        using (CreateJobScope(jobName, out var job))
+        {
+            return job.PeriodAt(LocalNow);
+        }
+    }
+
     /// <summary>Runs the job for the period a run now is due for (what the recurring Hangfire job calls).</summary>
     public async Task<JobRunResult> RunDueAsync(string jobName, string trigger, CancellationToken cancellationToken = default)
     {
