@@ -16,6 +16,8 @@ using InfoPortal.Features.Screening;
 using InfoPortal.Features.Search;
 using InfoPortal.Features.Statistics;
 using InfoPortal.Infrastructure;
+using InfoPortal.Features.Jobs;
+using InfoPortal.Infrastructure.Jobs;
 using InfoPortal.Infrastructure.Localization;
 using InfoPortal.Infrastructure.Web;
 
@@ -46,6 +48,7 @@ builder.Services.AddInteraction(builder.Configuration);
 builder.Services.AddStatistics(builder.Configuration);
 builder.Services.AddMonitoring(builder.Configuration);
 builder.Services.AddArchive();
+builder.Services.AddPortalJobs(builder.Configuration);
 
 var app = builder.Build();
 
@@ -78,6 +81,7 @@ app.MapMonitoring();
 app.MapPublicSite();
 app.MapInteraction();
 app.MapArchive();
+app.MapJobs();
 
 await app.RunAsync();
 return 0;

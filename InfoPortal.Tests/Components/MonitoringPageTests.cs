@@ -16,7 +16,7 @@ public sealed class MonitoringPageTests(MonitoringPageTests.Fixture app) : IClas
 {
     public sealed class Fixture : PortalFactory
     {
-        public Fixture() => With("Monitoring:WorkerEnabled", "false");
+        public Fixture() => With("Jobs:RunServer", "false");
     }
 
     private static readonly DateOnly Day = new(2026, 11, 20);

@@ -21,6 +21,7 @@ public class PortalFactory : WebApplicationFactory<Program>
     public const string ClientIpHeader = "X-Test-Client-IP";
 
     private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
+    private readonly List<Action<IServiceCollection>> _services = [];
 
     public PortalFactory(string provider = "Sqlite", string? postgresConnectionString = null)
     {
@@ -28,6 +29,10 @@ public class PortalFactory : WebApplicationFactory<Program>
         DataFolder = Path.Combine(Path.GetTempPath(), "infoportal-tests", Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(DataFolder);
         _settings["Storage:Root"] = Path.Combine(DataFolder, "files");
+
+        // No Hangfire server or start-up catch-up racing with the tests; a test that wants them says so.
+        _settings["Jobs:RunServer"] = "false";
+        _settings["Jobs:CatchUpAtStart"] = "false";
         if (provider == "Postgres")
         {
             _settings["Database:Provider"] = "Postgres";
@@ -61,6 +66,13 @@ public class PortalFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>Adds or replaces services (a test-only job, a fake clock); call before the first client is created.</summary>
+    public PortalFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
+        return this;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -70,6 +82,10 @@ public class PortalFactory : WebApplicationFactory<Program>
         }
 
         builder.ConfigureServices(services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, ClientAddressStartupFilter>());
+        foreach (var configure in _services)
+        {
+            builder.ConfigureServices(configure);
+        }
     }
 
     public HttpClient CreatePortalClient(string? clientIp = "127.0.0.1")

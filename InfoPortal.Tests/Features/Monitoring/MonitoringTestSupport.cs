@@ -15,7 +15,7 @@ internal static class MonitoringTestSupport
 {
     /// <summary>A fresh app whose built-in daily timer is off, so only the test runs the job.</summary>
     public static Task<PortalFactory> AppAsync(string provider) =>
-        PortalFactory.CreateAsync(provider, f => f.With("Monitoring:WorkerEnabled", "false"));
+        PortalFactory.CreateAsync(provider, f => f.With("Jobs:RunServer", "false"));
 
     /// <summary>Drafts, submits, approves twice and publishes an item as the demo users; returns its id.</summary>
     public static async Task<int> PublishAsync(PortalFactory app, string title, string body, string officerName = "officer", string headName = "depthead")

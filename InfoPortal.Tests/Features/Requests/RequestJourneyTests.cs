@@ -11,7 +11,8 @@ public sealed class RequestJourneyTests(RequestJourneyTests.Fixture fixture) : I
 {
     public sealed class Fixture : PortalFactory
     {
-        public Fixture() => With("Publishing:SchedulerIntervalSeconds", "1");
+        // Scheduled publishing runs through the Hangfire server: every second here, every minute in production.
+        public Fixture() => With("Jobs:RunServer", "true").With("Jobs:PollingSeconds", "1").With("Jobs:scheduled-publishing:Cron", "* * * * * *");
     }
 
     private PortalFactory App => fixture;

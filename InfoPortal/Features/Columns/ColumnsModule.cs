@@ -1,3 +1,4 @@
+using InfoPortal.Infrastructure.Jobs;
 using InfoPortal.Features.Columns.Governance;
 
 namespace InfoPortal.Features.Columns;
@@ -11,7 +12,7 @@ public static class ColumnsModule
         services.AddScoped<ColumnChangeService>();
         services.AddScoped<StaleColumnReport>();
         services.AddScoped<StaleColumnJob>();
-        services.AddHostedService<StaleColumnWorker>();
+        services.AddPeriodicJob<StaleColumnPeriodicJob>();
         return services;
     }
 

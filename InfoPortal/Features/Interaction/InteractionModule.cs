@@ -1,3 +1,4 @@
+using InfoPortal.Infrastructure.Jobs;
 using InfoPortal.Features.Accounts;
 using InfoPortal.Features.Requests;
 using InfoPortal.Infrastructure;
@@ -15,7 +16,7 @@ public static class InteractionModule
         services.AddScoped<InteractionService>();
         services.AddScoped<InteractionReminderJob>();
         services.AddScoped<InteractionStatistics>();
-        services.AddHostedService<InteractionReminderWorker>();
+        services.AddPeriodicJob<InteractionReminderPeriodicJob>();
         return services;
     }
 

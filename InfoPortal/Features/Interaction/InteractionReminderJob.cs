@@ -57,13 +57,19 @@ public sealed class InteractionReminderJob(IDbContextFactory<PortalDbContext> db
     }
 }
 
-/// <summary>Triggers the reminder every hour for today (the job itself makes it once a day); the coordinator moves it to Hangfire.</summary>
-public sealed class InteractionReminderWorker(IServiceScopeFactory scopes, ILogger<InteractionReminderWorker> logger)
-    : Infrastructure.Jobs.PeriodicWorker(scopes, logger, TimeSpan.FromHours(1), runAtStart: false)
+/// <summary>The overdue-message reminder as a daily periodic job (default 09:00 in Jobs:TimeZone) for the day it runs in.</summary>
+public sealed class InteractionReminderPeriodicJob(InteractionReminderJob job) : Infrastructure.Jobs.PeriodicJob
 {
-    protected override Task<int> RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var clock = services.GetRequiredService<TimeProvider>();
-        return services.GetRequiredService<InteractionReminderJob>().RunAsync(DateOnly.FromDateTime(clock.GetLocalNow().DateTime), cancellationToken);
-    }
+    public override string Name => "interaction-reminders";
+
+    public override Infrastructure.Jobs.PeriodKind Kind => Infrastructure.Jobs.PeriodKind.Day;
+
+    public override string DefaultCron => "0 9 * * *";
+
+    public override Infrastructure.Jobs.JobPeriod PeriodAt(DateTime local) => Infrastructure.Jobs.JobPeriod.Containing(Kind, local);
+
+    public override int? CatchUpPeriods => 1;
+
+    public override async Task<Infrastructure.Jobs.JobResult> RunAsync(Infrastructure.Jobs.JobPeriod period, CancellationToken cancellationToken) =>
+        Infrastructure.Jobs.JobResult.Done(await job.RunAsync(period.FirstDay, cancellationToken));
 }

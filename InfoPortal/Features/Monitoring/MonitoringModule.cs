@@ -1,3 +1,4 @@
+using InfoPortal.Infrastructure.Jobs;
 using InfoPortal.Infrastructure.Web;
 
 namespace InfoPortal.Features.Monitoring;
@@ -10,10 +11,7 @@ public static class MonitoringModule
         services.AddSingleton<JobClock>();
         services.AddScoped<DailyMonitoringJob>();
         services.AddScoped<MonitoringService>();
-        if (configuration.GetValue(MonitoringOptions.Section + ":" + nameof(MonitoringOptions.WorkerEnabled), true))
-        {
-            services.AddHostedService<DailyMonitoringWorker>();
-        }
+        services.AddPeriodicJob<DailyMonitoringPeriodicJob>();
 
         return services;
     }

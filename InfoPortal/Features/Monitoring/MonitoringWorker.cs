@@ -10,15 +10,6 @@ public sealed class MonitoringOptions
 {
     public const string Section = "Monitoring";
 
-    /// <summary>Local time of day (Jobs:TimeZone) the daily rescan runs, "HH:mm".</summary>
-    public string DailyAt { get; set; } = "02:00";
-
-    /// <summary>False turns the built-in timer off (tests; or when Hangfire drives the job).</summary>
-    public bool WorkerEnabled { get; set; } = true;
-
-    /// <summary>How often the timer looks whether the day's run is due.</summary>
-    public int CheckIntervalSeconds { get; set; } = 60;
-
     /// <summary>Published items per batch of the rescan.</summary>
     public int BatchSize { get; set; } = 500;
 
@@ -30,8 +21,6 @@ public sealed class MonitoringOptions
 
     /// <summary>Up to this many new alerts are notified one by one, more as one summary.</summary>
     public int NotifyEachUpTo { get; set; } = 10;
-
-    public TimeOnly DailyTime => TimeOnly.TryParseExact(DailyAt, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at : new TimeOnly(2, 0);
 }
 
 /// <summary>
@@ -47,42 +36,30 @@ public sealed class JobClock(IConfiguration configuration, TimeProvider clock)
     public DateTime LocalNow => TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone).DateTime;
 
     public DateOnly Today => DateOnly.FromDateTime(LocalNow);
-
-    /// <summary>The day whose run should exist by now: today once the daily time has passed, else yesterday.</summary>
-    public DateOnly DueDay(TimeOnly dailyAt)
-    {
-        var now = LocalNow;
-        var today = DateOnly.FromDateTime(now);
-        return TimeOnly.FromDateTime(now) >= dailyAt ? today : today.AddDays(-1);
-    }
 }
 
 /// <summary>
-/// Until Hangfire drives it: looks every minute whether the due day (see <see cref="JobClock.DueDay"/>)
-/// has a successful run and runs it if not. At start-up this catches up a run missed while the
-/// portal was down; afterwards it runs once a day at <see cref="MonitoringOptions.DailyAt"/>.
+/// The daily rescan as a periodic job (Hangfire's cron <c>Jobs:daily-monitoring:Cron</c>, default
+/// 02:00 in Jobs:TimeZone): a run works on the day it starts in, and the start-up catch-up runs
+/// today's if it is missing. The job's own day row makes a rerun replace, never duplicate.
 /// </summary>
-public sealed class DailyMonitoringWorker(IServiceScopeFactory scopes, IOptions<MonitoringOptions> options, ILogger<DailyMonitoringWorker> logger)
-    : Infrastructure.Jobs.PeriodicWorker(scopes, logger, TimeSpan.FromSeconds(Math.Max(1, options.Value.CheckIntervalSeconds)), runAtStart: true)
+public sealed class DailyMonitoringPeriodicJob(DailyMonitoringJob job) : Infrastructure.Jobs.PeriodicJob
 {
-    protected override Task<int> RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken) => RunIfDueAsync(services, cancellationToken);
+    public override string Name => "daily-monitoring";
 
-    /// <summary>Runs the due day's job when it has no successful run yet; returns 1 if it ran, else 0.</summary>
-    public static async Task<int> RunIfDueAsync(IServiceProvider services, CancellationToken cancellationToken)
+    public override Infrastructure.Jobs.PeriodKind Kind => Infrastructure.Jobs.PeriodKind.Day;
+
+    public override string DefaultCron => "0 2 * * *";
+
+    public override Infrastructure.Jobs.JobPeriod PeriodAt(DateTime local) => Infrastructure.Jobs.JobPeriod.Containing(Kind, local);
+
+    public override int? CatchUpPeriods => 1;
+
+    public override async Task<Infrastructure.Jobs.JobResult> RunAsync(Infrastructure.Jobs.JobPeriod period, CancellationToken cancellationToken)
     {
-        var settings = services.GetRequiredService<IOptions<MonitoringOptions>>().Value;
-        var day = services.GetRequiredService<JobClock>().DueDay(settings.DailyTime);
-        await using (var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(cancellationToken))
-        {
-            var stale = services.GetRequiredService<TimeProvider>().GetUtcNow().AddMinutes(-Math.Max(1, settings.StaleRunMinutes));
-            if (await db.MonitoringRuns.AnyAsync(r => r.Day == day &&
-                    (r.Outcome == MonitoringOutcome.Succeeded || (r.Outcome == MonitoringOutcome.Running && r.StartedAt >= stale)), cancellationToken))
-            {
-                return 0;
-            }
-        }
-
-        var result = await services.GetRequiredService<DailyMonitoringJob>().RunAsync(day, cancellationToken);
-        return result.AlreadyRunning ? 0 : 1;
+        var result = await job.RunAsync(period.FirstDay, cancellationToken);
+        return result.AlreadyRunning
+            ? Infrastructure.Jobs.JobResult.Skip("already running")
+            : Infrastructure.Jobs.JobResult.Done(result.Run.ItemsChecked, $"{result.Run.ItemsChecked} checked, {result.Raised.Count} new alert(s)");
     }
 }

@@ -1,3 +1,5 @@
+using InfoPortal.Infrastructure.Jobs;
+
 namespace InfoPortal.Features.Publishing;
 
 public static class PublishingModule
@@ -6,7 +8,7 @@ public static class PublishingModule
     {
         services.Configure<PublishingOptions>(configuration.GetSection(PublishingOptions.Section));
         services.AddScoped<PublishingService>();
-        services.AddHostedService<ScheduledPublishingWorker>();
+        services.AddPeriodicJob<ScheduledPublishingJob>();
         return services;
     }
 }

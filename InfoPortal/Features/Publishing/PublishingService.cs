@@ -252,18 +252,23 @@ public sealed record PublishingItem(
 public sealed class PublishingOptions
 {
     public const string Section = "Publishing";
-
-    /// <summary>How often the scheduler looks for due items.</summary>
-    public int SchedulerIntervalSeconds { get; set; } = 60;
 }
 
 /// <summary>
-/// Runs <see cref="PublishingService.PublishDueAsync"/> on a timer. The schedule lives in our
-/// own table (Requests.ScheduledFor), so a restart loses nothing and a rerun publishes nothing twice.
+/// Scheduled publishing as a periodic job (every minute): publishes every item whose time has come.
+/// The schedule lives in our own table (Requests.ScheduledFor), so a restart loses nothing and a
+/// rerun publishes nothing twice.
 /// </summary>
-public sealed class ScheduledPublishingWorker(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<PublishingOptions> options, ILogger<ScheduledPublishingWorker> logger)
-    : Infrastructure.Jobs.PeriodicWorker(scopes, logger, TimeSpan.FromSeconds(Math.Max(1, options.Value.SchedulerIntervalSeconds)), runAtStart: false)
+public sealed class ScheduledPublishingJob(PublishingService publishing) : Infrastructure.Jobs.PeriodicJob
 {
-    protected override Task<int> RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        services.GetRequiredService<PublishingService>().PublishDueAsync(cancellationToken);
+    public override string Name => "scheduled-publishing";
+
+    public override Infrastructure.Jobs.PeriodKind Kind => Infrastructure.Jobs.PeriodKind.Minute;
+
+    public override string DefaultCron => "* * * * *";
+
+    public override Infrastructure.Jobs.JobPeriod PeriodAt(DateTime local) => Infrastructure.Jobs.JobPeriod.Containing(Kind, local);
+
+    public override async Task<Infrastructure.Jobs.JobResult> RunAsync(Infrastructure.Jobs.JobPeriod period, CancellationToken cancellationToken) =>
+        Infrastructure.Jobs.JobResult.Done(await publishing.PublishDueAsync(cancellationToken));
 }

@@ -65,10 +65,23 @@ public sealed class OverdueReminderService(
     }
 }
 
-/// <summary>Runs the reminder every hour; the service itself makes it once a day.</summary>
-public sealed class OverdueReminderWorker(IServiceScopeFactory scopes, ILogger<OverdueReminderWorker> logger)
-    : Infrastructure.Jobs.PeriodicWorker(scopes, logger, TimeSpan.FromHours(1), runAtStart: true)
+/// <summary>
+/// The daily overdue reminder as a periodic job (08:30 local by default, Jobs:overdue-reminders:Cron).
+/// The service remembers per request and day, so a rerun the same day sends nothing new; the
+/// catch-up runs today's only (yesterday's reminders are no use now).
+/// </summary>
+public sealed class OverdueReminderJob(OverdueReminderService reminders) : Infrastructure.Jobs.PeriodicJob
 {
-    protected override Task<int> RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        services.GetRequiredService<OverdueReminderService>().RemindAsync(cancellationToken);
+    public override string Name => "overdue-reminders";
+
+    public override Infrastructure.Jobs.PeriodKind Kind => Infrastructure.Jobs.PeriodKind.Day;
+
+    public override string DefaultCron => "30 8 * * *";
+
+    public override Infrastructure.Jobs.JobPeriod PeriodAt(DateTime local) => Infrastructure.Jobs.JobPeriod.Containing(Kind, local);
+
+    public override int? CatchUpPeriods => 1;
+
+    public override async Task<Infrastructure.Jobs.JobResult> RunAsync(Infrastructure.Jobs.JobPeriod period, CancellationToken cancellationToken) =>
+        Infrastructure.Jobs.JobResult.Done(await reminders.RemindAsync(cancellationToken));
 }

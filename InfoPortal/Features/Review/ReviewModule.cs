@@ -1,3 +1,5 @@
+using InfoPortal.Infrastructure.Jobs;
+
 namespace InfoPortal.Features.Review;
 
 public static class ReviewModule
@@ -7,7 +9,7 @@ public static class ReviewModule
         services.Configure<ReviewOptions>(configuration.GetSection(ReviewOptions.Section));
         services.AddScoped<ReviewService>();
         services.AddScoped<OverdueReminderService>();
-        services.AddHostedService<OverdueReminderWorker>();
+        services.AddPeriodicJob<OverdueReminderJob>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using InfoPortal.Infrastructure.Jobs;
 using InfoPortal.Features.Accounts;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Web;
@@ -22,6 +23,9 @@ public static class StatisticsModule
         services.AddScoped<BulletinService>();
         services.AddScoped<AnnualAssessmentJob>();
         services.AddScoped<AssessmentService>();
+        services.AddPeriodicJob<MonthlyStatisticsPeriodicJob>();
+        services.AddPeriodicJob<QuarterlyBulletinPeriodicJob>();
+        services.AddPeriodicJob<AnnualAssessmentPeriodicJob>();
         return services;
     }
 

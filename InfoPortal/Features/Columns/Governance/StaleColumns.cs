@@ -134,10 +134,19 @@ public sealed class StaleColumnJob(
     }
 }
 
-/// <summary>Triggers the daily job every hour for today (the job itself makes it once a day) until Hangfire takes over.</summary>
-public sealed class StaleColumnWorker(IServiceScopeFactory scopes, ILogger<StaleColumnWorker> logger, TimeProvider clock)
-    : Infrastructure.Jobs.PeriodicWorker(scopes, logger, TimeSpan.FromHours(1), runAtStart: false)
+/// <summary>The stale-column check as a daily periodic job (default 09:00 in Jobs:TimeZone) for the day it runs in.</summary>
+public sealed class StaleColumnPeriodicJob(StaleColumnJob job) : Infrastructure.Jobs.PeriodicJob
 {
-    protected override Task<int> RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        services.GetRequiredService<StaleColumnJob>().RunAsync(DateOnly.FromDateTime(clock.GetLocalNow().DateTime), cancellationToken);
+    public override string Name => "stale-columns";
+
+    public override Infrastructure.Jobs.PeriodKind Kind => Infrastructure.Jobs.PeriodKind.Day;
+
+    public override string DefaultCron => "0 9 * * *";
+
+    public override Infrastructure.Jobs.JobPeriod PeriodAt(DateTime local) => Infrastructure.Jobs.JobPeriod.Containing(Kind, local);
+
+    public override int? CatchUpPeriods => 1;
+
+    public override async Task<Infrastructure.Jobs.JobResult> RunAsync(Infrastructure.Jobs.JobPeriod period, CancellationToken cancellationToken) =>
+        Infrastructure.Jobs.JobResult.Done(await job.RunAsync(period.FirstDay, cancellationToken));
 }

@@ -1,0 +1,189 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using InfoPortal.Data;
+using InfoPortal.Features.Accounts;
+using Microsoft.Extensions.Options;
+
+namespace InfoPortal.Infrastructure.Jobs;
+
+/// <summary>
+/// Hangfire as the clock: InMemory storage on SQLite, Hangfire.PostgreSql (schema "hangfire") on
+/// PostgreSQL (ADR 0006). The business state — runs, completed periods, leases — lives in our own
+/// tables, so Hangfire only decides when; the <see cref="JobRunner"/> decides whether.
+/// </summary>
+public static class JobsModule
+{
+    public const string DashboardPath = "/hangfire";
+
+    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<JobsOptions>(configuration.GetSection(JobsOptions.Section));
+        services.Configure<BackupOptions>(configuration.GetSection(BackupOptions.Section));
+        services.AddSingleton<JobRunner>();
+        services.AddSingleton<JobCatchUp>();
+        services.AddTransient<HangfireJobEntry>();
+        services.AddPeriodicJob<BackupJob>();
+
+        // Our own storage instance per host (not JobStorage.Current): test hosts on SQLite and
+        // PostgreSQL run side by side in one process.
+        services.AddSingleton<JobStorage>(sp =>
+        {
+            var database = sp.GetRequiredService<DatabaseSettings>();
+            return database.Provider == DatabaseProvider.Postgres
+                ? new PostgreSqlStorage(
+                    new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(database.ConnectionString, new PostgreSqlStorageOptions { SchemaName = "hangfire" }),
+                    new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true })
+                : new InMemoryStorage(new InMemoryStorageOptions());
+        });
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        services.AddHostedService<JobsHostedService>();
+        return services;
+    }
+
+    /// <summary>Registers a periodic job: scheduled by Hangfire, caught up at start, listed on /office/jobs.</summary>
+    public static IServiceCollection AddPeriodicJob<TJob>(this IServiceCollection services)
+        where TJob : PeriodicJob
+    {
+        services.AddScoped<PeriodicJob, TJob>();
+        return services;
+    }
+
+    /// <summary>The dashboard: SystemAdmin in full, Assessor read-only, others 403 (anonymous: sign-in).</summary>
+    public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHangfireDashboard(DashboardPath, new DashboardOptions
+        {
+            AppPath = "/office/jobs",
+            DashboardTitle = "InfoPortal jobs",
+            DisplayStorageConnectionString = false,
+            Authorization = [new PortalDashboardAuthorization()],
+            IsReadOnlyFunc = context => !context.GetHttpContext().User.IsInRole(Roles.SystemAdmin),
+        });
+        return endpoints;
+    }
+
+    private sealed class PortalDashboardAuthorization : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context)
+        {
+            var user = context.GetHttpContext().User;
+            return user.Identity?.IsAuthenticated == true && (user.IsInRole(Roles.SystemAdmin) || user.IsInRole(Roles.Assessor));
+        }
+    }
+}
+
+/// <summary>What the Hangfire recurring job calls: one method per run, the job's name as argument.</summary>
+public sealed class HangfireJobEntry(JobRunner runner)
+{
+    /// <summary>
+    /// Hangfire's lock keeps two of its workers off the same job; our lease (per job and period)
+    /// is what holds across storages, instances and the catch-up. No Hangfire retries: a failed
+    /// run is recorded and the catch-up or the next occurrence redoes the period.
+    /// </summary>
+    [DisableConcurrentExecution(timeoutInSeconds: 5)]
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    public async Task RunAsync(string jobName, CancellationToken cancellationToken)
+    {
+        var result = await runner.RunDueAsync(jobName, JobRunner.ScheduleTrigger, cancellationToken);
+        if (result.Outcome == JobOutcome.Failed)
+        {
+            throw new InvalidOperationException($"Job {jobName} failed: {result.Error}");
+        }
+    }
+}
+
+/// <summary>
+/// Starts the Hangfire server and registers the recurring jobs when Jobs:RunServer is on, then
+/// runs the catch-up (Jobs:CatchUpAtStart) in the background; stops the server on shutdown.
+/// </summary>
+public sealed class JobsHostedService(IServiceProvider services, IOptions<JobsOptions> options, ILogger<JobsHostedService> logger) : IHostedService, IDisposable
+{
+    private BackgroundJobServer? _server;
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Finishes when the start-up catch-up has run (tests wait for it).</summary>
+    public Task CatchUp { get; private set; } = Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var runner = services.GetRequiredService<JobRunner>();
+        if (settings.RunServer)
+        {
+            var storage = services.GetRequiredService<JobStorage>();
+            var recurring = services.GetRequiredService<IRecurringJobManager>();
+            var configuration = services.GetRequiredService<IConfiguration>();
+            foreach (var job in runner.Jobs())
+            {
+                var section = configuration.GetSection($"{JobsOptions.Section}:{job.Name}");
+                if (section.GetValue("Enabled", true))
+                {
+                    var cron = section["Cron"] is { Length: > 0 } c ? c : job.DefaultCron;
+                    var name = job.Name;
+                    recurring.AddOrUpdate<HangfireJobEntry>(name, e => e.RunAsync(name, CancellationToken.None), cron, new RecurringJobOptions { TimeZone = runner.TimeZone });
+                }
+                else
+                {
+                    recurring.RemoveIfExists(job.Name);
+                }
+            }
+
+            var polling = TimeSpan.FromSeconds(Math.Max(1, settings.PollingSeconds));
+            _server = new BackgroundJobServer(
+                new BackgroundJobServerOptions
+                {
+                    WorkerCount = Math.Max(1, settings.WorkerCount),
+                    SchedulePollingInterval = polling,
+                    ServerName = $"infoportal-{Environment.MachineName}-{Environment.ProcessId}",
+                    Activator = services.GetRequiredService<JobActivator>(),
+                },
+                storage);
+        }
+
+        if (settings.CatchUpAtStart)
+        {
+            CatchUp = Task.Run(async () =>
+            {
+                try
+                {
+                    await services.GetRequiredService<JobCatchUp>().RunAsync(_stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Shutting down.
+                }
+                catch (Exception ex)
+                {
+                    logger.LogError(ex, "The start-up catch-up failed; the next start tries again");
+                }
+            }, CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_server is { } server)
+        {
+            server.SendStop();
+            await server.WaitForShutdownAsync(cancellationToken);
+            server.Dispose();
+            _server = null;
+        }
+
+        await CatchUp.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public void Dispose()
+    {
+        _server?.Dispose();
+        _stopping.Dispose();
+    }
+}
