@@ -10,18 +10,20 @@ public static class ArchiveModule
         return services;
     }
 
+    private static readonly string[] Readers = [.. ArchiveService.AllDepartmentRoles, .. ArchiveService.OwnDepartmentRoles];
+
     public static IEndpointRouteBuilder MapArchive(this IEndpointRouteBuilder app)
     {
         var api = app.MapApiGroup();
         api.MapGet("/archive", async (HttpContext http, ArchiveService archive, DateOnly? from, DateOnly? to, int? departmentId, CancellationToken ct) =>
             TypedResults.Ok((await archive.ListAsync(http.GetActor(), new ArchiveFilter(from, to, departmentId), ct)).Select(ArchiveRecordDto.From)))
-            .WithName("ListArchive");
+            .RequireAuthorization(p => p.RequireRole(Readers)).WithName("ListArchive");
         api.MapGet("/archive/export", (HttpContext http, ArchiveService archive, DateOnly? from, DateOnly? to, int? departmentId, CancellationToken ct) =>
-            ExportAsync(http, archive, new ArchiveFilter(from, to, departmentId), ct)).WithName("ExportArchive");
+            ExportAsync(http, archive, new ArchiveFilter(from, to, departmentId), ct)).RequireAuthorization(p => p.RequireRole(Readers)).WithName("ExportArchive");
 
         // The archive page's export button (cookie sign-in).
         app.MapGet("/office/archive/export", (HttpContext http, ArchiveService archive, DateOnly? from, DateOnly? to, int? departmentId, CancellationToken ct) =>
-            ExportAsync(http, archive, new ArchiveFilter(from, to, departmentId), ct)).RequireAuthorization();
+            ExportAsync(http, archive, new ArchiveFilter(from, to, departmentId), ct)).RequireAuthorization(p => p.RequireRole(Readers));
         return app;
     }
 
