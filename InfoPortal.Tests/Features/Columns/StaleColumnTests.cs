@@ -58,7 +58,7 @@ public sealed class StaleColumnTests
 
         var report = scope.ServiceProvider.GetRequiredService<StaleColumnReport>();
         var stale = await report.GetAsync(asOf);
-        Assert.Equal(["通知公告", "政策法规", "药品安全", "内部通知", "工作简报", "规章制度"], stale.Select(s => s.Name));
+        Assert.Equal(["通知公告", "政策法规", "药品安全", "内部通知", "工作简报", "规章制度", "通报"], stale.Select(s => s.Name));
         var notice = stale.Single(s => s.Name == "通知公告");
         Assert.Equal(40, notice.DaysWithoutUpdate);
         Assert.Equal(asOf.AddDays(-40), notice.LastPublishedAt);
@@ -67,7 +67,7 @@ public sealed class StaleColumnTests
         Assert.Equal("综合股", stale.Single(s => s.Name == "政策法规").DepartmentName);
 
         // Once per column per day: the rerun sends nothing; the next day reminds again.
-        Assert.Equal(6, await job.RunAsync(Day));
+        Assert.Equal(7, await job.RunAsync(Day));
         Assert.Equal(0, await job.RunAsync(Day));
         await using (var db = app.CreateDbContext())
         {
@@ -81,12 +81,12 @@ public sealed class StaleColumnTests
             Assert.Equal(["工作简报", "政策法规"], await ToldAsync("officer"));      // 综合股's officer
             Assert.Equal(["工作简报", "政策法规"], await ToldAsync("depthead"));     // and its head
             Assert.Equal(["药品安全"], await ToldAsync("officer2"));
-            Assert.Equal(["内部通知", "规章制度", "通知公告"], await ToldAsync("director")); // head of 办公室
+            Assert.Equal(["内部通知", "规章制度", "通报", "通知公告"], await ToldAsync("director")); // head of 办公室
             Assert.Empty(await ToldAsync("depthead3"));
-            Assert.Equal(6, await db.StaleColumnNotices.CountAsync(n => n.Day == Day));
+            Assert.Equal(7, await db.StaleColumnNotices.CountAsync(n => n.Day == Day));
         }
 
-        Assert.Equal(6, await job.RunAsync(Day.AddDays(1)));
+        Assert.Equal(7, await job.RunAsync(Day.AddDays(1)));
         Assert.Equal(0, await job.RunAsync(Day.AddDays(1)));
     }
 

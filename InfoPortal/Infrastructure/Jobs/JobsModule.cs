@@ -105,6 +105,7 @@ public sealed class JobsHostedService(IServiceProvider services, IOptions<JobsOp
 {
     private BackgroundJobServer? _server;
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
 
     /// <summary>Finishes when the start-up catch-up has run (tests wait for it).</summary>
     public Task CatchUp { get; private set; } = Task.CompletedTask;
@@ -169,6 +170,12 @@ public sealed class JobsHostedService(IServiceProvider services, IOptions<JobsOp
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host torn down by a test factory may dispose its services before it stops them.
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         if (_server is { } server)
         {
@@ -183,6 +190,11 @@ public sealed class JobsHostedService(IServiceProvider services, IOptions<JobsOp
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _server?.Dispose();
         _stopping.Dispose();
     }
