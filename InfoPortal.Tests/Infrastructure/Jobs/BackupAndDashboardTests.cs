@@ -58,6 +58,7 @@ public sealed class BackupJobTests
     }
 }
 
+[Collection(HangfireTestGroup.Name)]
 public sealed class HangfireDashboardTests
 {
     [Theory]
@@ -121,4 +122,14 @@ public sealed class HangfireDashboardTests
         request.Headers.Add(header, System.Net.WebUtility.HtmlDecode(token));
         return await client.SendAsync(request);
     }
+}
+
+/// <summary>
+/// Hangfire keeps process-wide state (GlobalConfiguration, filters) next to each host's own storage;
+/// tests that start a Hangfire server or post to the dashboard run on their own, not beside other hosts.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HangfireTestGroup
+{
+    public const string Name = "Hangfire";
 }
