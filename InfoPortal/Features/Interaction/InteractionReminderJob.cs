@@ -58,17 +58,11 @@ public sealed class InteractionReminderJob(IDbContextFactory<PortalDbContext> db
 }
 
 /// <summary>The overdue-message reminder as a daily periodic job (default 09:00 in Jobs:TimeZone) for the day it runs in.</summary>
-public sealed class InteractionReminderPeriodicJob(InteractionReminderJob job) : Infrastructure.Jobs.PeriodicJob
+public sealed class InteractionReminderPeriodicJob(InteractionReminderJob job) : Infrastructure.Jobs.DailyJob
 {
     public override string Name => "interaction-reminders";
 
-    public override Infrastructure.Jobs.PeriodKind Kind => Infrastructure.Jobs.PeriodKind.Day;
-
     public override string DefaultCron => "0 9 * * *";
-
-    public override Infrastructure.Jobs.JobPeriod PeriodAt(DateTime local) => Infrastructure.Jobs.JobPeriod.Containing(Kind, local);
-
-    public override int? CatchUpPeriods => 1;
 
     public override async Task<Infrastructure.Jobs.JobResult> RunAsync(Infrastructure.Jobs.JobPeriod period, CancellationToken cancellationToken) =>
         Infrastructure.Jobs.JobResult.Done(await job.RunAsync(period.FirstDay, cancellationToken));

@@ -43,17 +43,11 @@ public sealed class JobClock(IConfiguration configuration, TimeProvider clock)
 /// 02:00 in Jobs:TimeZone): a run works on the day it starts in, and the start-up catch-up runs
 /// today's if it is missing. The job's own day row makes a rerun replace, never duplicate.
 /// </summary>
-public sealed class DailyMonitoringPeriodicJob(DailyMonitoringJob job) : Infrastructure.Jobs.PeriodicJob
+public sealed class DailyMonitoringPeriodicJob(DailyMonitoringJob job) : Infrastructure.Jobs.DailyJob
 {
     public override string Name => "daily-monitoring";
 
-    public override Infrastructure.Jobs.PeriodKind Kind => Infrastructure.Jobs.PeriodKind.Day;
-
     public override string DefaultCron => "0 2 * * *";
-
-    public override Infrastructure.Jobs.JobPeriod PeriodAt(DateTime local) => Infrastructure.Jobs.JobPeriod.Containing(Kind, local);
-
-    public override int? CatchUpPeriods => 1;
 
     public override async Task<Infrastructure.Jobs.JobResult> RunAsync(Infrastructure.Jobs.JobPeriod period, CancellationToken cancellationToken)
     {

@@ -70,17 +70,11 @@ public sealed class OverdueReminderService(
 /// The service remembers per request and day, so a rerun the same day sends nothing new; the
 /// catch-up runs today's only (yesterday's reminders are no use now).
 /// </summary>
-public sealed class OverdueReminderJob(OverdueReminderService reminders) : Infrastructure.Jobs.PeriodicJob
+public sealed class OverdueReminderJob(OverdueReminderService reminders) : Infrastructure.Jobs.DailyJob
 {
     public override string Name => "overdue-reminders";
 
-    public override Infrastructure.Jobs.PeriodKind Kind => Infrastructure.Jobs.PeriodKind.Day;
-
     public override string DefaultCron => "30 8 * * *";
-
-    public override Infrastructure.Jobs.JobPeriod PeriodAt(DateTime local) => Infrastructure.Jobs.JobPeriod.Containing(Kind, local);
-
-    public override int? CatchUpPeriods => 1;
 
     public override async Task<Infrastructure.Jobs.JobResult> RunAsync(Infrastructure.Jobs.JobPeriod period, CancellationToken cancellationToken) =>
         Infrastructure.Jobs.JobResult.Done(await reminders.RemindAsync(cancellationToken));

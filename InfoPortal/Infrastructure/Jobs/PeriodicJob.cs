@@ -91,3 +91,16 @@ public sealed class JobsOptions
         };
     }
 }
+
+/// <summary>
+/// A daily job that works on the day it runs in (reminders, rescans, notices): the start-up catch-up
+/// only runs today's if it is missing, since replaying past days would send old reminders again.
+/// </summary>
+public abstract class DailyJob : PeriodicJob
+{
+    public sealed override PeriodKind Kind => PeriodKind.Day;
+
+    public override JobPeriod PeriodAt(DateTime local) => JobPeriod.Containing(Kind, local);
+
+    public override int? CatchUpPeriods => 1;
+}
