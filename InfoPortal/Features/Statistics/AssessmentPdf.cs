@@ -20,7 +20,7 @@ public static class AssessmentPdf
         var blocks = new List<PdfBlock>
         {
             new PdfParagraph(title, PdfTextStyle.Title, Centered: true),
-            new PdfParagraph(F(L, "Statistics.ComputedAt", Time(report.ComputedAt), "Asia/Shanghai"), PdfTextStyle.Small, Centered: true),
+            new PdfParagraph(F(L, "Statistics.ComputedAt", Time(report.ComputedAt), RequestFormPdf.Zone.Id), PdfTextStyle.Small, Centered: true),
             new PdfParagraph(L["Assessment.Pdf.RulesHeading"].Value, PdfTextStyle.Heading),
             new PdfParagraph(F(L, "Assessment.Rules", P(p.Published), P(p.Timely), P(p.UsedByHigherAuthorities), P(p.Returned), P(p.TakenDown))),
             new PdfParagraph(F(L, "Assessment.ReplyRules", P(p.LateReply), P(p.OnTimeReply))),
