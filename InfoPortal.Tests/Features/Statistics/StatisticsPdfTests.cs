@@ -69,6 +69,14 @@ public sealed class StatisticsPdfTests
         Assert.DoesNotContain("综合股", own, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, (await assessor.Http.GetAsync("/api/v1/statistics/monthly.pdf?year=2026")).StatusCode);
 
+        // en-US readers get English labels around the same figures.
+        using var english = new HttpRequestMessage(HttpMethod.Get, "/api/v1/statistics/monthly.pdf?year=2026&month=10");
+        english.Headers.AcceptLanguage.ParseAdd("en-US");
+        var en = await PdfTextAsync(await assessor.Http.SendAsync(english), "statistics-2026-10.pdf");
+        Assert.Contains("Websitepublishingstatistics,2026-10", en, StringComparison.Ordinal);
+        Assert.Contains("Notes", en, StringComparison.Ordinal);
+        Assert.Contains("药品监管股222011100%10", en, StringComparison.Ordinal);
+
         // The dashboard's cookie link: the assessor downloads it, an officer gets 403.
         using var browser = app.CreatePortalClient();
         await browser.SignInAsync("assessor");
