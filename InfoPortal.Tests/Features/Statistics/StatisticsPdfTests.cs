@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Bunit;
 using InfoPortal.Features.Accounts;
 using InfoPortal.Features.Statistics;
 using InfoPortal.Tests.Infrastructure.Pdf;
@@ -117,6 +118,11 @@ public sealed class StatisticsPdfTests
         using var browser = app.CreatePortalClient();
         await browser.SignInAsync("assessor");
         Assert.Contains("表现最好：药品监管股", await PdfTextAsync(await browser.GetAsync("/office/bulletins/2026/4.pdf"), "bulletin-2026-q4.pdf"), StringComparison.Ordinal);
+
+        // The bulletin page offers the download as a real link.
+        await using var ctx = await ComponentTestContext.CreateAsync(app, "depthead");
+        var cut = ctx.Render<InfoPortal.Features.Statistics.Pages.BulletinPage>(p => p.Add(x => x.Year, 2026).Add(x => x.Quarter, 4));
+        cut.WaitForAssertion(() => Assert.Equal("/office/bulletins/2026/4.pdf", cut.Find("a[data-test=bulletin-pdf]").GetAttribute("href")));
     }
 
     [Fact]
