@@ -32,11 +32,26 @@ public static class StatisticsModule
     /// <summary>Who may read statistics and bulletins; the service narrows department heads to their own department.</summary>
     public static readonly string[] Readers = [Roles.Assessor, Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector, Roles.DeptHead];
 
+    /// <summary>Who may read the annual assessment (the service checks the same).</summary>
+    public static readonly string[] AssessmentReaders = [Roles.Assessor, Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector];
+
+    public const string PdfContentType = "application/pdf";
+
     public static IEndpointRouteBuilder MapStatistics(this IEndpointRouteBuilder app)
     {
         // The dashboard's download link (cookie sign-in); the service checks who may see which department.
         app.MapGet("/office/statistics/export.xlsx", OfficeExportAsync)
             .RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', Readers), AuthenticationSchemes = IdentityConstants.ApplicationScheme });
+        // The report PDFs (issue 5 part 3–6): the same readers as the page each one prints, cookie links for the pages and API twins.
+        app.MapGet("/office/statistics/report.pdf", (HttpContext http, StatisticsService statistics, IStringLocalizer<SharedResource> L, TimeProvider clock, int? year, int? month, int? departmentId, CancellationToken ct) =>
+                Office(L, () => MonthlyPdfAsync(http, statistics, L, clock, year, month, departmentId, ct)))
+            .RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', Readers), AuthenticationSchemes = IdentityConstants.ApplicationScheme });
+        app.MapGet("/office/bulletins/{year:int}/{quarter:int}.pdf", (HttpContext http, BulletinService bulletins, IStringLocalizer<SharedResource> L, TimeProvider clock, int year, int quarter, CancellationToken ct) =>
+                Office(L, () => BulletinPdfAsync(http, bulletins, L, clock, year, quarter, ct)))
+            .RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', Readers), AuthenticationSchemes = IdentityConstants.ApplicationScheme });
+        app.MapGet("/office/assessment/{year:int}.pdf", (HttpContext http, AssessmentService assessment, IStringLocalizer<SharedResource> L, TimeProvider clock, int year, CancellationToken ct) =>
+                Office(L, () => AssessmentPdfAsync(http, assessment, L, clock, year, ct)))
+            .RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', AssessmentReaders), AuthenticationSchemes = IdentityConstants.ApplicationScheme });
 
         var api = app.MapApiGroup();
         api.MapGet("/statistics/monthly", async (HttpContext http, StatisticsService statistics, int? year, int? month, int? departmentId, CancellationToken ct) =>
@@ -45,6 +60,9 @@ public static class StatisticsModule
             return TypedResults.Ok(await statistics.GetMonthAsync(http.GetActor(), y, m, departmentId, ct));
         }).RequireAuthorization(p => p.RequireRole(Readers)).WithName("MonthlyStatistics");
         api.MapGet("/statistics/monthly.xlsx", ExportAsync).RequireAuthorization(p => p.RequireRole(Readers)).WithName("MonthlyStatisticsXlsx");
+        api.MapGet("/statistics/monthly.pdf", MonthlyPdfAsync).RequireAuthorization(p => p.RequireRole(Readers)).WithName("MonthlyStatisticsPdf");
+        api.MapGet("/statistics/bulletins/{year:int}/{quarter:int}.pdf", BulletinPdfAsync).RequireAuthorization(p => p.RequireRole(Readers)).WithName("QuarterlyBulletinPdf");
+        api.MapGet("/statistics/assessment/{year:int}.pdf", AssessmentPdfAsync).RequireAuthorization(p => p.RequireRole(AssessmentReaders)).WithName("AnnualAssessmentPdf");
 
         // Extensions of API.md: the stored bulletin and assessment (the models the PDFs render), and the 采用 flag.
         api.MapGet("/statistics/bulletins/{year:int}/{quarter:int}", async (HttpContext http, BulletinService bulletins, int year, int quarter, CancellationToken ct) =>
@@ -52,7 +70,7 @@ public static class StatisticsModule
             .RequireAuthorization(p => p.RequireRole(Readers)).WithName("QuarterlyBulletin");
         api.MapGet("/statistics/assessment/{year:int}", async (HttpContext http, AssessmentService assessment, int year, CancellationToken ct) =>
             await assessment.GetAsync(http.GetActor(), year, ct) is { } report ? Results.Ok(report) : Results.NotFound())
-            .RequireAuthorization(p => p.RequireRole(Roles.Assessor, Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector)).WithName("AnnualAssessment");
+            .RequireAuthorization(p => p.RequireRole(AssessmentReaders)).WithName("AnnualAssessment");
         api.MapPost("/statistics/assessment/{year:int}/adjustments", async (HttpContext http, AssessmentService assessment, int year, AdjustmentBody body, CancellationToken ct) =>
         {
             await assessment.AdjustAsync(http.GetActor(), year, body.DepartmentId, body.Points, body.Reason, ct);
@@ -71,6 +89,47 @@ public static class StatisticsModule
         var (y, m) = Required(year, month);
         var report = await statistics.GetMonthAsync(http.GetActor(), y, m, departmentId, ct);
         return Results.File(StatisticsExcel.Build(report, L), XlsxContentType, $"statistics-{y:D4}-{m:D2}.xlsx");
+    }
+
+    private static async Task<IResult> MonthlyPdfAsync(HttpContext http, StatisticsService statistics, IStringLocalizer<SharedResource> L, TimeProvider clock, int? year, int? month, int? departmentId, CancellationToken ct)
+    {
+        var (y, m) = Required(year, month);
+        var report = await statistics.GetMonthAsync(http.GetActor(), y, m, departmentId, ct);
+        return Pdf(MonthlyStatisticsPdf.Build(report, L), clock, $"statistics-{y:D4}-{m:D2}.pdf");
+    }
+
+    private static async Task<IResult> BulletinPdfAsync(HttpContext http, BulletinService bulletins, IStringLocalizer<SharedResource> L, TimeProvider clock, int year, int quarter, CancellationToken ct) =>
+        await bulletins.GetAsync(http.GetActor(), year, quarter, ct) is { } report
+            ? Pdf(BulletinPdf.Build(report, L), clock, $"bulletin-{year:D4}-q{quarter}.pdf")
+            : Results.NotFound();
+
+    private static async Task<IResult> AssessmentPdfAsync(HttpContext http, AssessmentService assessment, IStringLocalizer<SharedResource> L, TimeProvider clock, int year, CancellationToken ct) =>
+        await assessment.GetAsync(http.GetActor(), year, ct) is { } report
+            ? Pdf(AssessmentPdf.Build(report, L), clock, $"assessment-{year:D4}.pdf")
+            : Results.NotFound();
+
+    /// <summary>A download (attachment) of the rendered model, generated now in the agency's time zone.</summary>
+    private static IResult Pdf(InfoPortal.Infrastructure.Pdf.PdfDocumentModel model, TimeProvider clock, string fileName)
+    {
+        var pdf = InfoPortal.Infrastructure.Pdf.PdfComposer.Render(model, TimeZoneInfo.ConvertTime(clock.GetUtcNow(), InfoPortal.Features.Requests.RequestFormPdf.Zone));
+        return Results.File(pdf.Bytes, PdfContentType, fileName);
+    }
+
+    /// <summary>The page links' refusals as plain status codes (see <see cref="OfficeExportAsync"/>).</summary>
+    private static async Task<IResult> Office(IStringLocalizer<SharedResource> L, Func<Task<IResult>> render)
+    {
+        try
+        {
+            return await render();
+        }
+        catch (ForbiddenException)
+        {
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        }
+        catch (ValidationFailedException e)
+        {
+            return Results.Text(string.Join(" ", e.LocalizedErrors(L).SelectMany(x => x.Value)), statusCode: StatusCodes.Status400BadRequest);
+        }
     }
 
     /// <summary>Outside /api the problem+json handler does not answer, so the page link maps refusals to plain status codes.</summary>
