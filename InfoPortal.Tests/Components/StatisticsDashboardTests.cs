@@ -3,6 +3,7 @@ using InfoPortal.Features.Statistics;
 using InfoPortal.Features.Statistics.Pages;
 using InfoPortal.Tests.Features.Statistics;
 using InfoPortal.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 
 namespace InfoPortal.Tests.Components;
@@ -24,6 +25,29 @@ public sealed class StatisticsDashboardTests(StatisticsDashboardTests.Fixture ap
         }
 
         Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task StaleColumns_FromTheGovernanceReport_HeadsSeeTheirOwn()
+    {
+        // 学习园地 (综合股's) opened 100 days ago with nothing in it: stale by the default 30 days.
+        await using (var db = app.CreateDbContext())
+        {
+            await db.Columns.Where(c => c.Name == "学习园地").ExecuteUpdateAsync(s => s.SetProperty(c => c.CreatedAt, DateTimeOffset.UtcNow.AddDays(-100)));
+        }
+
+        await using var ctx = await ComponentTestContext.CreateAsync(app, "assessor");
+        var cut = ctx.Render<StatisticsDashboard>();
+        cut.WaitForAssertion(() => Assert.Contains("学习园地", cut.Find("[data-test=stale-columns]").TextContent, StringComparison.Ordinal));
+        var row = cut.FindAll("[data-test=stale-columns] tbody tr").Single(r => r.TextContent.Contains("学习园地", StringComparison.Ordinal));
+        Assert.Contains("综合股", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains("100", row.TextContent, StringComparison.Ordinal);
+
+        // The head of 药品监管股 sees only his department's stale columns, so not 学习园地.
+        await using var headCtx = await ComponentTestContext.CreateAsync(app, "depthead2");
+        var head = headCtx.Render<StatisticsDashboard>();
+        head.WaitForAssertion(() => Assert.NotNull(head.Find("[data-test=stale-columns]")));
+        Assert.DoesNotContain("学习园地", head.Find("[data-test=stale-columns]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
