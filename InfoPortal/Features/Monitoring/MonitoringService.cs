@@ -40,17 +40,8 @@ public sealed class MonitoringService(
         var query = db.Alerts.AsNoTracking();
         if (status is { } s) query = query.Where(a => a.Status == s);
         if (after is { } last) query = query.Where(a => a.Id < last);
-        var rows = await query.OrderByDescending(a => a.Id).Take(Math.Clamp(limit, 1, 200))
-            .Join(db.Requests, a => a.RequestId, r => r.Id, (a, r) => new
-            {
-                Alert = a,
-                r.Title,
-                r.Status,
-                Department = db.Departments.Where(d => d.Id == r.DepartmentId).Select(d => d.Name).FirstOrDefault(),
-                IncidentId = db.Incidents.Where(i => i.AlertId == a.Id).Select(i => (int?)i.Id).FirstOrDefault(),
-            })
-            .ToListAsync(cancellationToken);
-        return [.. rows.OrderByDescending(r => r.Alert.Id).Select(r => AlertView.From(r.Alert, r.Title, r.Department ?? "", r.Status, r.IncidentId))];
+        var rows = await WithRequest(db, query.OrderByDescending(a => a.Id).Take(Math.Clamp(limit, 1, 200))).ToListAsync(cancellationToken);
+        return [.. rows.OrderByDescending(r => r.Alert.Id).Select(r => r.ToView())];
     }
 
     public async Task<AlertView> DismissAsync(Actor actor, int alertId, string? reason, CancellationToken cancellationToken = default)
@@ -224,17 +215,22 @@ public sealed class MonitoringService(
 
     private static async Task<AlertView?> ListOneAsync(PortalDbContext db, int alertId, CancellationToken cancellationToken)
     {
-        var row = await db.Alerts.AsNoTracking().Where(a => a.Id == alertId)
-            .Join(db.Requests, a => a.RequestId, r => r.Id, (a, r) => new
-            {
-                Alert = a,
-                r.Title,
-                r.Status,
-                Department = db.Departments.Where(d => d.Id == r.DepartmentId).Select(d => d.Name).FirstOrDefault(),
-                IncidentId = db.Incidents.Where(i => i.AlertId == a.Id).Select(i => (int?)i.Id).FirstOrDefault(),
-            })
-            .SingleOrDefaultAsync(cancellationToken);
-        return row is null ? null : AlertView.From(row.Alert, row.Title, row.Department ?? "", row.Status, row.IncidentId);
+        var row = await WithRequest(db, db.Alerts.AsNoTracking().Where(a => a.Id == alertId)).SingleOrDefaultAsync(cancellationToken);
+        return row?.ToView();
+    }
+
+    /// <summary>Alerts joined with what the page shows of their request: title, status, department, incident.</summary>
+    private static IQueryable<AlertRow> WithRequest(PortalDbContext db, IQueryable<Alert> alerts) =>
+        alerts.Join(db.Requests, a => a.RequestId, r => r.Id, (a, r) => new AlertRow(
+            a,
+            r.Title,
+            r.Status,
+            db.Departments.Where(d => d.Id == r.DepartmentId).Select(d => d.Name).FirstOrDefault(),
+            db.Incidents.Where(i => i.AlertId == a.Id).Select(i => (int?)i.Id).FirstOrDefault()));
+
+    private sealed record AlertRow(Alert Alert, string Title, RequestStatus Status, string? Department, int? IncidentId)
+    {
+        public AlertView ToView() => AlertView.From(Alert, Title, Department ?? "", Status, IncidentId);
     }
 
     private static async Task SaveAsync(PortalDbContext db, CancellationToken cancellationToken)

@@ -31,7 +31,7 @@ public sealed class JobClock(IConfiguration configuration, TimeProvider clock)
 {
     public const string DefaultTimeZone = "Asia/Shanghai";
 
-    public TimeZoneInfo Zone { get; } = TimeZoneInfo.FindSystemTimeZoneById(configuration["Jobs:TimeZone"] is { Length: > 0 } id ? id : DefaultTimeZone);
+    public TimeZoneInfo Zone { get; } = Infrastructure.Jobs.JobRunner.FindZone(configuration["Jobs:TimeZone"] ?? DefaultTimeZone);
 
     public DateTime LocalNow => TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone).DateTime;
 

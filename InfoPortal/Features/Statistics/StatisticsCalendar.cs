@@ -8,7 +8,7 @@ public sealed class StatisticsCalendar(IConfiguration configuration, TimeProvide
 {
     public const string DefaultTimeZone = "Asia/Shanghai";
 
-    public TimeZoneInfo Zone { get; } = TimeZoneInfo.FindSystemTimeZoneById(configuration["Jobs:TimeZone"] is { Length: > 0 } id ? id : DefaultTimeZone);
+    public TimeZoneInfo Zone { get; } = Infrastructure.Jobs.JobRunner.FindZone(configuration["Jobs:TimeZone"] ?? DefaultTimeZone);
 
     public TimeProvider Clock => clock;
 
