@@ -2,7 +2,7 @@ namespace InfoPortal.Features.Screening.Engine;
 
 /// <summary>
 /// Traditional and variant forms → simplified, one character each. The source is OpenCC's
-/// <c>TSCharacters</c> table (3,512 characters, Data/README.md), with its Taiwan and Hong Kong
+/// <c>TSCharacters</c> table (2,966 BMP characters, Data/README.md), with its Taiwan and Hong Kong
 /// variant tables in front of it (裏 → 裡 → 里); the hand-written pairs below only add forms OpenCC
 /// leaves alone (Japanese 絶). Characters OpenCC maps to several readings map to the first one;
 /// terms and text fold through the same table, so matching stays consistent either way (乾/幹 → 干).
