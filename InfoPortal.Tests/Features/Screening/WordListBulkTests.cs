@@ -85,6 +85,20 @@ public sealed class WordListBulkTests(ITestOutputHelper output)
             Assert.Equal((0, 1000), (second.GetProperty("added").GetInt32(), second.GetProperty("updated").GetInt32()));
         }
 
+        // Issue 15's first defect through the API: four ordinary lines with punctuation, imported as
+        // warnings, leave the disguised markings blocked.
+        var small = await ApiClient.EnsureAsync(await secrecy.Http.PostAsJsonAsync("/api/v1/screening/lists", new { name = "标点词", category = "Sensitive" }), HttpStatusCode.Created);
+        using (var lines = new StringContent("www.example-site.com\n气枪价格，气枪专卖店\n真、善、忍\n六。四\n", Encoding.UTF8, "text/plain"))
+        {
+            await ApiClient.EnsureAsync(await secrecy.Http.PostAsync($"/api/v1/screening/lists/{small.GetProperty("id").GetInt32()}/import?format=text&level=Warn", lines), HttpStatusCode.OK);
+        }
+
+        foreach (var (text, marking) in new[] { ("本文件为绝.密文件", "绝密"), ("本文件属机，密文件", "机密"), ("这是内、部资料，请勿外传", "内部资料") })
+        {
+            var result = await (await secrecy.Http.PostAsJsonAsync("/api/v1/screening/check", new { text })).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Contains(result.GetProperty("hits").EnumerateArray(), h => h.GetProperty("term").GetString() == marking && h.GetProperty("level").GetString() == "Block");
+        }
+
         Volatile.Write(ref phase, "delete");
         watch.Restart();
         Assert.Equal(HttpStatusCode.NoContent, (await secrecy.Http.DeleteAsync($"/api/v1/screening/lists/{listId}")).StatusCode);
@@ -96,9 +110,9 @@ public sealed class WordListBulkTests(ITestOutputHelper output)
 
         await using (var db = app.CreateDbContext())
         {
-            Assert.Equal(0, await db.Terms.CountAsync());
             Assert.False(await db.WordLists.AnyAsync(l => l.Id == listId));
-            Assert.Equal(2, await db.AuditRecords.CountAsync(a => a.Action == "WordListImported"));
+            Assert.Equal(3, await db.AuditRecords.CountAsync(a => a.Action == "WordListImported"));
+            Assert.Equal(4, await db.Terms.CountAsync());
         }
 
         output.WriteLine($"{provider}: import {TermCount} in {importTime.TotalMilliseconds:F0} ms, delete in {deleteTime.TotalMilliseconds:F0} ms; " +
