@@ -6,11 +6,13 @@ namespace InfoPortal.Benchmarks;
 /// <summary>
 /// Deterministic test data: term lists drawn from a pool of common-range CJK characters, and a long
 /// text from the same pool (so partial matches are frequent, as in real prose) with planted hits,
-/// noise inside terms, traditional forms, punctuation and line breaks.
+/// noise inside terms (spaces, zero-width, ★, emoji), traditional forms, punctuation and line breaks.
+/// Hit density: about one planted marking or list term every 200 characters, the rate of a notice
+/// that quotes its rules; everything is generated, no third-party list is used.
 /// </summary>
 public static class ScreeningData
 {
-    public const int TextChars = 2_000_000;
+    public const int TextChars = 3_000_000;
     public const int PoolSize = 3_000;
 
     private static readonly char[] Pool = BuildPool();
@@ -52,8 +54,8 @@ public static class ScreeningData
     public static string Text(IReadOnlyList<ScreeningTerm> terms)
     {
         var random = new Random(7);
-        var noise = new[] { " ", "·", "*", "\u200B", "　", "-" };
-        var planted = new[] { "机·密", "内 部 资 料", "絕密", "秘密★", "注意\u200B保密", "內部參閱" };
+        var noise = new[] { " ", "·", "*", "\u200B", "　", "-", "★", "😀", "\uFE0F" };
+        var planted = new[] { "机·密", "内 部 资 料", "絕密", "秘密★", "注意\u200B保密", "內部參閱", "机★密", "绝😀密", "內，部資料" };
         var sb = new StringBuilder(TextChars + 64);
         while (sb.Length < TextChars)
         {

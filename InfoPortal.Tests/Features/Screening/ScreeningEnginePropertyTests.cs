@@ -62,6 +62,97 @@ public sealed class ScreeningEnginePropertyTests
         }, iter: 500);
     }
 
+    // Issue 15: terms may contain symbols; the text mixes in symbols, clause breaks, emoji and
+    // variation selectors; categories switch the clause-context rule on (SecrecyMark) or off.
+    private const string MixedAlphabet = "机密内部有门绝";
+    private static readonly string[] Symbols = [".", "★", "，", "、", "-"];
+    private static readonly string[] TextExtras = [".", "★", "，", "、", "。", "\n", "-", " ", "😀", "\uFE0F", "✿", "機"];
+
+    private static readonly Gen<(string Text, string Category)[]> MixedTerms =
+        Gen.Select(
+            Gen.Int[0, MixedAlphabet.Length + Symbols.Length - 1].Array[1, 4],
+            Gen.Bool,
+            (chars, secrecy) => (string.Concat(chars.Select(i => i < MixedAlphabet.Length ? MixedAlphabet[i].ToString() : Symbols[i - MixedAlphabet.Length])),
+                secrecy ? BuiltInTerms.SecrecyMarkCategory : "Sensitive"))
+        .Array[1, 8];
+
+    private static readonly Gen<string> MixedText =
+        Gen.Int[0, MixedAlphabet.Length + TextExtras.Length - 1].Array[0, 60]
+            .Select(a => string.Concat(a.Select(i => i < MixedAlphabet.Length ? MixedAlphabet[i].ToString() : TextExtras[i - MixedAlphabet.Length])));
+
+    [Fact]
+    public void Per_term_noise_and_the_clause_rule_match_a_naive_matcher_term_by_term()
+    {
+        Gen.Select(MixedTerms, MixedText).Sample((terms, text) =>
+        {
+            var list = terms.Where(t => TextNormalizer.NormalizeTerm(t.Text).Length > 0)
+                .Select(t => new ScreeningTerm(t.Text, t.Category, ScreeningLevel.Block)).ToArray();
+            var engine = ScreeningEngine.Compile(list);
+
+            var expected = NaivePerTerm(list, text);
+
+            Assert.Equal(expected, engine.Find(text));
+            Assert.Equal(expected.Count, engine.Count(text, normalize: true));
+        }, iter: 1000, print: t => $"terms=[{string.Join(",", t.Item1.Select(x => x.Text + "/" + x.Category))}] text=\"{t.Item2}\"");
+    }
+
+    /// <summary>
+    /// The rule written term by term: a term without symbols is looked for in the text with every
+    /// symbol, punctuation mark and emoji removed; a term with symbols in the text with only the
+    /// symbols no symbol-bearing term uses removed. A secrecy marking spread across a clause break
+    /// is then checked by the context rule.
+    /// </summary>
+    private static List<Hit> NaivePerTerm(ScreeningTerm[] terms, string text)
+    {
+        var norms = terms.Select(t => (Term: t, Norm: TextNormalizer.NormalizeTerm(t.Text))).DistinctBy(x => (x.Norm, x.Term.Category)).ToArray();
+        var symbolChars = norms.Where(x => x.Norm.Any(TextNormalizer.IsSoftNoise)).SelectMany(x => x.Norm).Where(TextNormalizer.IsSoftNoise).ToHashSet();
+        char[] MapFor(bool hasSymbols)
+        {
+            var map = new char[65536];
+            for (var c = 0; c < 65536; c++)
+            {
+                var skip = TextNormalizer.IsAlwaysNoise((char)c)
+                    || (TextNormalizer.IsSoftNoise((char)c) && !(hasSymbols && symbolChars.Contains(TextNormalizer.Fold((char)c))));
+                map[c] = skip ? TextNormalizer.Noise : TextNormalizer.Fold((char)c);
+            }
+
+            return map;
+        }
+
+        var plainMap = MapFor(hasSymbols: false);
+        var symbolMap = MapFor(hasSymbols: true);
+        var hits = new List<Hit>();
+        foreach (var (term, norm) in norms)
+        {
+            var map = norm.Any(TextNormalizer.IsSoftNoise) ? symbolMap : plainMap;
+            var kept = new List<(char C, int At)>();
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (map[text[i]] != TextNormalizer.Noise)
+                {
+                    kept.Add((map[text[i]], i));
+                }
+            }
+
+            for (var p = 0; p + norm.Length <= kept.Count; p++)
+            {
+                if (Enumerable.Range(0, norm.Length).All(k => kept[p + k].C == norm[k]))
+                {
+                    var start = kept[p].At;
+                    var end = kept[p + norm.Length - 1].At;
+                    if (term.Category == BuiltInTerms.SecrecyMarkCategory && ClauseContext.IsClauseBoundary(text, start, end, norm, map))
+                    {
+                        continue;
+                    }
+
+                    hits.Add(new Hit(start, end - start + 1, term.Text, term.Category, term.Level));
+                }
+            }
+        }
+
+        return Order(hits);
+    }
+
     /// <summary>For every normalised position, try every (distinct) term.</summary>
     private static List<Hit> Naive(ScreeningEngine engine, ScreeningTerm[] terms, string text)
     {

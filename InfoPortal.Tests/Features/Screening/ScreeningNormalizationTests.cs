@@ -84,8 +84,11 @@ public sealed class ScreeningNormalizationTests
         var hit = Single("秘密 ★ 文件", "秘密★");
         Assert.Equal((0, 4), (hit.Start, hit.Length));
 
-        // ★ belongs to the list, so it separates characters instead of being skipped.
-        Assert.DoesNotContain(BuiltIn.Find("机★密"), h => h.Term == "机密");
+        // ★ belongs to 秘密★, where it matches literally; between the characters of every other term
+        // it is noise (issue 15: 中★国★人 is a disguise, and a symbol one term uses must not switch
+        // skipping off for the rest). This assertion used to say the opposite.
+        Assert.Contains(BuiltIn.Find("机★密"), h => h.Term == "机密");
+        Assert.DoesNotContain(BuiltIn.Find("机★密"), h => h.Term == "机密★");
 
         // In a list without ★ it is noise like any symbol.
         var plain = ScreeningEngine.Compile([new ScreeningTerm("机密", "X", ScreeningLevel.Warn)]);

@@ -1,12 +1,16 @@
 namespace InfoPortal.Features.Screening.Engine;
 
 /// <summary>
-/// Traditional → simplified pairs, one character each. Written as "繁简" tokens so a typo cannot shift
-/// every later pair. Only one-to-one mappings that are safe for matching are listed (ambiguous
-/// simplified forms such as 乾/幹 → 干 map both sides to the same char, which is what matching needs).
+/// Traditional and variant forms → simplified, one character each. The source is OpenCC's
+/// <c>TSCharacters</c> table (2,966 BMP characters, Data/README.md), with its Taiwan and Hong Kong
+/// variant tables in front of it (裏 → 裡 → 里); the hand-written pairs below only add forms OpenCC
+/// leaves alone (Japanese 絶). Characters OpenCC maps to several readings map to the first one;
+/// terms and text fold through the same table, so matching stays consistent either way (乾/幹 → 干).
+/// A simplified character (a target of the table) is never remapped by a variant table.
 /// </summary>
 internal static class ChineseVariants
 {
+    // Supplementary pairs, written as "繁简" tokens so a typo cannot shift every later pair.
     private const string Pairs =
         // secrecy markings first: these are the ones the built-in list depends on
         "機机 絕绝 絶绝 祕秘 內内 資资 檔档 電电 報报 碼码 開开 閱阅 發发 級级 參参 閲阅 " +
@@ -44,7 +48,73 @@ internal static class ChineseVariants
         "膚肤 膠胶 艱艰 薦荐 藍蓝 蘋苹 虛虚 衝冲 覓觅 訣诀 詐诈 詩诗 誇夸 誘诱 諾诺 謂谓 謎谜 謙谦 譜谱 譽誉 " +
         "讚赞 豎竖 豬猪 賄贿 賠赔 賦赋 賺赚 贏赢 贖赎 軀躯 轄辖 轟轰 郵邮 刊刊";
 
-    /// <summary>Calls <paramref name="add"/> for every (traditional, simplified) pair.</summary>
+    /// <summary>Writes every mapping into the identity-initialised <paramref name="table"/>.</summary>
+    internal static void Apply(char[] table)
+    {
+        var ts = Read("TSCharacters");
+        var simplified = new HashSet<char>(ts.Values);
+        var variants = new Dictionary<char, char>();
+        foreach (var (from, to) in Read("TWVariantsRev").Concat(Read("HKVariantsRev")))
+        {
+            if (!simplified.Contains(from) && !ts.ContainsKey(from))
+            {
+                variants.TryAdd(from, to);
+            }
+        }
+
+        ForEachPair((traditional, simple) =>
+        {
+            if (!ts.ContainsKey(traditional) && !simplified.Contains(traditional))
+            {
+                table[traditional] = simple;
+            }
+        });
+
+        foreach (var (from, to) in ts)
+        {
+            table[from] = to;
+        }
+
+        foreach (var (from, to) in variants)
+        {
+            table[from] = ts.TryGetValue(to, out var s) ? s : to;
+        }
+
+        // Fold once must equal fold twice (a target that is itself mapped follows the chain).
+        for (var i = 0; i < table.Length; i++)
+        {
+            var c = table[i];
+            for (var hops = 0; hops < 4 && table[c] != c; hops++)
+            {
+                c = table[c];
+            }
+
+            table[i] = c;
+        }
+    }
+
+    /// <summary>BMP-only pairs of one OpenCC table ("source target" a line; non-BMP entries are skipped).</summary>
+    private static Dictionary<char, char> Read(string name)
+    {
+        using var stream = typeof(ChineseVariants).Assembly.GetManifestResourceStream($"InfoPortal.Screening.{name}.txt")
+            ?? throw new InvalidOperationException($"OpenCC table {name} is not embedded.");
+        using var reader = new StreamReader(stream);
+        var pairs = new Dictionary<char, char>();
+        while (reader.ReadLine() is { } line)
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length >= 2 && parts[0].Length == 1 && parts[1].Length == 1)
+            {
+                pairs.TryAdd(parts[0][0], parts[1][0]);
+            }
+        }
+
+        return pairs;
+    }
+
+    internal static int OpenCcPairCount => Read("TSCharacters").Count;
+
+    /// <summary>Calls <paramref name="add"/> for every supplementary (traditional, simplified) pair.</summary>
     internal static void ForEachPair(Action<char, char> add)
     {
         foreach (var token in Pairs.Split(' ', StringSplitOptions.RemoveEmptyEntries))

@@ -1,95 +1,66 @@
 using System.Buffers;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace InfoPortal.Features.Screening.Engine;
 
 /// <summary>
-/// An immutable, compiled word list: Aho-Corasick laid out for CJK. The root has a dense 64K table
-/// (almost every char of Chinese text starts at the root, so this is the hot path); other states keep
-/// their children as a sorted slice of one shared key/target array (CSR), searched linearly when short
-/// and by binary search when long. Failure links and output links are precomputed. Normalisation is
-/// fused into the scan (one table load per char) and a small ring buffer remembers the original index
-/// of the last normalised chars, so nothing is allocated per char.
+/// An immutable, compiled word list. Terms without punctuation or symbols (almost all) live in one
+/// automaton that skips every punctuation mark, symbol and emoji; the few terms that contain some
+/// (机密★, www.example-site.com) live in a second one that matches those symbols literally and skips
+/// the rest. Noise is so decided per term, never for the whole list: importing a term with a dot
+/// cannot switch off dot-skipping for 绝密 (ADR 0025). Every term of the second automaton contains
+/// one of its symbols, so it is only scanned when a vectorised search finds one of them in the text.
 /// </summary>
 public sealed class ScreeningEngine
 {
-    private const int LinearSearchLimit = 8;
+    private readonly Automaton _plain;
+    private readonly Automaton? _symbols;
+    private readonly SearchValues<char>? _symbolTrigger;
 
-    private readonly int[] _rootNext;      // char → state, 0 = stay at root
-    private readonly State[] _states;      // the per-char hot fields of a state, together in one cache line
-    private readonly char[] _keys;         // children of all states, sorted per state (CSR)
-    private readonly int[] _targets;
-    private readonly int[] _nextReport;    // state with output → next suffix state with output
-    private readonly int[] _firstTerm;     // state → first term index ending here, −1 if none
-    private readonly int[] _nextTerm;      // term → next term ending at the same state
-    private readonly int[] _termLength;    // normalised length
-    private readonly ScreeningTerm[] _terms;
-    private readonly int _ringMask;
-
-    /// <summary>
-    /// What the scan reads for every char, interleaved: with separate arrays each char cost one cache
-    /// miss per array on large lists. <see cref="Report"/> is the state itself if it ends a term, else
-    /// the nearest suffix state that does, else 0.
-    /// </summary>
-    internal struct State
+    internal ScreeningEngine(Automaton plain, Automaton? symbols)
     {
-        public int ChildStart;
-        public int ChildEnd;
-        public int Fail;
-        public int Report;
+        _plain = plain;
+        _symbols = symbols;
+        if (symbols is not null)
+        {
+            // Every original char that folds onto a symbol the second automaton keeps (★, ．→ . …).
+            var table = symbols.Normalizer.Table;
+            var trigger = new List<char>();
+            for (var c = 0; c < 65536; c++)
+            {
+                if (table[c] != TextNormalizer.Noise && TextNormalizer.IsSoftNoise(table[c]))
+                {
+                    trigger.Add((char)c);
+                }
+            }
 
-        /// <summary>
-        /// Bit (c mod 64) set for each child char. Most steps at a shallow state miss; the mask answers
-        /// that without loading the key slice, which takes a dependent cache load and an unpredictable
-        /// loop out of the per-char chain.
-        /// </summary>
-        public ulong ChildMask;
+            _symbolTrigger = SearchValues.Create([.. trigger]);
+        }
     }
 
-    private ScreeningEngine(
-        TextNormalizer normalizer, ScreeningTerm[] terms, int[] termLength, int maxLength,
-        int[] rootNext, State[] states, char[] keys, int[] targets,
-        int[] nextReport, int[] firstTerm, int[] nextTerm)
-    {
-        Normalizer = normalizer;
-        _terms = terms;
-        _termLength = termLength;
-        _rootNext = rootNext;
-        _states = states;
-        _keys = keys;
-        _targets = targets;
-        _nextReport = nextReport;
-        _firstTerm = firstTerm;
-        _nextTerm = nextTerm;
-        _ringMask = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(maxLength, 1)) - 1;
-    }
+    /// <summary>The symbol automaton, when the text holds one of its symbols (raw mode: always).</summary>
+    private Automaton? SymbolsFor(ReadOnlySpan<char> text, bool normalize) =>
+        _symbols is null ? null
+        : !normalize || text.ContainsAny(_symbolTrigger!) ? _symbols
+        : null;
 
-    /// <summary>The normaliser built for this list (its noise set depends on the term chars).</summary>
-    public TextNormalizer Normalizer { get; }
+    /// <summary>The normaliser of the plain terms: every symbol, punctuation mark and emoji is noise.</summary>
+    public TextNormalizer Normalizer => _plain.Normalizer;
+
+    /// <summary>The normaliser of the terms that contain symbols (null when there are none).</summary>
+    public TextNormalizer? SymbolNormalizer => _symbols?.Normalizer;
 
     /// <summary>Distinct (normalised text, category) entries compiled.</summary>
-    public int TermCount => _terms.Length;
+    public int TermCount => _plain.TermCount + (_symbols?.TermCount ?? 0);
 
-    public int StateCount => _states.Length;
+    /// <summary>Terms matched with their symbols literally (the second automaton).</summary>
+    public int SymbolTermCount => _symbols?.TermCount ?? 0;
 
-    /// <summary>Approximate bytes held by the compiled automaton and its normaliser, for the benchmark.</summary>
-    public long MemoryBytes =>
-        TextNormalizer.MemoryBytes
-        + (24L * _states.Length)
-        + (4L * (_rootNext.Length + _targets.Length + _nextReport.Length + _firstTerm.Length
-                 + _nextTerm.Length + _termLength.Length))
-        + (2L * _keys.Length) + (8L * _terms.Length);
+    public int StateCount => _plain.StateCount + (_symbols?.StateCount ?? 0);
+
+    /// <summary>Approximate bytes held by the compiled automata and their normalisers, for the benchmark.</summary>
+    public long MemoryBytes => _plain.MemoryBytes + (_symbols?.MemoryBytes ?? 0);
 
     public static ScreeningEngine Compile(IEnumerable<ScreeningTerm> terms) => ScreeningEngineBuilder.Build(terms);
-
-    internal static ScreeningEngine Create(
-        TextNormalizer normalizer, ScreeningTerm[] terms, int[] termLength, int maxLength,
-        int[] rootNext, State[] states, char[] keys, int[] targets,
-        int[] nextReport, int[] firstTerm, int[] nextTerm) =>
-        new(normalizer, terms, termLength, maxLength, rootNext, states, keys, targets,
-            nextReport, firstTerm, nextTerm);
 
     /// <summary>Every hit with normalisation on, ordered by start, longer first.</summary>
     public IReadOnlyList<Hit> Find(string text)
@@ -105,7 +76,8 @@ public sealed class ScreeningEngine
     public List<Hit> Find(ReadOnlySpan<char> text, bool normalize)
     {
         var hits = new List<Hit>();
-        Scan(text, normalize, hits);
+        _plain.Scan(text, normalize, hits);
+        SymbolsFor(text, normalize)?.Scan(text, normalize, hits);
         if (hits.Count > 1)
         {
             hits.Sort(static (a, b) =>
@@ -119,91 +91,6 @@ public sealed class ScreeningEngine
     }
 
     /// <summary>Number of hits without building a list; the benchmark's inner loop.</summary>
-    public int Count(ReadOnlySpan<char> text, bool normalize) => Scan(text, normalize, null);
-
-    private int Scan(ReadOnlySpan<char> text, bool normalize, List<Hit>? hits)
-    {
-        var ringSize = _ringMask + 1;
-        int[]? rented = null;
-        var ring = ringSize <= 256 ? stackalloc int[ringSize] : (rented = ArrayPool<int>.Shared.Rent(ringSize));
-        // Both tables have 65536 entries, so indexing by a char can never be out of range: the
-        // unchecked reads drop two bounds checks from every step.
-        ref var map = ref MemoryMarshal.GetArrayDataReference(Normalizer.Table);
-        var mask = _ringMask;
-        var count = 0;
-        var state = 0;
-        var n = 0;
-        try
-        {
-            for (var i = 0; i < text.Length; i++)
-            {
-                var c = text[i];
-                if (normalize)
-                {
-                    c = Unsafe.Add(ref map, c);
-                    if (c == TextNormalizer.Noise)
-                    {
-                        continue;
-                    }
-                }
-
-                ring[n & mask] = i;
-                n++;
-                state = Next(state, c);
-                var o = _states[state].Report;
-                while (o != 0)
-                {
-                    for (var t = _firstTerm[o]; t >= 0; t = _nextTerm[t])
-                    {
-                        count++;
-                        if (hits is not null)
-                        {
-                            var start = ring[(n - _termLength[t]) & mask];
-                            var term = _terms[t];
-                            hits.Add(new Hit(start, i - start + 1, term.Text, term.Category, term.Level));
-                        }
-                    }
-
-                    o = _nextReport[o];
-                }
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<int>.Shared.Return(rented);
-            }
-        }
-
-        return count;
-    }
-
-    /// <summary>The goto/failure walk: dense table at the root, sorted CSR slices elsewhere.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal int Next(int state, char c)
-    {
-        var keys = _keys;
-        while (state != 0)
-        {
-            ref readonly var s = ref _states[state];
-            var lo = s.ChildStart;
-            var hi = s.ChildEnd;
-            // 1UL << c shifts by c mod 64: a clear bit proves no child is c.
-            if ((s.ChildMask & (1UL << c)) != 0)
-            {
-                var k = hi - lo <= LinearSearchLimit
-                    ? keys.AsSpan(lo, hi - lo).IndexOf(c)
-                    : keys.AsSpan(lo, hi - lo).BinarySearch(c);
-                if (k >= 0)
-                {
-                    return _targets[lo + k];
-                }
-            }
-
-            state = s.Fail;
-        }
-
-        return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_rootNext), c);
-    }
+    public int Count(ReadOnlySpan<char> text, bool normalize) =>
+        _plain.Scan(text, normalize, null) + (SymbolsFor(text, normalize)?.Scan(text, normalize, null) ?? 0);
 }

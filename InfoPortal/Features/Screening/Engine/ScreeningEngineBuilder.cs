@@ -5,6 +5,23 @@ internal static class ScreeningEngineBuilder
 {
     public static ScreeningEngine Build(IEnumerable<ScreeningTerm> source)
     {
+        var (terms, norms) = Distinct(source);
+        var plain = new List<int>();
+        var symbols = new List<int>();
+        for (var t = 0; t < norms.Count; t++)
+        {
+            (norms[t].Any(TextNormalizer.IsSoftNoise) ? symbols : plain).Add(t);
+        }
+
+        var symbolChars = symbols.SelectMany(t => norms[t]).Where(TextNormalizer.IsSoftNoise);
+        return new ScreeningEngine(
+            BuildAutomaton([.. plain.Select(t => terms[t])], [.. plain.Select(t => norms[t])], new TextNormalizer([])),
+            symbols.Count == 0 ? null
+                : BuildAutomaton([.. symbols.Select(t => terms[t])], [.. symbols.Select(t => norms[t])], new TextNormalizer(symbolChars)));
+    }
+
+    private static (List<ScreeningTerm> Terms, List<string> Norms) Distinct(IEnumerable<ScreeningTerm> source)
+    {
         ArgumentNullException.ThrowIfNull(source);
 
         // Normalise and deduplicate: the same text in one category is one term (the stricter level wins),
@@ -36,21 +53,19 @@ internal static class ScreeningEngineBuilder
             norms.Add(norm);
         }
 
-        var termChars = new HashSet<char>();
-        foreach (var norm in norms)
-        {
-            termChars.UnionWith(norm);
-        }
+        return (terms, norms);
+    }
 
+    private static Automaton BuildAutomaton(ScreeningTerm[] terms, string[] norms, TextNormalizer normalizer)
+    {
         // Trie. Root children live in a dense table; deeper edges in a hash keyed by (parent, char).
         var rootNext = new int[65536];
-        var edges = new Dictionary<long, int>(norms.Count * 2);
+        var edges = new Dictionary<long, int>(norms.Length * 2);
         var parent = new List<int> { 0 };
         var edgeChar = new List<char> { '\0' };
-        var termLength = new int[terms.Count];
-        var terminalOf = new int[terms.Count];
+        var terminalOf = new int[terms.Length];
         var maxLength = 0;
-        for (var t = 0; t < norms.Count; t++)
+        for (var t = 0; t < norms.Length; t++)
         {
             var norm = norms[t];
             var state = 0;
@@ -82,7 +97,6 @@ internal static class ScreeningEngineBuilder
                 state = next;
             }
 
-            termLength[t] = norm.Length;
             terminalOf[t] = state;
             maxLength = Math.Max(maxLength, norm.Length);
         }
@@ -130,14 +144,14 @@ internal static class ScreeningEngineBuilder
         // Terms per state as linked lists; order is insertion order so results are stable.
         var firstTerm = new int[stateCount];
         Array.Fill(firstTerm, -1);
-        var nextTerm = new int[terms.Count];
-        for (var t = terms.Count - 1; t >= 0; t--)
+        var nextTerm = new int[terms.Length];
+        for (var t = terms.Length - 1; t >= 0; t--)
         {
             nextTerm[t] = firstTerm[terminalOf[t]];
             firstTerm[terminalOf[t]] = t;
         }
 
-        var states = new ScreeningEngine.State[stateCount];
+        var states = new Automaton.State[stateCount];
         for (var s = 0; s < stateCount; s++)
         {
             states[s].ChildStart = firstChild[s];
@@ -149,8 +163,8 @@ internal static class ScreeningEngineBuilder
         }
 
         var nextReport = new int[stateCount];
-        var engine = ScreeningEngine.Create(
-            new TextNormalizer(termChars), terms.ToArray(), termLength, maxLength,
+        var engine = new Automaton(
+            normalizer, terms, norms, maxLength,
             rootNext, states, keys, targets, nextReport, firstTerm, nextTerm);
 
         // Breadth-first so a state's failure target (shallower) is final before it is used.

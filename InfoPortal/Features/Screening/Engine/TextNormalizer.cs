@@ -3,11 +3,15 @@ using System.Globalization;
 namespace InfoPortal.Features.Screening.Engine;
 
 /// <summary>
-/// Maps text to the form the automaton matches on, with a map back to original positions.
+/// Maps text to the form an automaton matches on, with a map back to original positions.
 /// Folding (full-width → half-width, ideographic space → space, invariant lower case, traditional →
-/// simplified) is one static 64K table lookup per char. Noise skipping depends on the compiled list:
-/// punctuation and symbols are noise only when no term uses them (so ★ in 秘密★ still matches), while
-/// whitespace, zero-width and control characters are always noise and are dropped from terms too.
+/// simplified by OpenCC's full character table plus its Taiwan/Hong Kong variant tables) is one
+/// static 64K table lookup per char. Whitespace, zero-width, control characters and variation
+/// selectors are always noise and are dropped from terms too. Punctuation, symbols and surrogates
+/// (emoji) are "soft" noise: an instance is built for one set of terms and keeps the soft chars those
+/// terms use. The engine runs two instances (ADR 0025): one for terms without soft chars, where every
+/// soft char is skipped, and one for the few terms that contain some (机密★, www.a-b.com), so a symbol
+/// one term uses is still noise between the characters of every other term.
 /// </summary>
 public sealed class TextNormalizer
 {
@@ -51,6 +55,22 @@ public sealed class TextNormalizer
     /// <summary>Fold only (no noise decision): the same rules for terms and text.</summary>
     public static char Fold(char c) => FoldTable[c];
 
+    /// <summary>Punctuation, symbols and surrogates: noise unless the terms of the instance use them.</summary>
+    public static bool IsSoftNoise(char c) => IsSet(NoiseCandidates, c);
+
+    /// <summary>Whitespace, zero-width, control and variation selectors: noise everywhere, dropped from terms.</summary>
+    public static bool IsAlwaysNoise(char c) => IsSet(AlwaysNoise, c);
+
+    /// <summary>
+    /// Sentence and clause punctuation and line breaks (，。；：！？、 and their ASCII forms except the
+    /// full stop, which disguises use inside words: 绝.密). Skipped inside a term like any noise, but a
+    /// secrecy marking found across one must pass <see cref="ClauseContext"/>.
+    /// </summary>
+    public static bool IsClauseBreak(char c) => FoldTable[c] switch
+    {
+        ',' or ';' or ':' or '!' or '?' or '。' or '、' or '｡' or '､' or '\n' or '\r' or '\u0085' or '\u2028' or '\u2029' => true,
+        _ => false,
+    };
     /// <summary>Normalises a term: folds every char and drops always-noise chars (spaces, zero-width).</summary>
     public static string NormalizeTerm(string term)
     {
@@ -132,7 +152,7 @@ public sealed class TextNormalizer
             table[i] = (char)i;
         }
 
-        ChineseVariants.ForEachPair((traditional, simplified) => table[traditional] = simplified);
+        ChineseVariants.Apply(table);
         for (var i = 0; i < 65536; i++)
         {
             var c = table[i];
@@ -176,6 +196,8 @@ public sealed class TextNormalizer
                 case UnicodeCategory.CurrencySymbol:
                 case UnicodeCategory.ModifierSymbol:
                 case UnicodeCategory.OtherSymbol:
+                // Emoji and other non-BMP characters arrive as surrogate pairs.
+                case UnicodeCategory.Surrogate:
                     Set(bits, i);
                     break;
                 default:
@@ -199,6 +221,14 @@ public sealed class TextNormalizer
                 Set(bits, i);
             }
         }
+
+        // Variation selectors (✿︎ ❤️) and the combining keycap decorate the char before them.
+        for (var c = 0xFE00; c <= 0xFE0F; c++)
+        {
+            Set(bits, c);
+        }
+
+        Set(bits, 0x20E3);
 
         Set(bits, Noise);
         return bits;

@@ -16,14 +16,26 @@ public sealed class WordListCompiler(IDbContextFactory<PortalDbContext> dbFactor
 
     public string CurrentVersion => holder.Snapshot.Version;
 
+    private static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginSqliteReadAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
+        return await db.Database.UseTransactionAsync(connection.BeginTransaction(deferred: true), cancellationToken)
+            ?? throw new InvalidOperationException("No transaction.");
+    }
+
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
     {
         int revision;
         List<ScreeningTerm> terms;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            // One snapshot: the terms and the revision number they belong to.
-            await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+            // One snapshot: the terms and the revision number they belong to. On SQLite the snapshot is a
+            // deferred (read) transaction: the default BEGIN IMMEDIATE would hold the only write lock
+            // while 50,000 terms are read (ADR 0025).
+            await using var transaction = db.Database.IsSqlite()
+                ? await BeginSqliteReadAsync(db, cancellationToken)
+                : await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
             revision = await db.WordListRevisions.MaxAsync(r => (int?)r.Number, cancellationToken) ?? 0;
             terms = await db.Terms.AsNoTracking().Select(t => new ScreeningTerm(t.Text, t.Category, t.Level)).ToListAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);

@@ -59,12 +59,17 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
             return (list, $"list “{trimmed}” ({cat}) created");
         }, cancellationToken);
 
+    /// <summary>
+    /// Deletes a list with its terms in two set-based statements: loading 50,000 tracked terms to
+    /// delete them one by one held the database's write lock for over 20 minutes (ADR 0025).
+    /// </summary>
     public Task<WordList> DeleteListAsync(Actor actor, int listId, CancellationToken cancellationToken = default) =>
         ChangeAsync(actor, "WordListDeleted", async db =>
         {
-            var list = await db.WordLists.Include(l => l.Terms).SingleOrDefaultAsync(l => l.Id == listId, cancellationToken) ?? throw new NotFoundException("Screening.Lists.NotFound");
-            db.WordLists.Remove(list);
-            return (list, $"list “{list.Name}” deleted with {list.Terms.Count} terms");
+            var list = await db.WordLists.AsNoTracking().SingleOrDefaultAsync(l => l.Id == listId, cancellationToken) ?? throw new NotFoundException("Screening.Lists.NotFound");
+            var count = await db.Terms.Where(t => t.WordListId == listId).ExecuteDeleteAsync(CancellationToken.None);
+            await db.WordLists.Where(l => l.Id == listId).ExecuteDeleteAsync(CancellationToken.None);
+            return (list, $"list “{list.Name}” deleted with {count} terms");
         }, cancellationToken);
 
     public Task<Term> AddTermAsync(Actor actor, int listId, TermInput input, CancellationToken cancellationToken = default) =>
@@ -102,34 +107,48 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
     /// (header <c>term,category,level</c>). Any bad row refuses the whole import with every bad
     /// line listed (400, errors keyed <c>line N</c>); otherwise new terms are added and existing ones updated.
     /// </summary>
+    /// <remarks>
+    /// Parsing, reading the list's current terms and the diff happen before the write transaction;
+    /// inside it, new terms go in with one statement (<see cref="TermBulkWriter"/>) and changed ones
+    /// with one set-based update per (category, level), so 50,000 terms hold SQLite's write lock for
+    /// a fraction of a second instead of minutes (ADR 0025). A term added meanwhile by someone else
+    /// trips the unique (list, text) index and the import is refused as changed meanwhile.
+    /// </remarks>
     public async Task<ImportResult> ImportAsync(Actor actor, int listId, ImportFormat format, string content, string? category = null, ScreeningLevel? level = null, CancellationToken cancellationToken = default)
     {
-        var counts = (Added: 0, Updated: 0);
+        await EnsureCanChangeAsync(actor, "WordListImported", cancellationToken);
+        WordList list;
+        Dictionary<string, (int Id, string Category, ScreeningLevel Level)> existing;
+        await using (var read = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            list = await read.WordLists.AsNoTracking().SingleOrDefaultAsync(l => l.Id == listId, cancellationToken) ?? throw new NotFoundException("Screening.Lists.NotFound");
+            existing = await read.Terms.AsNoTracking().Where(t => t.WordListId == listId)
+                .Select(t => new { t.Id, t.Text, t.Category, t.Level })
+                .ToDictionaryAsync(t => t.Text, t => (t.Id, t.Category, t.Level), StringComparer.Ordinal, cancellationToken);
+        }
+
+        var rows = Parse(format, content ?? "", CategoryOf(category) ?? list.Category, level ?? ScreeningLevel.Block);
+        var added = rows.Where(r => !existing.ContainsKey(r.Text)).ToList();
+        var changed = rows
+            .Where(r => existing.TryGetValue(r.Text, out var e) && (e.Category != r.Category || e.Level != r.Level))
+            .GroupBy(r => (r.Category, r.Level), r => existing[r.Text].Id)
+            .ToList();
+        var updatedCount = changed.Sum(g => g.Count());
         await ChangeAsync(actor, "WordListImported", async db =>
         {
-            var list = await db.WordLists.Include(l => l.Terms).SingleOrDefaultAsync(l => l.Id == listId, cancellationToken) ?? throw new NotFoundException("Screening.Lists.NotFound");
-            var rows = Parse(format, content ?? "", CategoryOf(category) ?? list.Category, level ?? ScreeningLevel.Block);
             var now = clock.GetUtcNow();
-            foreach (var (text, cat, lvl) in rows)
+            await TermBulkWriter.InsertAsync(db, listId, added, now);
+            foreach (var group in changed)
             {
-                if (list.Terms.FirstOrDefault(t => t.Text == text) is { } existing)
-                {
-                    if (existing.Category != cat || existing.Level != lvl)
-                    {
-                        (existing.Category, existing.Level, existing.UpdatedAt) = (cat, lvl, now);
-                        counts.Updated++;
-                    }
-                }
-                else
-                {
-                    list.Terms.Add(new Term { Text = text, Category = cat, Level = lvl, UpdatedAt = now });
-                    counts.Added++;
-                }
+                var ids = group.ToList();
+                var (cat, lvl) = group.Key;
+                await db.Terms.Where(t => t.WordListId == listId && ids.Contains(t.Id))
+                    .ExecuteUpdateAsync(u => u.SetProperty(t => t.Category, cat).SetProperty(t => t.Level, lvl).SetProperty(t => t.UpdatedAt, now), CancellationToken.None);
             }
 
-            return (list, $"“{list.Name}”: import {format}, {counts.Added} added, {counts.Updated} updated");
+            return (list, $"“{list.Name}”: import {format}, {added.Count} added, {updatedCount} updated");
         }, cancellationToken);
-        return new ImportResult(counts.Added, counts.Updated, compiler.CurrentVersion);
+        return new ImportResult(added.Count, updatedCount, compiler.CurrentVersion);
     }
 
     public async Task<string> ExportAsync(Actor actor, int listId, ImportFormat format, CancellationToken cancellationToken = default)
@@ -291,27 +310,38 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
         }
     }
 
-    /// <summary>One change: authorise, apply, add the next revision, commit, audit, recompile.</summary>
-    private async Task<T> ChangeAsync<T>(Actor actor, string action, Func<PortalDbContext, Task<(T Result, string Summary)>> apply, CancellationToken cancellationToken)
+    private async Task EnsureCanChangeAsync(Actor actor, string action, CancellationToken cancellationToken)
     {
         if (!actor.IsInRole(Roles.SecrecyOfficer))
         {
             await audit.AppendAsync(actor, action, "wordlists", AuditOutcome.Refused, "not SecrecyOfficer", cancellationToken);
             throw new ForbiddenException("Screening.Lists.Forbidden");
         }
+    }
+
+    /// <summary>One change: authorise, apply, add the next revision, commit, audit, recompile.</summary>
+    private async Task<T> ChangeAsync<T>(Actor actor, string action, Func<PortalDbContext, Task<(T Result, string Summary)>> apply, CancellationToken cancellationToken)
+    {
+        await EnsureCanChangeAsync(actor, action, cancellationToken);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var (result, summary) = await apply(db);
-        var number = (await db.WordListRevisions.MaxAsync(r => (int?)r.Number, cancellationToken) ?? 0) + 1;
-        db.WordListRevisions.Add(new WordListRevision { Number = number, ActorId = actor.UserId, ActorName = actor.DisplayName, At = clock.GetUtcNow(), Summary = summary.Length > 1000 ? summary[..1000] : summary });
+        int number;
+        T result;
+        string summary;
         try
         {
+            (result, summary) = await apply(db);
+            number = (await db.WordListRevisions.MaxAsync(r => (int?)r.Number, cancellationToken) ?? 0) + 1;
+            db.WordListRevisions.Add(new WordListRevision { Number = number, ActorId = actor.UserId, ActorName = actor.DisplayName, At = clock.GetUtcNow(), Summary = summary.Length > 1000 ? summary[..1000] : summary });
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (Exception e) when (e is DbUpdateException
+            or Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 }
+            or Npgsql.PostgresException { SqlState: ['2', '3', ..] })
         {
+            // A unique (list, text) or foreign-key violation from a bulk statement: someone changed the list meanwhile.
             throw new ConflictException("Screening.Lists.ChangedMeanwhile");
         }
 
