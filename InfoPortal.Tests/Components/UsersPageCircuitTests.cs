@@ -18,8 +18,10 @@ public sealed class UsersPageCircuitTests
     {
         var row = cut.FindAll("[data-test=users-table] tbody tr").Single(r => r.QuerySelector("td")!.TextContent.Trim() == userName);
         await cut.InvokeAsync(() => row.QuerySelector("button")!.Click());
-        popovers.WaitForAssertion(() => Assert.NotEmpty(popovers.FindAll($"[data-test={item}]")));
-        await popovers.InvokeAsync(() => popovers.Find($"[data-test={item}]").Click());
+        // Only the open menu's items: every row has its own menu.
+        popovers.WaitForAssertion(() => Assert.Single(popovers.FindAll($".mud-popover-open [data-test={item}]")));
+        await popovers.InvokeAsync(() => popovers.Find($".mud-popover-open [data-test={item}]").Click());
+        popovers.WaitForAssertion(() => Assert.Empty(popovers.FindAll($".mud-popover-open [data-test={item}]")));
     }
 
     private static async Task<AppUser> UserAsync(PortalFactory app, string userName)

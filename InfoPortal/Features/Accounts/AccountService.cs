@@ -104,13 +104,13 @@ public sealed class AccountService(
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var user = await users.FindByIdAsync(userId.ToString(System.Globalization.CultureInfo.InvariantCulture))
             ?? throw new NotFoundException(L["Users.NotFound"]);
-        await ValidateAsync(input with { UserName = user.UserName ?? "" }, cancellationToken, existingUserId: userId);
         var current = (await users.GetRolesAsync(user)).ToList();
         var wanted = input.Roles.Distinct().ToList();
         var remove = current.Except(wanted).ToList();
         var add = wanted.Except(current).ToList();
         if (remove.Count > 0 || add.Count > 0)
         {
+            // The rules about who may change whose roles come first, so every such attempt is audited.
             if (actor.UserId == userId)
             {
                 // Nobody widens (or narrows) their own powers, the administrator included.
@@ -127,6 +127,8 @@ public sealed class AccountService(
                 await RefuseRolesAsync(actor, user.UserName ?? "", current, wanted, "Users.AuditorNotByAdmin");
             }
         }
+
+        await ValidateAsync(input with { UserName = user.UserName ?? "" }, cancellationToken, existingUserId: userId);
 
         var changes = new List<string>();
         if (user.DisplayName != input.DisplayName.Trim()) changes.Add($"displayName: {user.DisplayName} → {input.DisplayName.Trim()}");
