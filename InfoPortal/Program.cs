@@ -58,6 +58,13 @@ if (args is ["create-admin", var adminName, ..])
     return await CreateAdminCommand.RunAsync(app.Services, adminName, Console.In, Console.Out);
 }
 
+if (args is ["create-auditor", var auditorName, ..])
+{
+    // 三权分立 (ADR 0022): audit administrators are set up here, never by the system administrator in the app.
+    await app.InitializeAsync(seedDemo: false);
+    return await CreateAdminCommand.RunAsync(app.Services, auditorName, Console.In, Console.Out, Roles.AuditAdmin);
+}
+
 if (args is ["bench", "review-queue" or "search" or "statistics" or "monitoring" or "pdf", ..])
 {
     await app.InitializeAsync(seedDemo: false);

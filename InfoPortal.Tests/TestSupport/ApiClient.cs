@@ -29,6 +29,14 @@ public sealed class ApiClient : IDisposable
         return new ApiClient(http, user);
     }
 
+    /// <summary>Another client on the same sign-in (token), as a second browser tab shares the session.</summary>
+    public ApiClient NewTab(PortalFactory app)
+    {
+        var http = app.CreatePortalClient();
+        http.DefaultRequestHeaders.Authorization = _http.DefaultRequestHeaders.Authorization;
+        return new ApiClient(http, User);
+    }
+
     public async Task<JsonElement> ColumnAsync(string name)
     {
         var columns = await _http.GetFromJsonAsync<JsonElement>("/api/v1/columns");

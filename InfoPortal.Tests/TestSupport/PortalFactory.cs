@@ -49,6 +49,9 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     public string DataFolder { get; }
 
+    /// <summary>The database this app uses, so a second instance can share it.</summary>
+    public string ConnectionString => _settings["ConnectionStrings:Portal"]!;
+
     /// <summary>Creates a factory for the provider; for PostgreSQL it first creates an empty database.</summary>
     public static async Task<PortalFactory> CreateAsync(string provider, Action<PortalFactory>? configure = null)
     {

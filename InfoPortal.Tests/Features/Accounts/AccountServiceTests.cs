@@ -162,6 +162,28 @@ public sealed class AccountServiceTests
         Assert.True(await db.AuditRecords.AnyAsync(a => a.Action == AuditActions.PasswordReset && a.Target == "user:officer"));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task FourAccountWrites_InOneCircuitScope_AllSucceed(string provider)
+    {
+        // One DI scope for all of them, as a Blazor circuit holds its services for the page's life.
+        await using var app = await PortalFactory.CreateAsync(provider);
+        var admin = await ActorAsync(app, "sysadmin", Roles.SystemAdmin);
+        var officer = await UserIdAsync(app, "officer2");
+        using var circuit = app.Services.CreateScope();
+        var accounts = circuit.ServiceProvider.GetRequiredService<AccountService>();
+
+        await accounts.SetDisabledAsync(admin, officer, true);
+        await accounts.SetDisabledAsync(admin, officer, false);
+        var summary = (await accounts.ListAsync(admin, new UserQuery("officer2"))).Single();
+        await accounts.UpdateAsync(admin, officer, new UserInput("officer2", "王药监（调岗）", null, summary.DepartmentId, [Roles.Officer, Roles.DeptHead]));
+        await accounts.ResetPasswordAsync(admin, officer, NewPassword);
+
+        await using var db = app.CreateDbContext();
+        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == officer);
+        Assert.Equal(("王药监（调岗）", false, true), (user.DisplayName, user.IsDisabled, user.MustChangePassword));
+    }
+
     private static string? PathOf(HttpResponseMessage response) =>
         response.Headers.Location is { } location ? new Uri(new Uri("http://localhost"), location).AbsolutePath : null;
 

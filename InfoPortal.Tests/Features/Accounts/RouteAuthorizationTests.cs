@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -46,10 +47,21 @@ public sealed partial class RouteAuthorizationTests(RouteAuthorizationTests.Fixt
                 var cookie = CreatePortalClient();
                 await cookie.SignInAsync(user);
                 Cookies[role] = cookie;
+                // A personal (integration) token: a second sign-in at the token endpoint would end
+                // the cookie's session, one session per account (ADR 0022).
                 var bearer = CreatePortalClient();
-                bearer.WithBearer(await bearer.GetTokenAsync(user));
+                bearer.WithBearer(await PersonalTokenAsync(user));
                 Bearers[role] = bearer;
             }
+        }
+
+        private async Task<string> PersonalTokenAsync(string userName)
+        {
+            await using var db = CreateDbContext();
+            var user = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == userName);
+            var actor = new Actor(user.Id, userName, user.DisplayName, user.DepartmentId, new HashSet<string>(), "127.0.0.1");
+            await using var scope = Services.CreateAsyncScope();
+            return (await scope.ServiceProvider.GetRequiredService<AccessTokenService>().CreatePersonalTokenAsync(actor, "route table", 1)).Secret;
         }
 
         Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;

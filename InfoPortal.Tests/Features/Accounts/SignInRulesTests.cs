@@ -1,5 +1,10 @@
 using System.Net;
+using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Limits;
+using InfoPortal.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -86,29 +91,36 @@ public sealed class SignInRulesTests
     [InlineData(new[] { "SystemAdmin", "AuditAdmin" }, true)]
     [InlineData(new[] { "SystemAdmin", "SecrecyOfficer" }, true)]
     [InlineData(new[] { "SecrecyOfficer", "AuditAdmin" }, true)]
-    [InlineData(new[] { "SystemAdmin", "Officer" }, false)]
-    [InlineData(new[] { "SecrecyOfficer", "Publisher", "Assessor" }, false)]
+    [InlineData(new[] { "SystemAdmin", "Officer" }, true)]            // ADR 0022: no business role beside a separated one
+    [InlineData(new[] { "SecrecyOfficer", "Publisher", "Assessor" }, true)]
+    [InlineData(new[] { "AuditAdmin", "Leader" }, true)]
     [InlineData(new[] { "DeptHead", "Officer" }, false)]
-    public void SeparationOfDuties_ThreeAdministratorsExcludeEachOther(string[] roles, bool conflict)
+    [InlineData(new[] { "SystemAdmin" }, false)]
+    [InlineData(new[] { "Leader", "Publisher", "Assessor" }, false)]
+    public void SeparationOfDuties_SeparatedRolesAreHeldAlone(string[] roles, bool conflict)
     {
         Assert.Equal(conflict, Roles.FindSeparationConflict(roles) is not null);
     }
 
     [Fact]
-    public void Throttle_BlocksAnAddressAfterTooManyFailures_ThenForgetsAfterTheWindow()
+    public async Task Throttle_BlocksAnAddressAfterTooManyFailures_ThenForgetsAfterTheWindow()
     {
+        await using var app = new PortalFactory();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var throttle = new SignInThrottle(Options.Create(new SecurityOptions { MaxFailuresPerAddress = 3, FailureWindowMinutes = 10 }), clock);
+        var limiter = new AttemptLimiter(app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), clock);
+        var throttle = new SignInThrottle(limiter, Options.Create(new SecurityOptions { MaxFailuresPerAddress = 3, FailureWindowMinutes = 10 }));
         for (var i = 0; i < 3; i++)
         {
-            Assert.False(throttle.IsBlocked("10.0.0.1"));
-            throttle.RecordFailure("10.0.0.1");
+            Assert.False(await throttle.IsBlockedAsync("10.0.0.1"));
+            Assert.True(await throttle.TryBeginAsync("10.0.0.1"));
         }
 
-        Assert.True(throttle.IsBlocked("10.0.0.1"));
-        Assert.False(throttle.IsBlocked("10.0.0.2"));
+        Assert.True(await throttle.IsBlockedAsync("10.0.0.1"));
+        Assert.False(await throttle.TryBeginAsync("10.0.0.1"));
+        Assert.False(await throttle.IsBlockedAsync("10.0.0.2"));
         clock.Advance(TimeSpan.FromMinutes(11));
-        Assert.False(throttle.IsBlocked("10.0.0.1"));
+        Assert.False(await throttle.IsBlockedAsync("10.0.0.1"));
+        Assert.True(await throttle.TryBeginAsync("10.0.0.1"));
     }
 
     [Theory]

@@ -10,14 +10,17 @@ using Microsoft.Extensions.Options;
 namespace InfoPortal.Features.Accounts;
 
 /// <summary>Issues, lists, revokes and resolves API bearer tokens. Secrets are stored only as SHA-256.</summary>
-public sealed class AccessTokenService(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, IOptions<SecurityOptions> options, IStringLocalizer<SharedResource> L, TimeProvider clock)
+public sealed class AccessTokenService(IDbContextFactory<PortalDbContext> dbFactory, SessionService sessions, AuditLog audit, IOptions<SecurityOptions> options, IStringLocalizer<SharedResource> L, TimeProvider clock)
 {
     public const string SecretPrefix = "ipt_";
 
     public async Task<IssuedToken> IssueSessionTokenAsync(AppUser user, string? ip, CancellationToken cancellationToken = default)
     {
-        var issued = await CreateAsync(user.Id, AccessTokenKind.Session, "api", TimeSpan.FromHours(options.Value.ApiTokenHours), cancellationToken);
-        await audit.AppendAsync(new AuditEntry(user.Id, user.UserName ?? "", ip, AuditActions.TokenIssued, $"token:{issued.Id}", AuditOutcome.Success, "session token"), cancellationToken);
+        IReadOnlyList<string> ended = [];
+        var issued = await CreateAsync(user.Id, AccessTokenKind.Session, "api", TimeSpan.FromHours(options.Value.ApiTokenHours), cancellationToken,
+            async (db, now) => ended = await sessions.SupersedeAsync(db, user.Id, now, cancellationToken));
+        await audit.AppendAsync(new AuditEntry(user.Id, user.UserName ?? "", ip, AuditActions.TokenIssued, $"token:{issued.Id}", AuditOutcome.Success, "session token"), CancellationToken.None);
+        await sessions.AuditSupersededAsync(user, ip, ended);
         return issued;
     }
 
@@ -93,7 +96,8 @@ public sealed class AccessTokenService(IDbContextFactory<PortalDbContext> dbFact
         return (row.Token, row.User);
     }
 
-    private async Task<IssuedToken> CreateAsync(int userId, AccessTokenKind kind, string name, TimeSpan lifetime, CancellationToken cancellationToken)
+    private async Task<IssuedToken> CreateAsync(int userId, AccessTokenKind kind, string name, TimeSpan lifetime, CancellationToken cancellationToken,
+        Func<PortalDbContext, DateTimeOffset, Task>? alongside = null)
     {
         var secret = SecretPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var now = clock.GetUtcNow();
@@ -108,8 +112,13 @@ public sealed class AccessTokenService(IDbContextFactory<PortalDbContext> dbFact
             ExpiresAt = now + lifetime,
         };
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (alongside is not null)
+        {
+            await alongside(db, now);
+        }
+
         db.AccessTokens.Add(token);
-        await db.SaveChangesAsync(cancellationToken);
+        await db.SaveChangesAsync(CancellationToken.None);
         return new IssuedToken(token.Id, secret, token.ExpiresAt);
     }
 

@@ -9,12 +9,17 @@ namespace InfoPortal.Features.Accounts;
 
 /// <summary>
 /// The system administrator's account work: create, edit department and roles, disable, reset
-/// the password. Enforces the separation of duties (三权分立) and audits every change.
+/// the password. Enforces the separation of duties (三权分立, ADR 0022) for the pages and the API
+/// alike, and audits every change, role changes with their before and after.
+/// Each operation works on its own scope (and so its own Identity DbContext): the page's circuit
+/// lives for hours, and a context that long-lived made every account write after the first fail
+/// with "Optimistic concurrency failure" (issue 10 item 6).
 /// </summary>
 public sealed class AccountService(
     IDbContextFactory<PortalDbContext> dbFactory,
-    UserManager<AppUser> users,
+    IServiceScopeFactory scopes,
     SessionService sessions,
+    SignInLockout lockout,
     AuditLog audit,
     IStringLocalizer<SharedResource> L,
     TimeProvider clock)
@@ -55,7 +60,13 @@ public sealed class AccountService(
     public async Task<int> CreateAsync(Actor actor, UserInput input, string initialPassword, CancellationToken cancellationToken = default)
     {
         EnsureAdmin(actor);
+        var wanted = input.Roles.Distinct().ToList();
         await ValidateAsync(input, cancellationToken);
+        if (wanted.Contains(Roles.AuditAdmin))
+        {
+            await RefuseRolesAsync(actor, input.UserName.Trim(), [], wanted, "Users.AuditorByCommandLine");
+        }
+
         var user = new AppUser
         {
             UserName = input.UserName.Trim(),
@@ -69,30 +80,55 @@ public sealed class AccountService(
             LockoutEnabled = true,
         };
 
-        var created = await users.CreateAsync(user, initialPassword);
-        ThrowIfFailed(created, "password");
-        var added = await users.AddToRolesAsync(user, input.Roles.Distinct());
-        if (!added.Succeeded)
+        await using (var scope = scopes.CreateAsyncScope())
         {
-            await users.DeleteAsync(user);
-            ThrowIfFailed(added, "roles");
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            // The account and its roles commit together or not at all.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            ThrowIfFailed(await users.CreateAsync(user, initialPassword), "password");
+            ThrowIfFailed(await users.AddToRolesAsync(user, wanted), "roles");
+            await transaction.CommitAsync(CancellationToken.None);
         }
 
         await audit.AppendAsync(actor, AuditActions.UserCreated, $"user:{user.UserName}", AuditOutcome.Success,
-            $"department={input.DepartmentId}; roles={string.Join(',', input.Roles)}", cancellationToken);
+            $"department={input.DepartmentId}; roles={string.Join(',', wanted)}", CancellationToken.None);
+        await audit.AppendAsync(actor, AuditActions.RolesChanged, $"user:{user.UserName}", AuditOutcome.Success, RoleChange([], wanted), CancellationToken.None);
         return user.Id;
     }
 
     public async Task UpdateAsync(Actor actor, int userId, UserInput input, CancellationToken cancellationToken = default)
     {
         EnsureAdmin(actor);
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var user = await users.FindByIdAsync(userId.ToString(System.Globalization.CultureInfo.InvariantCulture))
             ?? throw new NotFoundException(L["Users.NotFound"]);
-        await ValidateAsync(input with { UserName = user.UserName ?? "" }, cancellationToken, existingUserId: userId);
-        if (actor.UserId == userId && !input.Roles.Contains(Roles.SystemAdmin))
+        var current = (await users.GetRolesAsync(user)).ToList();
+        var wanted = input.Roles.Distinct().ToList();
+        var remove = current.Except(wanted).ToList();
+        var add = wanted.Except(current).ToList();
+        if (remove.Count > 0 || add.Count > 0)
         {
-            throw ValidationFailedException.For("roles", L["Users.CannotDropOwnAdmin"]);
+            // The rules about who may change whose roles come first, so every such attempt is audited.
+            if (actor.UserId == userId)
+            {
+                // Nobody widens (or narrows) their own powers, the administrator included.
+                await RefuseRolesAsync(actor, user.UserName ?? "", current, wanted, "Users.CannotChangeOwnRoles");
+            }
+
+            if (add.Contains(Roles.AuditAdmin))
+            {
+                await RefuseRolesAsync(actor, user.UserName ?? "", current, wanted, "Users.AuditorByCommandLine");
+            }
+
+            if (current.Contains(Roles.AuditAdmin))
+            {
+                await RefuseRolesAsync(actor, user.UserName ?? "", current, wanted, "Users.AuditorNotByAdmin");
+            }
         }
+
+        await ValidateAsync(input with { UserName = user.UserName ?? "" }, cancellationToken, existingUserId: userId);
 
         var changes = new List<string>();
         if (user.DisplayName != input.DisplayName.Trim()) changes.Add($"displayName: {user.DisplayName} → {input.DisplayName.Trim()}");
@@ -102,24 +138,24 @@ public sealed class AccountService(
         user.DisplayName = input.DisplayName.Trim();
         user.DepartmentId = input.DepartmentId;
         user.Email = email;
-        ThrowIfFailed(await users.UpdateAsync(user), "user");
 
-        var current = await users.GetRolesAsync(user);
-        var wanted = input.Roles.Distinct().ToList();
-        var remove = current.Except(wanted).ToList();
-        var add = wanted.Except(current).ToList();
-        if (remove.Count > 0) ThrowIfFailed(await users.RemoveFromRolesAsync(user, remove), "roles");
-        if (add.Count > 0) ThrowIfFailed(await users.AddToRolesAsync(user, add), "roles");
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            ThrowIfFailed(await users.UpdateAsync(user), "user");
+            if (remove.Count > 0) ThrowIfFailed(await users.RemoveFromRolesAsync(user, remove), "roles");
+            if (add.Count > 0) ThrowIfFailed(await users.AddToRolesAsync(user, add), "roles");
+            await transaction.CommitAsync(CancellationToken.None);
+        }
 
         if (changes.Count > 0)
         {
-            await audit.AppendAsync(actor, AuditActions.UserUpdated, $"user:{user.UserName}", AuditOutcome.Success, string.Join("; ", changes), cancellationToken);
+            await audit.AppendAsync(actor, AuditActions.UserUpdated, $"user:{user.UserName}", AuditOutcome.Success, string.Join("; ", changes), CancellationToken.None);
         }
 
         if (remove.Count > 0 || add.Count > 0)
         {
-            await audit.AppendAsync(actor, AuditActions.RolesChanged, $"user:{user.UserName}", AuditOutcome.Success,
-                $"{string.Join(',', current)} → {string.Join(',', wanted)}", cancellationToken);
+            await audit.AppendAsync(actor, AuditActions.RolesChanged, $"user:{user.UserName}", AuditOutcome.Success, RoleChange(current, wanted), CancellationToken.None);
         }
     }
 
@@ -131,24 +167,35 @@ public sealed class AccountService(
             throw ValidationFailedException.For("user", L["Users.CannotDisableSelf"]);
         }
 
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var user = await users.FindByIdAsync(userId.ToString(System.Globalization.CultureInfo.InvariantCulture))
             ?? throw new NotFoundException(L["Users.NotFound"]);
         user.IsDisabled = disabled;
         ThrowIfFailed(await users.UpdateAsync(user), "user");
         if (disabled)
         {
-            await sessions.EndAllAsync(userId, SessionEndReason.AccountDisabled, cancellationToken: cancellationToken);
+            await sessions.EndAllAsync(userId, SessionEndReason.AccountDisabled, cancellationToken: CancellationToken.None);
         }
 
-        await audit.AppendAsync(actor, disabled ? AuditActions.UserDisabled : AuditActions.UserEnabled, $"user:{user.UserName}", AuditOutcome.Success, null, cancellationToken);
+        await audit.AppendAsync(actor, disabled ? AuditActions.UserDisabled : AuditActions.UserEnabled, $"user:{user.UserName}", AuditOutcome.Success, null, CancellationToken.None);
     }
 
     /// <summary>Sets a new password that the owner must change at the next sign-in; ends the user's sessions.</summary>
     public async Task ResetPasswordAsync(Actor actor, int userId, string newPassword, CancellationToken cancellationToken = default)
     {
         EnsureAdmin(actor);
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var user = await users.FindByIdAsync(userId.ToString(System.Globalization.CultureInfo.InvariantCulture))
             ?? throw new NotFoundException(L["Users.NotFound"]);
+        if (await users.IsInRoleAsync(user, Roles.AuditAdmin))
+        {
+            // A password the administrator chose would let the administrator sign in as the auditor.
+            await audit.AppendAsync(actor, AuditActions.PasswordReset, $"user:{user.UserName}", AuditOutcome.Refused, "audit administrator", CancellationToken.None);
+            throw ValidationFailedException.For("password", L["Users.AuditorNotByAdmin"]);
+        }
+
         var token = await users.GeneratePasswordResetTokenAsync(user);
         ThrowIfFailed(await users.ResetPasswordAsync(user, token, newPassword), "password");
         user.MustChangePassword = true;
@@ -156,8 +203,26 @@ public sealed class AccountService(
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
         ThrowIfFailed(await users.UpdateAsync(user), "user");
-        await sessions.EndAllAsync(userId, SessionEndReason.PasswordReset, cancellationToken: cancellationToken);
-        await audit.AppendAsync(actor, AuditActions.PasswordReset, $"user:{user.UserName}", AuditOutcome.Success, null, cancellationToken);
+        await lockout.ClearAsync(user.UserName ?? "");
+        await sessions.EndAllAsync(userId, SessionEndReason.PasswordReset, cancellationToken: CancellationToken.None);
+        await audit.AppendAsync(actor, AuditActions.PasswordReset, $"user:{user.UserName}", AuditOutcome.Success, null, CancellationToken.None);
+    }
+
+    /// <summary>"roles: A,B → C": the audit detail of a role change (— for none).</summary>
+    internal static string RoleChange(IEnumerable<string> before, IEnumerable<string> after) =>
+        $"roles: {List(before)} → {List(after)}";
+
+    private static string List(IEnumerable<string> roles)
+    {
+        var ordered = roles.Distinct().OrderBy(r => Roles.All.ToList().IndexOf(r)).ToList();
+        return ordered.Count == 0 ? "—" : string.Join(',', ordered);
+    }
+
+    /// <summary>Audits a refused role change (who tried what) and throws the field error.</summary>
+    private async Task RefuseRolesAsync(Actor actor, string userName, IEnumerable<string> before, IEnumerable<string> after, string messageKey)
+    {
+        await audit.AppendAsync(actor, AuditActions.RolesChanged, $"user:{userName}", AuditOutcome.Refused, $"{RoleChange(before, after)}; {messageKey}", CancellationToken.None);
+        throw ValidationFailedException.For("roles", L[messageKey]);
     }
 
     private async Task ValidateAsync(UserInput input, CancellationToken cancellationToken, int? existingUserId = null)
@@ -170,7 +235,7 @@ public sealed class AccountService(
             {
                 errors["userName"] = [L["Users.UserNameInvalid"]];
             }
-            else if (await users.FindByNameAsync(name) is not null)
+            else if (await NameTakenAsync(name, cancellationToken))
             {
                 errors["userName"] = [L["Users.UserNameTaken"]];
             }
@@ -203,14 +268,28 @@ public sealed class AccountService(
         }
     }
 
-    private static void ThrowIfFailed(IdentityResult result, string field)
+    private async Task<bool> NameTakenAsync(string name, CancellationToken cancellationToken)
+    {
+        var normalized = name.ToUpperInvariant();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Users.AnyAsync(u => u.NormalizedUserName == normalized, cancellationToken);
+    }
+
+    private void ThrowIfFailed(IdentityResult result, string field)
     {
         if (!result.Succeeded)
         {
-            var messages = result.Errors.Select(e => e.Description).ToArray();
+            // Our password validator speaks the user's language; Identity's own errors are English,
+            // so they become one localised sentence (a password rule Identity also checks is said once).
+            var messages = result.Errors
+                .Select(e => e.Code.StartsWith("Password", StringComparison.Ordinal) && !IsEnglishIdentityError(e) ? e.Description : L["Users.SaveFailed"].Value)
+                .Distinct().ToArray();
             throw new ValidationFailedException(new Dictionary<string, string[]> { [field] = messages }, string.Join(" ", messages));
         }
     }
+
+    private static bool IsEnglishIdentityError(IdentityError error) =>
+        error.Description.StartsWith("Passwords must", StringComparison.Ordinal);
 
     internal static void EnsureAdmin(Actor actor)
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace InfoPortal.Features.Accounts;
@@ -16,6 +17,7 @@ public static class AccountsModule
     {
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section))
             .Validate(o => o.EffectiveOfficeNetworks.All(n => { OfficeNetworkPolicy.Parse(n); return true; }), "Security:OfficeNetworks holds an invalid CIDR range.")
+            .Validate(o => o.TrustedProxies.All(n => { OfficeNetworkPolicy.Parse(n); return true; }), "Security:TrustedProxies holds an invalid address or CIDR range.")
             .ValidateOnStart();
 
         services.AddAuthentication(o =>
@@ -90,7 +92,9 @@ public static class AccountsModule
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new OfficeNetworkPolicy(sp.GetRequiredService<IOptions<SecurityOptions>>()));
+        services.TryAddSingleton<Infrastructure.Limits.AttemptLimiter>();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<SignInLockout>();
         services.AddSingleton<PasswordPolicy>();
         services.AddScoped<SessionService>();
         services.AddScoped<SignInService>();

@@ -3,20 +3,30 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace InfoPortal.Features.Accounts;
 
-/// <summary>Authenticates <c>Authorization: Bearer ipt_…</c> against the access-token table.</summary>
+/// <summary>
+/// Authenticates <c>Authorization: Bearer ipt_…</c> against the access-token table. The sign-in
+/// rules hold on every call, not only when the token was issued: a token presented from outside
+/// the office networks is refused with 403 (rules.md §1 第十五条), and a token ended by a newer
+/// sign-in of its account (one session per account) no longer resolves.
+/// </summary>
 public sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     AccessTokenService tokens,
+    OfficeNetworkPolicy networks,
+    IStringLocalizer<SharedResource> L,
     UserManager<AppUser> users)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
+
+    private bool _networkRefused;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -24,6 +34,14 @@ public sealed class BearerTokenHandler(
         if (string.IsNullOrEmpty(header) || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             return AuthenticateResult.NoResult();
+        }
+
+        if (!networks.IsAllowed(Context.Connection.RemoteIpAddress))
+        {
+            // Checked before the token is looked up, so a refused caller learns nothing about it.
+            _networkRefused = true;
+            Logger.LogWarning("A bearer token was presented from {Address}, outside the office networks", Context.Connection.RemoteIpAddress);
+            return AuthenticateResult.Fail("The address is outside the office networks.");
         }
 
         var resolved = await tokens.ResolveAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
@@ -45,10 +63,16 @@ public sealed class BearerTokenHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (_networkRefused)
+        {
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            await Infrastructure.Web.ApiModule.Problem(403, "network_refused", L["Problem.403"], L["SignIn.NetworkRefused"]).ExecuteAsync(Context);
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        return Task.CompletedTask;
     }
 }

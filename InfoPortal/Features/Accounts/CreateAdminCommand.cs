@@ -7,17 +7,21 @@ namespace InfoPortal.Features.Accounts;
 
 /// <summary>
 /// <c>dotnet run --project InfoPortal -- create-admin NAME</c>: the first system administrator of a
-/// production instance, where nothing is seeded. Asks for the password (or reads it from standard input).
+/// production instance, where nothing is seeded. <c>-- create-auditor NAME</c>: an audit
+/// administrator, the only way one is made (ADR 0022: the system administrator cannot grant the
+/// role in the app); run again for an existing audit administrator it sets a new password, which
+/// the auditor changes at the next sign-in. Asks for the password (or reads it from standard input).
 /// </summary>
 public static class CreateAdminCommand
 {
-    public static async Task<int> RunAsync(IServiceProvider services, string userName, TextReader input, TextWriter output)
+    public static async Task<int> RunAsync(IServiceProvider services, string userName, TextReader input, TextWriter output, string role = Roles.SystemAdmin)
     {
         await using var scope = services.CreateAsyncScope();
         var sp = scope.ServiceProvider;
         var users = sp.GetRequiredService<UserManager<AppUser>>();
         var policy = sp.GetRequiredService<PasswordPolicy>();
-        if (await users.FindByNameAsync(userName) is not null)
+        var existing = await users.FindByNameAsync(userName);
+        if (existing is not null && !(role == Roles.AuditAdmin && await users.IsInRoleAsync(existing, Roles.AuditAdmin)))
         {
             await output.WriteLineAsync($"User '{userName}' already exists.");
             return 1;
@@ -49,6 +53,11 @@ public static class CreateAdminCommand
             return 1;
         }
 
+        if (existing is not null)
+        {
+            return await ResetAuditorAsync(sp, users, existing, password, output);
+        }
+
         var dbFactory = sp.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using var db = await dbFactory.CreateDbContextAsync();
         var department = await db.Departments.OrderBy(d => d.SortOrder).FirstOrDefaultAsync();
@@ -66,6 +75,8 @@ public static class CreateAdminCommand
             DepartmentId = department.Id,
             CreatedAt = DateTimeOffset.UtcNow,
             PasswordChangedAt = DateTimeOffset.UtcNow,
+            // Whoever typed the password at the console, the auditor chooses their own at first sign-in.
+            MustChangePassword = role == Roles.AuditAdmin,
             LockoutEnabled = true,
         };
         var result = await users.CreateAsync(user, password);
@@ -75,9 +86,33 @@ public static class CreateAdminCommand
             return 1;
         }
 
-        await users.AddToRoleAsync(user, Roles.SystemAdmin);
-        await sp.GetRequiredService<AuditLog>().AppendAsync(Actor.System("create-admin"), AuditActions.UserCreated, $"user:{userName}", AuditOutcome.Success, "roles=SystemAdmin (command line)");
-        await output.WriteLineAsync($"Created system administrator '{userName}' in department '{department.Name}'.");
+        await users.AddToRoleAsync(user, role);
+        var command = role == Roles.AuditAdmin ? "create-auditor" : "create-admin";
+        var log = sp.GetRequiredService<AuditLog>();
+        await log.AppendAsync(Actor.System(command), AuditActions.UserCreated, $"user:{userName}", AuditOutcome.Success, $"roles={role} (command line)");
+        await log.AppendAsync(Actor.System(command), AuditActions.RolesChanged, $"user:{userName}", AuditOutcome.Success, AccountService.RoleChange([], [role]));
+        await output.WriteLineAsync($"Created {(role == Roles.AuditAdmin ? "audit" : "system")} administrator '{userName}' in department '{department.Name}'.");
+        return 0;
+    }
+
+    private static async Task<int> ResetAuditorAsync(IServiceProvider sp, UserManager<AppUser> users, AppUser auditor, string password, TextWriter output)
+    {
+        var token = await users.GeneratePasswordResetTokenAsync(auditor);
+        var result = await users.ResetPasswordAsync(auditor, token, password);
+        if (!result.Succeeded)
+        {
+            await output.WriteLineAsync(string.Join(Environment.NewLine, result.Errors.Select(e => e.Description)));
+            return 1;
+        }
+
+        auditor.MustChangePassword = true;
+        auditor.PasswordChangedAt = DateTimeOffset.UtcNow;
+        await users.SetLockoutEndDateAsync(auditor, null);
+        await users.UpdateAsync(auditor);
+        await sp.GetRequiredService<SignInLockout>().ClearAsync(auditor.UserName ?? "");
+        await sp.GetRequiredService<SessionService>().EndAllAsync(auditor.Id, SessionEndReason.PasswordReset);
+        await sp.GetRequiredService<AuditLog>().AppendAsync(Actor.System("create-auditor"), AuditActions.PasswordReset, $"user:{auditor.UserName}", AuditOutcome.Success, "audit administrator (command line)");
+        await output.WriteLineAsync($"Set a new password for audit administrator '{auditor.UserName}'; it must be changed at the next sign-in.");
         return 0;
     }
 

@@ -54,6 +54,28 @@ public sealed class DemoSeeder(
                 await roles.CreateAsync(new AppRole(role));
             }
         }
+
+        await ReportSeparationConflictsAsync();
+    }
+
+    /// <summary>
+    /// Accounts from before the 三权分立 rule (ADR 0022) may hold a separated role together with
+    /// another; the rule is enforced on every change, and start-up names the accounts to fix.
+    /// </summary>
+    private async Task ReportSeparationConflictsAsync()
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var held = await db.UserRoles.Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
+            .Join(db.Users, x => x.UserId, u => u.Id, (x, u) => new { u.UserName, x.Name })
+            .ToListAsync();
+        foreach (var user in held.GroupBy(h => h.UserName))
+        {
+            if (Roles.FindSeparationConflict(user.Select(u => u.Name!)) is { } conflict)
+            {
+                logger.LogWarning("Account {User} holds {First} together with {Second}, against the separation of duties (ADR 0022); the system administrator must change its roles",
+                    user.Key, conflict.First, conflict.Second);
+            }
+        }
     }
 
     public async Task SeedDemoAsync(DemoOptions demo, CancellationToken cancellationToken = default)
@@ -62,6 +84,12 @@ public sealed class DemoSeeder(
         if (await db.Users.AnyAsync(cancellationToken) || await db.Departments.AnyAsync(cancellationToken))
         {
             return;
+        }
+
+        // The demo agency obeys the same separation of duties as every account change.
+        if (demo.Users.FirstOrDefault(u => Roles.FindSeparationConflict(u.Roles) is not null) is { } mixed)
+        {
+            throw new InvalidOperationException($"Demo user {mixed.UserName}: roles {string.Join(',', mixed.Roles)} break the separation of duties (ADR 0022).");
         }
 
         var now = clock.GetUtcNow();

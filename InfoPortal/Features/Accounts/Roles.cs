@@ -20,18 +20,33 @@ public static class Roles
         Publisher, SecrecyOfficer, Assessor, SystemAdmin, AuditAdmin,
     ];
 
-    /// <summary>三权分立: the system, secrecy and audit administrators must be three different people.</summary>
+    /// <summary>
+    /// 三权分立 (ADR 0022): the system administrator, the secrecy officer and the audit administrator
+    /// are three different people, and none of them also holds a business role: an administrator
+    /// who could approve or publish would check their own work.
+    /// </summary>
     public static readonly IReadOnlyList<string> SeparationOfDuties = [SystemAdmin, SecrecyOfficer, AuditAdmin];
+
+    /// <summary>The roles that do the business: draft, review, publish, assess.</summary>
+    public static readonly IReadOnlyList<string> Business = [.. All.Except(SeparationOfDuties)];
 
     public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
 
     /// <summary>
-    /// Checks a set of roles against the separation-of-duties rule.
-    /// Returns the conflicting pair, or null when the set is allowed.
+    /// Checks a set of roles against the separation-of-duties rule: one of the three separated
+    /// roles is held alone. Returns a conflicting pair (in the order of <see cref="All"/>), or null
+    /// when the set is allowed.
     /// </summary>
     public static (string First, string Second)? FindSeparationConflict(IEnumerable<string> roles)
     {
-        var held = SeparationOfDuties.Where(r => roles.Contains(r, StringComparer.Ordinal)).ToList();
-        return held.Count > 1 ? (held[0], held[1]) : null;
+        var held = All.Where(r => roles.Contains(r, StringComparer.Ordinal)).ToList();
+        if (held.Count < 2 || !held.Any(SeparationOfDuties.Contains))
+        {
+            return null;
+        }
+
+        var separated = held.First(SeparationOfDuties.Contains);
+        var other = held.First(r => r != separated);
+        return All.ToList().IndexOf(other) < All.ToList().IndexOf(separated) ? (other, separated) : (separated, other);
     }
 }

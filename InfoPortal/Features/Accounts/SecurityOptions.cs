@@ -20,7 +20,10 @@ public sealed class SecurityOptions
     /// </summary>
     public List<string> OfficeNetworks { get; set; } = [];
 
-    /// <summary>Proxies whose X-Forwarded-For is trusted (IP addresses). Empty: none.</summary>
+    /// <summary>
+    /// Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For sets the client address.
+    /// Empty: none, and the header is ignored from everyone.
+    /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
 
     /// <summary>Lifetime of a token from <c>POST /api/v1/auth/token</c>.</summary>

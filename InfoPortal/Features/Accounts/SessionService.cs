@@ -24,17 +24,7 @@ public sealed class SessionService(
     {
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var ended = new List<Guid>();
-        if (Rules.SingleSession)
-        {
-            var open = await db.UserSessions.Where(s => s.UserId == user.Id && s.EndedAt == null).ToListAsync(cancellationToken);
-            foreach (var old in open)
-            {
-                old.EndedAt = now;
-                old.EndReason = SessionEndReason.Superseded;
-                ended.Add(old.Id);
-            }
-        }
+        var ended = await SupersedeAsync(db, user.Id, now, cancellationToken);
 
         var session = new UserSession
         {
@@ -46,14 +36,51 @@ public sealed class SessionService(
             UserAgent = userAgent is { Length: > 512 } ? userAgent[..512] : userAgent,
         };
         db.UserSessions.Add(session);
-        await db.SaveChangesAsync(cancellationToken);
+        await db.SaveChangesAsync(CancellationToken.None);
+        await AuditSupersededAsync(user, ipAddress, ended);
+        return session;
+    }
 
-        foreach (var id in ended)
+    /// <summary>
+    /// One session per account (rules.md §1 第十五条): a new sign-in, on the page or at the token
+    /// endpoint, ends the account's open cookie sessions and revokes its API session tokens, in the
+    /// caller's context so that it commits with the new session. Personal tokens (made on the
+    /// profile page for integrations) are not sign-ins and stay. Returns the ended targets.
+    /// </summary>
+    internal async Task<IReadOnlyList<string>> SupersedeAsync(PortalDbContext db, int userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ended = new List<string>();
+        if (!Rules.SingleSession)
         {
-            await audit.AppendAsync(new AuditEntry(user.Id, user.UserName ?? "", ipAddress, AuditActions.SessionEnded, $"session:{id}", AuditOutcome.Success, nameof(SessionEndReason.Superseded)), cancellationToken);
+            return ended;
         }
 
-        return session;
+        foreach (var old in await db.UserSessions.Where(s => s.UserId == userId && s.EndedAt == null).ToListAsync(cancellationToken))
+        {
+            old.EndedAt = now;
+            old.EndReason = SessionEndReason.Superseded;
+            ended.Add($"session:{old.Id}");
+        }
+
+        foreach (var token in await db.AccessTokens.Where(t => t.UserId == userId && t.Kind == AccessTokenKind.Session && t.RevokedAt == null).ToListAsync(cancellationToken))
+        {
+            if (token.ExpiresAt > now)
+            {
+                token.RevokedAt = now;
+                ended.Add($"token:{token.Id}");
+            }
+        }
+
+        return ended;
+    }
+
+    internal async Task AuditSupersededAsync(AppUser user, string? ipAddress, IReadOnlyList<string> ended)
+    {
+        // After the commit, with no caller token: the tx helper stages these into the transaction (ADR 0021).
+        foreach (var target in ended)
+        {
+            await audit.AppendAsync(new AuditEntry(user.Id, user.UserName ?? "", ipAddress, AuditActions.SessionEnded, target, AuditOutcome.Success, nameof(SessionEndReason.Superseded)), CancellationToken.None);
+        }
     }
 
     /// <summary>

@@ -28,15 +28,22 @@ public sealed record SignInOutcome(SignInStatus Status, AppUser? User = null, Da
 /// The sign-in rules in one place, for the sign-in page and the token endpoint alike: office
 /// networks, per-address throttling, account lockout, disabled accounts, password expiry and
 /// the optional second factor. Every outcome is audited with its reason.
+/// An unknown name and a known one answer alike until the password has been proved: both count
+/// towards a lockout by name, both spend a password hash, and "disabled" is said only to someone
+/// who knows the password (issue 10 item 14: no account enumeration).
 /// </summary>
 public sealed class SignInService(
     UserManager<AppUser> users,
     OfficeNetworkPolicy networks,
     SignInThrottle throttle,
+    SignInLockout lockout,
     PasswordPolicy passwords,
     AuditLog audit,
     TimeProvider clock)
 {
+    /// <summary>A hash to check wrong names against, so an unknown name costs what a known one does.</summary>
+    private static string? s_dummyHash;
+
     public async Task<SignInOutcome> CheckAsync(SignInAttempt attempt, CancellationToken cancellationToken = default)
     {
         var ip = attempt.Address?.ToString();
@@ -48,35 +55,36 @@ public sealed class SignInService(
             return new SignInOutcome(SignInStatus.NetworkRefused);
         }
 
-        if (throttle.IsBlocked(ip))
+        // Takes the attempt's slot before the password is checked, so parallel guesses are counted.
+        if (!await throttle.TryBeginAsync(ip, cancellationToken))
         {
             await AuditAsync(null, userName, ip, AuditOutcome.Refused, "throttled: too many failures from this address", cancellationToken);
             return new SignInOutcome(SignInStatus.TooManyAttempts);
         }
 
         var user = userName.Length == 0 ? null : await users.FindByNameAsync(userName);
+        if (await LockedUntilAsync(user, userName, cancellationToken) is { } lockedUntil)
+        {
+            await AuditAsync(user?.Id, userName, ip, AuditOutcome.Refused, user is null ? "locked out (unknown user)" : "locked out", cancellationToken);
+            return new SignInOutcome(SignInStatus.LockedOut, LockoutEnd: lockedUntil);
+        }
+
         if (user is null)
         {
-            throttle.RecordFailure(ip);
-            await AuditAsync(null, userName, ip, AuditOutcome.Failure, "unknown user", cancellationToken);
-            return new SignInOutcome(SignInStatus.InvalidCredentials);
-        }
-
-        if (user.IsDisabled)
-        {
-            await AuditAsync(user, ip, AuditOutcome.Refused, "account disabled", cancellationToken);
-            return new SignInOutcome(SignInStatus.Disabled, user);
-        }
-
-        if (await users.IsLockedOutAsync(user))
-        {
-            await AuditAsync(user, ip, AuditOutcome.Refused, "locked out", cancellationToken);
-            return new SignInOutcome(SignInStatus.LockedOut, user, await users.GetLockoutEndDateAsync(user));
+            users.PasswordHasher.VerifyHashedPassword(new AppUser(), s_dummyHash ??= users.PasswordHasher.HashPassword(new AppUser(), "not-a-password"), attempt.Password);
+            return await FailAsync(null, userName, ip, "unknown user", SignInStatus.InvalidCredentials, cancellationToken);
         }
 
         if (!await users.CheckPasswordAsync(user, attempt.Password))
         {
-            return await FailAsync(user, ip, "wrong password", SignInStatus.InvalidCredentials, cancellationToken);
+            return await FailAsync(user, userName, ip, "wrong password", SignInStatus.InvalidCredentials, cancellationToken);
+        }
+
+        if (user.IsDisabled)
+        {
+            // The password was right: telling the owner that the account is disabled reveals nothing.
+            await AuditAsync(user, ip, AuditOutcome.Refused, "account disabled", cancellationToken);
+            return new SignInOutcome(SignInStatus.Disabled, user);
         }
 
         if (user.TwoFactorEnabled)
@@ -84,6 +92,7 @@ public sealed class SignInService(
             if (string.IsNullOrWhiteSpace(attempt.TwoFactorCode))
             {
                 // The password was right; the second step decides. Failures there count as well.
+                await throttle.GiveBackAsync(ip);
                 return new SignInOutcome(SignInStatus.RequiresTwoFactor, user);
             }
 
@@ -94,7 +103,8 @@ public sealed class SignInService(
         }
 
         await users.ResetAccessFailedCountAsync(user);
-        throttle.Reset(ip);
+        await lockout.ClearAsync(userName);
+        await throttle.SucceededAsync(ip);
 
         if (passwords.IsExpired(user, clock.GetUtcNow()))
         {
@@ -120,10 +130,10 @@ public sealed class SignInService(
             return new SignInOutcome(SignInStatus.Disabled, user);
         }
 
-        if (await users.IsLockedOutAsync(user))
+        if (await LockedUntilAsync(user, user.UserName ?? "", cancellationToken) is { } lockedUntil)
         {
             await AuditAsync(user, ip, AuditOutcome.Refused, "locked out", cancellationToken);
-            return new SignInOutcome(SignInStatus.LockedOut, user, await users.GetLockoutEndDateAsync(user));
+            return new SignInOutcome(SignInStatus.LockedOut, user, lockedUntil);
         }
 
         if (await VerifyCodeAsync(user, code, ip, cancellationToken) is { } failed)
@@ -132,6 +142,7 @@ public sealed class SignInService(
         }
 
         await users.ResetAccessFailedCountAsync(user);
+        await lockout.ClearAsync(user.UserName ?? "");
         if (passwords.IsExpired(user, clock.GetUtcNow()))
         {
             await AuditAsync(user, ip, AuditOutcome.Refused, "password expired", cancellationToken);
@@ -141,30 +152,46 @@ public sealed class SignInService(
         return new SignInOutcome(SignInStatus.Succeeded, user);
     }
 
+    /// <summary>The name's lockout (known or not), or an Identity lockout an older version or a change of password left.</summary>
+    private async Task<DateTimeOffset?> LockedUntilAsync(AppUser? user, string userName, CancellationToken cancellationToken)
+    {
+        if (user is not null && await users.IsLockedOutAsync(user))
+        {
+            return await users.GetLockoutEndDateAsync(user);
+        }
+
+        return userName.Length == 0 ? null : await lockout.LockedUntilAsync(userName, cancellationToken);
+    }
+
     /// <summary>Checks an authenticator code; a wrong one counts towards the lockout. Null when it is right.</summary>
     private async Task<SignInOutcome?> VerifyCodeAsync(AppUser user, string code, string? ip, CancellationToken cancellationToken)
     {
         var clean = code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
         return await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, clean)
             ? null
-            : await FailAsync(user, ip, "wrong two-factor code", SignInStatus.InvalidTwoFactorCode, cancellationToken);
+            : await FailAsync(user, user.UserName ?? "", ip, "wrong two-factor code", SignInStatus.InvalidTwoFactorCode, cancellationToken);
     }
 
     public Task AuditSuccessAsync(AppUser user, string? ip, string detail, CancellationToken cancellationToken = default) =>
         AuditAsync(user, ip, AuditOutcome.Success, detail, cancellationToken);
 
-    private async Task<SignInOutcome> FailAsync(AppUser user, string? ip, string reason, SignInStatus status, CancellationToken cancellationToken)
+    private async Task<SignInOutcome> FailAsync(AppUser? user, string userName, string? ip, string reason, SignInStatus status, CancellationToken cancellationToken)
     {
-        throttle.RecordFailure(ip);
-        await users.AccessFailedAsync(user);
-        if (await users.IsLockedOutAsync(user))
+        // The address's slot was taken in CheckAsync (the 2FA page's second step takes none).
+        if (userName.Length > 0 && await lockout.RecordFailureAsync(userName) is { } lockedUntil)
         {
-            await AuditAsync(user, ip, AuditOutcome.Failure, reason + "; account locked", cancellationToken);
-            return new SignInOutcome(SignInStatus.LockedOut, user, await users.GetLockoutEndDateAsync(user));
+            if (user is not null)
+            {
+                // Shown on the users page; an administrator's password reset clears both.
+                await users.SetLockoutEndDateAsync(user, lockedUntil);
+            }
+
+            await AuditAsync(user?.Id, userName, ip, AuditOutcome.Failure, reason + "; account locked", cancellationToken);
+            return new SignInOutcome(SignInStatus.LockedOut, LockoutEnd: lockedUntil);
         }
 
-        await AuditAsync(user, ip, AuditOutcome.Failure, reason, cancellationToken);
-        return new SignInOutcome(status, user);
+        await AuditAsync(user?.Id, userName, ip, AuditOutcome.Failure, reason, cancellationToken);
+        return new SignInOutcome(status);
     }
 
     private Task AuditAsync(AppUser user, string? ip, AuditOutcome outcome, string detail, CancellationToken cancellationToken) =>

@@ -3,6 +3,7 @@ using InfoPortal.Features.Accounts;
 using InfoPortal.Features.Requests;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Web;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace InfoPortal.Features.Interaction;
 
@@ -12,6 +13,7 @@ public static class InteractionModule
     public static IServiceCollection AddInteraction(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<InteractionOptions>(configuration.GetSection(InteractionOptions.Section));
+        services.TryAddSingleton<Infrastructure.Limits.AttemptLimiter>();
         services.AddScoped<SubmissionGuard>();
         services.AddScoped<InteractionService>();
         services.AddScoped<InteractionReminderJob>();

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using InfoPortal.Data;
 using InfoPortal.Infrastructure;
+using InfoPortal.Infrastructure.Limits;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ public sealed class RateLimitedException(string message, params object[] args) :
 /// </summary>
 public sealed class SubmissionGuard(
     IDbContextFactory<PortalDbContext> dbFactory,
+    AttemptLimiter limiter,
     IDataProtectionProvider protection,
     IOptions<InteractionOptions> options,
     TimeProvider clock)
@@ -59,27 +61,16 @@ public sealed class SubmissionGuard(
         }
     }
 
-    /// <summary>Counts one attempt under each key; throws (nothing counted) when any key is over its limit in its window.</summary>
+    /// <summary>
+    /// Counts one attempt under each key; throws (nothing counted) when any key is over its limit
+    /// in its window. Atomic under concurrency and across instances (<see cref="AttemptLimiter"/>).
+    /// </summary>
     public async Task CountAsync(IReadOnlyList<(string Key, int Limit, TimeSpan Window)> keys, string messageKey, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        foreach (var (key, limit, window) in keys)
+        if (!await limiter.TryTakeAsync([.. keys.Select(k => new AttemptLimit(k.Key, k.Limit, k.Window))], cancellationToken))
         {
-            var since = now - window;
-            var used = await db.InteractionAttempts.CountAsync(a => a.Key == key && a.At > since, cancellationToken);
-            if (used >= limit)
-            {
-                throw new RateLimitedException(messageKey);
-            }
+            throw new RateLimitedException(messageKey);
         }
-
-        foreach (var (key, _, _) in keys)
-        {
-            db.InteractionAttempts.Add(new InteractionAttempt { Key = key, At = now });
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Forgets attempts older than two days (run by the daily job).</summary>

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using InfoPortal.Data;
@@ -26,14 +25,19 @@ public static class WebModule
         // Keys in the database: sign-ins survive restarts and work across instances.
         services.AddDataProtection().SetApplicationName("InfoPortal").PersistKeysToDbContext<PortalDbContext>();
 
+        // Only the configured reverse proxies may say who the client is (issue 10 item 1). ASP.NET
+        // Core believes X-Forwarded-For from anyone when both lists are empty, so with no trusted
+        // proxy the middleware is not used at all (UsePortalPipeline) and the socket's address counts.
         services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.KnownIPNetworks.Clear();
             o.KnownProxies.Clear();
-            foreach (var proxy in configuration.GetSection("Security:TrustedProxies").Get<string[]>() ?? [])
+            // Walk back through every trusted hop; the first address not a trusted proxy is the client.
+            o.ForwardLimit = null;
+            foreach (var proxy in TrustedProxies(configuration))
             {
-                o.KnownProxies.Add(IPAddress.Parse(proxy));
+                o.KnownIPNetworks.Add(OfficeNetworkPolicy.Parse(proxy));
             }
         });
 
@@ -44,7 +48,11 @@ public static class WebModule
 
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        if (TrustedProxies(app.Configuration).Length > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler("/error", createScopeForErrors: true);
         if (!app.Environment.IsDevelopment())
         {
@@ -62,6 +70,10 @@ public static class WebModule
         app.UseAntiforgery();
         return app;
     }
+
+    /// <summary><c>Security:TrustedProxies</c>: addresses or CIDR networks of the reverse proxies in front of the app.</summary>
+    public static string[] TrustedProxies(IConfiguration configuration) =>
+        [.. (configuration.GetSection("Security:TrustedProxies").Get<string[]>() ?? []).Where(p => !string.IsNullOrWhiteSpace(p))];
 
     public static IEndpointRouteBuilder MapPortalWeb(this IEndpointRouteBuilder app)
     {
