@@ -75,4 +75,25 @@ public sealed class RequestFormPdfTests(RequestFormPdfTests.Fixture fixture) : I
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetResponseAsync(id)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await officer.Http.GetAsync($"/api/v1/requests/{id}/form.pdf")).StatusCode);
     }
+
+    [Fact]
+    public async Task OfficeFormPdf_ForARequestTheUserMayNotSee_Is404NotA500()
+    {
+        using var officer = await ApiClient.SignInAsync(App, "officer");
+        var id = await officer.DraftAsync("综合股内部草稿（打印）");
+
+        // The print button's cookie route, as a browser of another department would call it.
+        using var other = App.CreatePortalClient();
+        await other.SignInAsync("officer2");
+        var refused = await other.GetAsync($"/office/requests/{id}/form.pdf");
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.DoesNotContain("Exception", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync("/office/requests/999999/form.pdf")).StatusCode);
+
+        using var own = App.CreatePortalClient();
+        await own.SignInAsync("officer");
+        var allowed = await own.GetAsync($"/office/requests/{id}/form.pdf");
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal("application/pdf", allowed.Content.Headers.ContentType?.MediaType);
+    }
 }
