@@ -97,7 +97,7 @@ public static class ApiModule
             var (status, code) = exception switch
             {
                 Features.Screening.ScreeningBlockedException => (422, "blocked_by_screening"),
-                Features.Requests.UploadRejectedException upload => (upload.Status, upload.Status == 413 ? "file_too_large" : "file_type_not_allowed"),
+                Features.Requests.UploadRejectedException upload => (upload.Status, upload.Code),
                 Features.Interaction.RateLimitedException => (429, "too_many_attempts"),
                 ValidationFailedException => (400, "validation_failed"),
                 ForbiddenException => (403, "forbidden"),
