@@ -13,7 +13,7 @@ namespace InfoPortal.Tests.Features.Archive;
 
 /// <summary>Alone in its collection: it measures the process's memory, which parallel tests would disturb.</summary>
 [CollectionDefinition(nameof(ArchiveExportMemoryTests), DisableParallelization = true)]
-public sealed class ArchiveExportMemoryCollection;
+public sealed class ArchiveExportMemoryGroup;
 
 /// <summary>
 /// Issue 10 item 8: the inspection export streams. A 500 MB archive is exported through the real

@@ -19,7 +19,8 @@ public sealed class RequestFormPdfTests(RequestFormPdfTests.Fixture fixture) : I
         using var director = await ApiClient.SignInAsync(App, "director");
         var id = await officer.DraftAsync("县局开展春季药品安全检查", body: "<p>县局组织开展春季药品安全检查，共检查零售药店<b>32</b>家。</p>", eventDate: new DateOnly(2026, 11, 20));
         using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(TestFiles.Pdf());
+        // A real PDF: screening fails closed on a file whose text it cannot read (issue 10 item 11).
+        var file = new ByteArrayContent(Screening.ScreeningFixtures.Pdf("检查情况通报"));
         file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         form.Add(file, "file", "检查通报.pdf");
         form.Add(new StringContent("检查情况通报原件"), "caption");
