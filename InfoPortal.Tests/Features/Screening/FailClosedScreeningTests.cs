@@ -152,10 +152,16 @@ public sealed class FailClosedScreeningTests
             await secrecy.Http.PostAsJsonAsync($"/api/v1/attachments/{good.GetProperty("id").GetInt32()}/manual-review", new { reason = "看过" }), HttpStatusCode.Conflict);
         Assert.Contains("缺失", notClearable.GetProperty("detail").GetString());
 
-        // The file comes back: submit passes; it goes missing again before the head's approval: blocked.
+        // The file comes back: submit passes. Then this instance loses both the file and its extracted
+        // text (another instance's upload, never read here): the head's approval is blocked.
         await File.WriteAllBytesAsync(goodPath, goodBytes);
         await ApiClient.EnsureAsync(await officer.SubmitAsync(id), HttpStatusCode.OK);
         File.Delete(goodPath);
+        await using (var db = app.CreateDbContext())
+        {
+            await db.AttachmentTexts.Where(t => t.Sha256 == good.GetProperty("sha256").GetString()).ExecuteDeleteAsync();
+        }
+
         var approval = await ApiClient.EnsureAsync(await depthead.ApproveAsync(id), (HttpStatusCode)422);
         Assert.Contains("通知2.txt", approval.GetProperty("detail").GetString());
         Assert.Equal("DeptHead", (await officer.GetAsync(id)).GetProperty("currentStep").GetProperty("role").GetString());

@@ -44,7 +44,7 @@ public sealed class BackupRestoreTests
             Assert.True(File.Exists(backup));
             var storeFiles = source.Services.GetRequiredService<FileStore>().All().Order(StringComparer.Ordinal).ToList();
             Assert.True(storeFiles.Count >= 2, "the attachment and the archived 申请表 PDF");
-            Assert.Equal(storeFiles, Directory.EnumerateFiles(BackupJob.FilesFolderOf(backup), "*", SearchOption.AllDirectories).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList());
+            Assert.Equal(storeFiles, Directory.EnumerateFiles(BackupJob.FilesFolderOf(backup), "*", SearchOption.AllDirectories).Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal).ToList<string>());
             Assert.Contains($"{storeFiles.Count} files", run.Summary, StringComparison.Ordinal);
 
             // The backup outlives its source: copy it out before the source folder goes.

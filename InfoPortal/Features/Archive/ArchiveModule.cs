@@ -34,6 +34,13 @@ public static class ArchiveModule
         // client without being held in memory (issue 10 item 8).
         var export = await archive.PrepareExportAsync(http.GetActor(), filter, ct);
         http.Response.Headers.CacheControl = "no-store";
+        // The zip writer finishes each entry (its data descriptor, a few bytes) with a synchronous
+        // write even on its async path; the file data itself goes through WriteAsync.
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>() is { } body)
+        {
+            body.AllowSynchronousIO = true;
+        }
+
         return Results.Stream(body => export.WriteAsync(body, ct), "application/zip", $"archive-{filter.From:yyyyMMdd}-{filter.To:yyyyMMdd}.zip");
     }
 }

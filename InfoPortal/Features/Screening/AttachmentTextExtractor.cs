@@ -134,7 +134,8 @@ public sealed class AttachmentTextExtractor(
     {
         try
         {
-            if (contentType == DocxType && ZipGuard.Check(stream, limits) is not null)
+            // Over the bounds: refused unread. A zip too damaged to list goes on to the parser and fails there.
+            if (contentType == DocxType && ZipGuard.Check(stream, limits) == "Uploads.UnsafeArchive")
             {
                 return new ExtractedText([], Refused);
             }
