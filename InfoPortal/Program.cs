@@ -52,6 +52,23 @@ builder.Services.AddPortalJobs(builder.Configuration);
 
 var app = builder.Build();
 
+if (args is ["restore", var backupPath])
+{
+    // Backup = database + file store (BackupJob); restore both into a new place, migrate, verify.
+    try
+    {
+        await BackupRestore.RestoreFilesAsync(backupPath, app.Services.GetRequiredService<InfoPortal.Data.DatabaseSettings>(), Console.Out);
+    }
+    catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or IOException)
+    {
+        await Console.Error.WriteLineAsync($"FAIL: {ex.Message}");
+        return 1;
+    }
+
+    await app.InitializeAsync(seedDemo: false);
+    return await BackupRestore.VerifyAsync(app.Services, Console.Out) ? 0 : 1;
+}
+
 if (args is ["create-admin", var adminName, ..])
 {
     await app.InitializeAsync(seedDemo: false);

@@ -19,7 +19,8 @@ public sealed class RequestFormPdfTests(RequestFormPdfTests.Fixture fixture) : I
         using var director = await ApiClient.SignInAsync(App, "director");
         var id = await officer.DraftAsync("县局开展春季药品安全检查", body: "<p>县局组织开展春季药品安全检查，共检查零售药店<b>32</b>家。</p>", eventDate: new DateOnly(2026, 11, 20));
         using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(TestFiles.Pdf());
+        // A real PDF: screening fails closed on a file whose text it cannot read (issue 10 item 11).
+        var file = new ByteArrayContent(Screening.ScreeningFixtures.Pdf("检查情况通报"));
         file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         form.Add(file, "file", "检查通报.pdf");
         form.Add(new StringContent("检查情况通报原件"), "caption");
@@ -74,5 +75,26 @@ public sealed class RequestFormPdfTests(RequestFormPdfTests.Fixture fixture) : I
         Assert.Equal(HttpStatusCode.NotFound, (await other.Http.GetAsync($"/api/v1/requests/{id}/form.pdf")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetResponseAsync(id)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await officer.Http.GetAsync($"/api/v1/requests/{id}/form.pdf")).StatusCode);
+    }
+
+    [Fact]
+    public async Task OfficeFormPdf_ForARequestTheUserMayNotSee_Is404NotA500()
+    {
+        using var officer = await ApiClient.SignInAsync(App, "officer");
+        var id = await officer.DraftAsync("综合股内部草稿（打印）");
+
+        // The print button's cookie route, as a browser of another department would call it.
+        using var other = App.CreatePortalClient();
+        await other.SignInAsync("officer2");
+        var refused = await other.GetAsync($"/office/requests/{id}/form.pdf");
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.DoesNotContain("Exception", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync("/office/requests/999999/form.pdf")).StatusCode);
+
+        using var own = App.CreatePortalClient();
+        await own.SignInAsync("officer");
+        var allowed = await own.GetAsync($"/office/requests/{id}/form.pdf");
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal("application/pdf", allowed.Content.Headers.ContentType?.MediaType);
     }
 }

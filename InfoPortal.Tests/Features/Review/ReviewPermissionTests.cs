@@ -80,8 +80,9 @@ public sealed class ReviewPermissionTests(ReviewPermissionTests.Fixture fixture)
         var id = await officer.DraftAsync("重复审核测试", "Important");
         await ApiClient.EnsureAsync(await officer.SubmitAsync(id), HttpStatusCode.OK);
         await ApiClient.EnsureAsync(await depthead.ApproveAsync(id), HttpStatusCode.OK);
-        // The step has moved on: a second approval by the same head is refused.
-        await ApiClient.EnsureAsync(await depthead.ApproveAsync(id), HttpStatusCode.Forbidden);
+        // The step has moved on: a second approval by the same head is refused, as a conflict (409:
+        // the step was decided first — the server cannot tell a retry from a lost race, issue 10 item 14).
+        await ApiClient.EnsureAsync(await depthead.ApproveAsync(id), HttpStatusCode.Conflict);
         Assert.Equal(1, (await officer.GetAsync(id)).GetProperty("decisions").GetArrayLength());
     }
 

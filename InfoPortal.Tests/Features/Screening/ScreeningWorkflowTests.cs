@@ -65,11 +65,12 @@ public sealed class ScreeningWorkflowTests
         Assert.Equal(2, await db.AttachmentTexts.CountAsync());
         Assert.Equal(3, await db.ScreeningResults.CountAsync(r => !r.Passed && r.Stage == ScreeningStage.Submit));
 
-        // A broken file is a note, never a 500.
+        // A broken file is never a 500 — and never a pass either: what could not be read blocks
+        // (fail closed, issue 10 item 11) until the 保密员 reviews it by hand (FailClosedScreeningTests).
         var broken = await officer.DraftAsync("损坏附件");
         await ApiClient.EnsureAsync(await ScreeningFixtures.UploadAsync(officer, broken, "坏.pdf", Encoding.ASCII.GetBytes("%PDF-1.7\n this is not really a pdf")), HttpStatusCode.OK);
-        var passed = await ApiClient.EnsureAsync(await officer.SubmitAsync(broken), HttpStatusCode.OK);
-        Assert.Equal("Screening.Extract.Failed", passed.GetProperty("screening").GetProperty("notes")[0].GetProperty("key").GetString());
+        var refused = await ApiClient.EnsureAsync(await officer.SubmitAsync(broken), (HttpStatusCode)422);
+        Assert.Equal("Screening.Extract.Failed", refused.GetProperty("hits").EnumerateArray().Single().GetProperty("term").GetString());
     }
 
     [Theory]

@@ -29,12 +29,19 @@ public static class ArchiveModule
 
     private static async Task<IResult> ExportAsync(HttpContext http, ArchiveService archive, ArchiveFilter filter, CancellationToken ct)
     {
-        // Built in memory first so an authorisation or file error still becomes a clean problem response.
-        var buffer = new MemoryStream();
-        await archive.ExportAsync(http.GetActor(), filter, buffer, ct);
-        buffer.Position = 0;
+        // Everything that can refuse the export (authorisation, a missing file) is checked before the
+        // first byte, so a refusal is still a clean problem response; then the zip streams to the
+        // client without being held in memory (issue 10 item 8).
+        var export = await archive.PrepareExportAsync(http.GetActor(), filter, ct);
         http.Response.Headers.CacheControl = "no-store";
-        return Results.File(buffer, "application/zip", $"archive-{filter.From:yyyyMMdd}-{filter.To:yyyyMMdd}.zip");
+        // The zip writer finishes each entry (its data descriptor, a few bytes) with a synchronous
+        // write even on its async path; the file data itself goes through WriteAsync.
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>() is { } body)
+        {
+            body.AllowSynchronousIO = true;
+        }
+
+        return Results.Stream(body => export.WriteAsync(body, ct), "application/zip", $"archive-{filter.From:yyyyMMdd}-{filter.To:yyyyMMdd}.zip");
     }
 }
 

@@ -230,60 +230,109 @@ public sealed class ArchiveService(
     /// <summary>
     /// The inspection export: a .zip with each record's 申请表 PDF, the original attachment files and
     /// manifest.json (every entry with its SHA-256, every record's hashed fields and chain hashes).
+    /// Checks everything that can refuse the export first (<see cref="PrepareExportAsync"/>), so the
+    /// caller can stream the zip straight to the client with memory that stays flat whatever the
+    /// archive's size (issue 10 item 8): files are copied through a small buffer, never held whole.
     /// </summary>
     public async Task ExportAsync(Actor actor, ArchiveFilter filter, Stream output, CancellationToken cancellationToken = default)
+    {
+        var export = await PrepareExportAsync(actor, filter, cancellationToken);
+        await export.WriteAsync(output, cancellationToken);
+    }
+
+    /// <summary>
+    /// Authorises the export, reads the records and checks that every file they name is in the
+    /// store; throws (403, 409 Archive.Error.FileMissing) before a byte of the zip is written.
+    /// </summary>
+    public async Task<ArchiveExport> PrepareExportAsync(Actor actor, ArchiveFilter filter, CancellationToken cancellationToken = default)
     {
         var department = ScopeOf(actor, filter.DepartmentId);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var records = await Query(db, filter, department).OrderBy(r => r.Sequence).ToListAsync(cancellationToken);
-        var entries = new List<ManifestEntry>();
-        var written = new HashSet<string>(StringComparer.Ordinal);
-        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        var shas = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in records)
         {
-            async Task AddAsync(string name, string sha256)
-            {
-                if (!written.Add(name))
-                {
-                    return;
-                }
-
-                await using var source = files.OpenRead(sha256) ?? throw new ConflictException("Archive.Error.FileMissing");
-                var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
-                entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-                await using (var target = await entry.OpenAsync(cancellationToken))
-                {
-                    await source.CopyToAsync(target, cancellationToken);
-                }
-
-                entries.Add(new ManifestEntry(name, sha256, source.Length));
-            }
-
-            var manifestRecords = new List<ManifestRecord>();
-            foreach (var record in records)
-            {
-                var pdfName = $"records/{record.Sequence:D6}-{record.Kind}-request-{record.RequestId}.pdf";
-                await AddAsync(pdfName, record.FormPdfSha256);
-                var fileNames = new List<string>();
-                foreach (var file in JsonSerializer.Deserialize<List<ArchivedFile>>(record.AttachmentsJson, Canonical) ?? [])
-                {
-                    var name = $"files/{file.Sha256}{Path.GetExtension(file.FileName).ToLowerInvariant()}";
-                    await AddAsync(name, file.Sha256);
-                    fileNames.Add(name);
-                }
-
-                manifestRecords.Add(new ManifestRecord(record.ToData(), pdfName, fileNames));
-            }
-
-            var manifest = new ArchiveManifest(1, clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
-                filter.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), filter.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), department,
-                entries, manifestRecords);
-            var manifestEntry = zip.CreateEntry(ArchiveManifest.FileName, CompressionLevel.Optimal);
-            await using var stream = await manifestEntry.OpenAsync(cancellationToken);
-            await JsonSerializer.SerializeAsync(stream, manifest, ArchiveManifest.Json, cancellationToken);
+            shas.Add(record.FormPdfSha256);
+            shas.UnionWith((JsonSerializer.Deserialize<List<ArchivedFile>>(record.AttachmentsJson, Canonical) ?? []).Select(f => f.Sha256));
         }
 
+        if (shas.Any(sha => !File.Exists(files.PathOf(sha))))
+        {
+            throw new ConflictException("Archive.Error.FileMissing");
+        }
+
+        // Audited when the export is handed out, so a client that stops reading half-way is on record too.
         await audit.AppendAsync(actor, "ArchiveExported", department is { } d ? $"department:{d}" : null, AuditOutcome.Success,
-            $"{filter.From:yyyy-MM-dd}..{filter.To:yyyy-MM-dd}; {records.Count} records, {entries.Count} files", cancellationToken);
+            $"{filter.From:yyyy-MM-dd}..{filter.To:yyyy-MM-dd}; {records.Count} records, {shas.Count} files", CancellationToken.None);
+        return new ArchiveExport(files, clock, filter, department, records);
+    }
+
+    /// <summary>An export whose checks passed: <see cref="WriteAsync"/> streams the zip and audits it.</summary>
+    public sealed class ArchiveExport
+    {
+        private readonly FileStore _files;
+        private readonly TimeProvider _clock;
+        private readonly ArchiveFilter _filter;
+        private readonly int? _department;
+        private readonly IReadOnlyList<ArchiveRecord> _records;
+
+        internal ArchiveExport(FileStore files, TimeProvider clock, ArchiveFilter filter, int? department, IReadOnlyList<ArchiveRecord> records) =>
+            (_files, _clock, _filter, _department, _records) = (files, clock, filter, department, records);
+
+        public int RecordCount => _records.Count;
+
+        public async Task WriteAsync(Stream output, CancellationToken cancellationToken = default)
+        {
+            var entries = new List<ManifestEntry>();
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            // Create mode on a forward-only stream writes each entry as it goes (data descriptors),
+            // and the async API never blocks a Kestrel thread on the response body.
+            await using (var zip = await ZipArchive.CreateAsync(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken))
+            {
+                async Task AddAsync(string name, string sha256)
+                {
+                    if (!written.Add(name))
+                    {
+                        return;
+                    }
+
+                    await using var source = _files.OpenRead(sha256) ?? throw new ConflictException("Archive.Error.FileMissing");
+                    // PDFs, images, video and Office files are compressed already: stored as they are.
+                    var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
+                    entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+                    await using (var target = await entry.OpenAsync(cancellationToken))
+                    {
+                        await source.CopyToAsync(target, 81920, cancellationToken);
+                    }
+
+                    entries.Add(new ManifestEntry(name, sha256, source.Length));
+                }
+
+                var manifestRecords = new List<ManifestRecord>();
+                foreach (var record in _records)
+                {
+                    var pdfName = $"records/{record.Sequence:D6}-{record.Kind}-request-{record.RequestId}.pdf";
+                    await AddAsync(pdfName, record.FormPdfSha256);
+                    var fileNames = new List<string>();
+                    foreach (var file in JsonSerializer.Deserialize<List<ArchivedFile>>(record.AttachmentsJson, Canonical) ?? [])
+                    {
+                        var name = $"files/{file.Sha256}{Path.GetExtension(file.FileName).ToLowerInvariant()}";
+                        await AddAsync(name, file.Sha256);
+                        fileNames.Add(name);
+                    }
+
+                    manifestRecords.Add(new ManifestRecord(record.ToData(), pdfName, fileNames));
+                }
+
+                var manifest = new ArchiveManifest(1, _clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+                    _filter.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), _filter.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), _department,
+                    entries, manifestRecords);
+                var manifestEntry = zip.CreateEntry(ArchiveManifest.FileName, CompressionLevel.Optimal);
+                await using var stream = await manifestEntry.OpenAsync(cancellationToken);
+                await JsonSerializer.SerializeAsync(stream, manifest, ArchiveManifest.Json, cancellationToken);
+            }
+
+        }
     }
 }
 

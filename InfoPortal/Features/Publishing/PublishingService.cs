@@ -33,6 +33,12 @@ public sealed class PublishingService(
         var now = clock.GetUtcNow();
         if (at is { } when && when > now)
         {
+            if (columnIds is { Count: > 0 })
+            {
+                // A scheduled item publishes in its approved columns; asking for others is refused, not ignored.
+                request.EnsureApprovedColumns(columnIds);
+            }
+
             request.Schedule(actor, when, now);
             await RequestService.SaveAsync(db, cancellationToken);
             await audit.AppendAsync(actor, "RequestScheduled", $"request:{id}", AuditOutcome.Success, $"at {when:O}", cancellationToken);

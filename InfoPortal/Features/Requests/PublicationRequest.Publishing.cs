@@ -27,6 +27,7 @@ public sealed partial class PublicationRequest
         else
         {
             EnsureStatus("publish", RequestStatus.Approved, RequestStatus.Scheduled);
+            EnsureApprovedColumns(columns.Select(c => c.Id));
         }
 
         foreach (var column in columns.Where(c => Publications.All(p => p.ColumnId != c.Id || p.TakenDownAt is not null)))
@@ -89,6 +90,20 @@ public sealed partial class PublicationRequest
         Touch(now);
     }
 
+    /// <summary>
+    /// The reviewers signed the request for its target columns, so publishing before the intranet
+    /// shortcut may use those columns only (a subset, e.g. when one was retired meanwhile) — never
+    /// another column, and above all never an external one that nobody approved.
+    /// </summary>
+    public void EnsureApprovedColumns(IEnumerable<int> columnIds)
+    {
+        var unapproved = columnIds.Where(id => Columns.All(c => c.ColumnId != id)).ToList();
+        if (unapproved.Count > 0)
+        {
+            throw new ColumnNotApprovedException(unapproved);
+        }
+    }
+
     private void EnsurePublisher(Actor actor)
     {
         if (!actor.IsInRole(Roles.Publisher))
@@ -96,4 +111,13 @@ public sealed partial class PublicationRequest
             throw new ForbiddenException("Requests.Error.PublisherOnly");
         }
     }
+}
+
+/// <summary>A publish or schedule asked for columns the reviewers did not approve (→ 409 column_not_approved).</summary>
+public sealed class ColumnNotApprovedException(IReadOnlyList<int> columnIds)
+    : ConflictException("Requests.Error.ColumnNotApproved", string.Join(", ", columnIds))
+{
+    public IReadOnlyList<int> ColumnIds { get; } = columnIds;
+
+    public override string Code => "column_not_approved";
 }

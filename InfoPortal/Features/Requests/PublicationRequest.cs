@@ -321,6 +321,14 @@ public sealed partial class PublicationRequest
         }
 
         var step = CurrentStep!;
+        if (!MaySign(reviewer, step) && CurrentRoundDecisions.Any(d => d.StepIndex < PlannedSteps.Count && MaySign(reviewer, PlannedSteps[d.StepIndex])))
+        {
+            // A reviewer of a step that was just decided (two tabs, a retry, many parallel calls)
+            // lost a race: the step moved on under them. That is a conflict (409), not a refusal
+            // (403) — only someone who could sign no step of this round is refused.
+            throw new ConflictException("Review.DecidedFirst");
+        }
+
         if (!reviewer.IsInRole(step.Role))
         {
             throw new ForbiddenException("Requests.Error.WrongRole", "Role." + step.Role);
@@ -343,6 +351,9 @@ public sealed partial class PublicationRequest
 
         return step;
     }
+
+    private bool MaySign(Actor reviewer, PlannedStep step) =>
+        reviewer.IsInRole(step.Role) && (step.Scope == StepScope.Global || reviewer.DepartmentId == DepartmentId) && reviewer.UserId != OfficerId;
 
     /// <summary>Marks or unmarks the item as used by higher authorities (Publisher and leaders only).</summary>
     public void MarkUsedByHigherAuthorities(Actor actor, bool used, DateTimeOffset now)

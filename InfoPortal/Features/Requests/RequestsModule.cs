@@ -26,9 +26,24 @@ public static class RequestsModule
         Api.RequestsApi.Map(app);
 
         // The print button's target: the same PDF as GET /api/v1/requests/{id}/form.pdf, for the signed-in browser (cookie).
-        app.MapGet("/office/requests/{id:int}/form.pdf", async (HttpContext http, RequestFormPdf forms, int id, CancellationToken ct) =>
+        // Outside /api the problem+json handler does not answer, so a request the user may not see is
+        // a plain 404 here (as the API's), not an unhandled exception and a 500.
+        app.MapGet("/office/requests/{id:int}/form.pdf", async (HttpContext http, RequestFormPdf forms, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> L, int id, CancellationToken ct) =>
         {
-            var pdf = await forms.RenderAsync(http.GetActor(), id, ct);
+            Infrastructure.Pdf.RenderedPdf pdf;
+            try
+            {
+                pdf = await forms.RenderAsync(http.GetActor(), id, ct);
+            }
+            catch (Infrastructure.NotFoundException e)
+            {
+                return Results.Text(e.Localize(L), statusCode: StatusCodes.Status404NotFound);
+            }
+            catch (Infrastructure.ForbiddenException e)
+            {
+                return Results.Text(e.Localize(L), statusCode: StatusCodes.Status403Forbidden);
+            }
+
             http.Response.Headers.CacheControl = "no-store";
             http.Response.Headers.ContentDisposition = $"inline; filename=\"request-{id}-form.pdf\"";
             return Results.File(pdf.Bytes, "application/pdf");

@@ -16,14 +16,41 @@ public sealed record TextPart(string Part, int? Page, string Text);
 /// <summary>What was extracted from one file; <see cref="Note"/> is a resource key when extraction failed or was cut short.</summary>
 public sealed record ExtractedText(IReadOnlyList<TextPart> Parts, string? Note);
 
+/// <summary>The 保密员 read an unreadable file by hand and found nothing that may not be published.</summary>
+public sealed record ManualReview(string Reviewer, DateTimeOffset At, string? Reason);
+
 /// <summary>
 /// Text of .docx (body, headers, footers, footnotes, endnotes, comments), .pdf (page by page) and
 /// .txt (UTF-8 with or without BOM, UTF-16 with BOM, else GB18030) attachments, extracted once per
 /// SHA-256 and kept in <see cref="AttachmentText"/> so rescans are cheap. Never throws for a bad
-/// file: the screening gets a note instead.
+/// file: the screening gets a note instead — and a note that says text went unread blocks the step
+/// until the 保密员 has read the file by hand (<see cref="BlocksScreening"/>, ADR 0024).
 /// </summary>
-public sealed class AttachmentTextExtractor(IDbContextFactory<PortalDbContext> dbFactory, FileStore files, TimeProvider clock, ILogger<AttachmentTextExtractor> logger)
+public sealed class AttachmentTextExtractor(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    FileStore files,
+    Microsoft.Extensions.Options.IOptions<ExtractionLimits> limits,
+    TimeProvider clock,
+    ILogger<AttachmentTextExtractor> logger)
 {
+    public const string Missing = "Screening.Extract.Missing";
+    public const string Failed = "Screening.Extract.Failed";
+    public const string Truncated = "Screening.Extract.Truncated";
+    public const string Refused = "Screening.Extract.Refused";
+    public const string TimedOut = "Screening.Extract.TimedOut";
+
+    /// <summary>The audit action of the 保密员's manual review of an unreadable file; its target is <c>file:{sha256}</c>.</summary>
+    public const string ManualReviewAction = "AttachmentManuallyReviewed";
+
+    /// <summary>
+    /// Fail closed: every note means some of the file's text was not screened (unreadable, missing,
+    /// over the size or time bounds, cut short), so every note blocks.
+    /// </summary>
+    public static bool BlocksScreening(string? note) => note is Missing or Failed or Truncated or Refused or TimedOut;
+
+    /// <summary>A missing file cannot be read by a person either: it blocks until the file is back.</summary>
+    public static bool MayBeReviewedByHand(string? note) => BlocksScreening(note) && note != Missing;
+
     /// <summary>At most this many characters per file are screened (about 4 MB of UTF-16).</summary>
     public const int MaxChars = 2_000_000;
 
@@ -54,12 +81,23 @@ public sealed class AttachmentTextExtractor(IDbContextFactory<PortalDbContext> d
         ExtractedText extracted;
         using (var stream = files.OpenRead(attachment.Sha256))
         {
-            extracted = stream is null ? new ExtractedText([], "Screening.Extract.Missing") : Extract(stream, attachment.ContentType, logger);
+            if (stream is null)
+            {
+                extracted = new ExtractedText([], Missing);
+            }
+            else
+            {
+                // A hostile file may make a parser spin: past the time bound the file counts as unread
+                // (fail closed) and the abandoned parse ends with the stream it reads being closed.
+                var options = limits.Value;
+                var work = Task.Run(() => Extract(stream, attachment.ContentType, options, logger));
+                extracted = work.Wait(TimeSpan.FromSeconds(options.TimeoutSeconds)) ? work.Result : new ExtractedText([], TimedOut);
+            }
         }
 
-        if (extracted.Note == "Screening.Extract.Missing")
+        if (extracted.Note is Missing or TimedOut)
         {
-            return extracted; // not cached: the file may come back (restore)
+            return extracted; // not cached: the file may come back (restore), the machine may be less busy
         }
 
         try
@@ -76,11 +114,32 @@ public sealed class AttachmentTextExtractor(IDbContextFactory<PortalDbContext> d
         return extracted;
     }
 
+    /// <summary>The 保密员's manual review of this file, if one is on record (the audit chain is the record).</summary>
+    public ManualReview? ManualReviewOf(string sha256)
+    {
+        var target = "file:" + sha256;
+        using var db = dbFactory.CreateDbContext();
+        return db.AuditRecords.AsNoTracking()
+            .Where(a => a.Action == ManualReviewAction && a.Target == target && a.Outcome == Audit.AuditOutcome.Success)
+            .OrderByDescending(a => a.Id)
+            .Select(a => new ManualReview(a.ActorName, a.At, a.Detail))
+            .FirstOrDefault();
+    }
+
     /// <summary>Extracts text from a stream of the given sniffed type.</summary>
-    public static ExtractedText Extract(Stream stream, string contentType, ILogger? logger = null)
+    public static ExtractedText Extract(Stream stream, string contentType, ILogger? logger = null) => Extract(stream, contentType, new ExtractionLimits(), logger);
+
+    /// <summary>Extracts text from a stream of the given sniffed type, a zip container only after <see cref="ZipGuard"/> passed it.</summary>
+    public static ExtractedText Extract(Stream stream, string contentType, ExtractionLimits limits, ILogger? logger = null)
     {
         try
         {
+            // Over the bounds: refused unread. A zip too damaged to list goes on to the parser and fails there.
+            if (contentType == DocxType && ZipGuard.Check(stream, limits) == "Uploads.UnsafeArchive")
+            {
+                return new ExtractedText([], Refused);
+            }
+
             var parts = contentType switch
             {
                 "application/pdf" => Pdf(stream),
@@ -95,7 +154,7 @@ public sealed class AttachmentTextExtractor(IDbContextFactory<PortalDbContext> d
 #pragma warning restore CA1031
         {
             logger?.LogWarning(ex, "Could not extract text from a {ContentType} attachment", contentType);
-            return new ExtractedText([], "Screening.Extract.Failed");
+            return new ExtractedText([], Failed);
         }
     }
 
@@ -108,7 +167,7 @@ public sealed class AttachmentTextExtractor(IDbContextFactory<PortalDbContext> d
             if (total + part.Text.Length > MaxChars)
             {
                 kept.Add(part with { Text = part.Text[..(MaxChars - total)] });
-                return new ExtractedText(kept, "Screening.Extract.Truncated");
+                return new ExtractedText(kept, Truncated);
             }
 
             total += part.Text.Length;

@@ -31,7 +31,8 @@ public static class ScreeningPolicy
     /// <summary>A secrecy marking proper: no reason lets it through.</summary>
     public static bool IsMarking(string term) => Markings.Contains(TextNormalizer.NormalizeTerm(term));
 
-    public static bool IsOverridable(FieldHit hit) => hit.Level == nameof(ScreeningLevel.Block) && !IsMarking(hit.Term);
+    /// <summary>A file whose text went unscreened is no false positive either: only the 保密员's manual review clears it (ADR 0024).</summary>
+    public static bool IsOverridable(FieldHit hit) => hit.Level == nameof(ScreeningLevel.Block) && !IsMarking(hit.Term) && hit.Category != ScreeningService.UnreadableCategory;
 
     /// <summary>Blocking hits that no valid override covers.</summary>
     public static IReadOnlyList<FieldHit> Unresolved(ScreeningReport report, IReadOnlyCollection<ScreeningOverride> overrides)

@@ -40,8 +40,15 @@ public sealed class ScreeningService(ScreeningEngineHolder engine, AttachmentTex
             hits.AddRange(Find(snapshot.Engine, text));
         }
 
+        // Fail closed (ADR 0024): a file whose text went unscreened blocks like a secrecy marking,
+        // until the 保密员 has read it by hand; nobody can claim it a false positive.
+        hits.AddRange(notes.Where(n => AttachmentTextExtractor.BlocksScreening(n.Key) && n.ReviewedBy is null).Select(n =>
+            new FieldHit($"attachment:{n.AttachmentId}", 0, 0, n.FileName, n.Key, UnreadableCategory, nameof(ScreeningLevel.Block), n.FileName, "file", null)));
         return new ScreeningReport(hits, snapshot.Version, notes);
     }
+
+    /// <summary>The category of the blocking hit that stands for a file whose text could not be screened.</summary>
+    public const string UnreadableCategory = "unreadable";
 
     private (List<ScreenedText> Texts, List<ScreeningNote> Notes) TextsWithNotes(RequestContent content, IEnumerable<Attachment> attachments)
     {
@@ -62,7 +69,8 @@ public sealed class ScreeningService(ScreeningEngineHolder engine, AttachmentTex
             var extracted = extractor.Get(attachment);
             if (extracted.Note is { } note)
             {
-                notes.Add(new ScreeningNote(attachment.Id, attachment.FileName, note));
+                var review = AttachmentTextExtractor.MayBeReviewedByHand(note) ? extractor.ManualReviewOf(attachment.Sha256) : null;
+                notes.Add(new ScreeningNote(attachment.Id, attachment.FileName, note, review?.Reviewer, review?.At, review?.Reason));
             }
 
             foreach (var part in extracted.Parts)
@@ -106,8 +114,11 @@ public sealed record FieldHit(string Field, int Start, int Length, string Text, 
         : $"附件 {FileName}（{Part switch { "caption" => "说明", "header" => "页眉", "footer" => "页脚", "footnotes" => "脚注", "endnotes" => "尾注", "comments" => "批注", "body" => "正文", _ => "文本" }}）";
 }
 
-/// <summary>A file that could not be (fully) screened: <see cref="Key"/> is a resource key (Screening.Extract.*).</summary>
-public sealed record ScreeningNote(int AttachmentId, string FileName, string Key);
+/// <summary>
+/// A file that could not be (fully) screened: <see cref="Key"/> is a resource key (Screening.Extract.*);
+/// <see cref="ReviewedBy"/> is the 保密员 who then read it by hand (and when, and what they wrote), if anyone did.
+/// </summary>
+public sealed record ScreeningNote(int AttachmentId, string FileName, string Key, string? ReviewedBy = null, DateTimeOffset? ReviewedAt = null, string? ReviewNote = null);
 
 public sealed record ScreeningReport(IReadOnlyList<FieldHit> Hits, string ListVersion, IReadOnlyList<ScreeningNote>? Notes = null)
 {
@@ -122,8 +133,12 @@ public sealed record ScreeningReport(IReadOnlyList<FieldHit> Hits, string ListVe
 
 /// <summary>A submission refused because screening found blocking hits (→ 422 with the hits).</summary>
 public sealed class ScreeningBlockedException(ScreeningReport report, string message = "Screening.Blocked")
-    : PortalException(message, [string.Join("、", report.Hits.Where(h => h.Level == nameof(ScreeningLevel.Block)).Select(h => h.Text).Distinct())])
+    : PortalException(MessageFor(report, message), [string.Join("、", report.Hits.Where(h => h.Level == nameof(ScreeningLevel.Block)).Select(h => h.Text).Distinct())])
 {
+    /// <summary>When only unreadable files block, say so (and who can clear them) instead of speaking of markings.</summary>
+    private static string MessageFor(ScreeningReport report, string message) =>
+        report.BlockingHits.Any() && report.BlockingHits.All(h => h.Category == ScreeningService.UnreadableCategory) ? "Screening.BlockedUnreadable" : message;
+
     public ScreeningReport Report { get; } = report;
 }
 
@@ -132,7 +147,9 @@ public static class ScreeningModule
     public static IServiceCollection AddScreening(this IServiceCollection services)
     {
         services.AddSingleton(_ => new ScreeningEngineHolder(ScreeningEngine.Compile(BuiltInTerms.All), ScreeningService.BuiltInListVersion));
+        services.AddOptions<ExtractionLimits>().BindConfiguration(ExtractionLimits.Section);
         services.AddSingleton<AttachmentTextExtractor>();
+        services.AddScoped<ManualFileReviewService>();
         services.AddSingleton<ScreeningService>();
         services.AddSingleton<ScreeningRecorder>();
         services.AddSingleton<Lists.WordListCompiler>();
@@ -153,6 +170,7 @@ public static class ScreeningModule
             });
         }).WithName("ScreeningCheck");
         Lists.WordListsApi.Map(app);
+        ManualFileReviewService.Map(app);
         return app;
     }
 

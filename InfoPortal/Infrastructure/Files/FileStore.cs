@@ -76,6 +76,13 @@ public sealed class FileStore(DatabaseSettings settings)
         return File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true) : null;
     }
 
+    /// <summary>The SHA-256 of every file in the store (names that are not a SHA-256, e.g. a partial write, are skipped).</summary>
+    public IEnumerable<string> All() =>
+        Directory.Exists(Root)
+            ? Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories).Select(Path.GetFileName).OfType<string>()
+                .Where(name => name.Length == 64 && name.All(char.IsAsciiHexDigitLower))
+            : [];
+
     public string PathOf(string sha256)
     {
         if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower))

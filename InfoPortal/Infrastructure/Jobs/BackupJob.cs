@@ -18,12 +18,17 @@ public sealed class BackupOptions
 }
 
 /// <summary>
-/// Daily database backup. On SQLite: <c>VACUUM INTO</c> a temporary file, then move it over
-/// portal-yyyy-MM-dd.db (a rerun the same day replaces the copy; a run killed mid-way leaves only
-/// a temporary file that the next run deletes), and keep the newest N. On PostgreSQL the server's
-/// own tools (pg_dump, base backups with WAL archiving) are the right ones: the run is Skipped.
+/// Daily backup of the database and the file store together (issue 10 item 12, ADR 0024). On
+/// SQLite: <c>VACUUM INTO</c> a temporary file, moved over portal-yyyy-MM-dd.db, then every file
+/// of the store copied (and its SHA-256 checked) into portal-yyyy-MM-dd.files/. The database is
+/// copied first: every file a row names was stored before that row committed (ADR 0005, 0021), so
+/// the copied store holds everything the copied database refers to — files added meanwhile are
+/// harmless extras. A rerun the same day replaces the copy; a run killed mid-way leaves only
+/// temporary names that the next run deletes; the newest N are kept. <c>-- restore BACKUP</c>
+/// (<see cref="BackupRestore"/>) puts both back and verifies them. On PostgreSQL the server's own
+/// tools (pg_dump, base backups with WAL archiving) are the right ones: the run is Skipped.
 /// </summary>
-public sealed class BackupJob(DatabaseSettings database, IOptions<BackupOptions> options, ILogger<BackupJob> logger) : PeriodicJob
+public sealed class BackupJob(DatabaseSettings database, Files.FileStore store, IOptions<BackupOptions> options, ILogger<BackupJob> logger) : PeriodicJob
 {
     public const string JobName = "database-backup";
     public const string FilePrefix = "portal-";
@@ -67,12 +72,17 @@ public sealed class BackupJob(DatabaseSettings database, IOptions<BackupOptions>
 
         File.Move(temporary, target, overwrite: true);
         var size = new FileInfo(target).Length;
+        var copied = await BackupRestore.CopyStoreAsync(store, FilesFolderOf(target), cancellationToken);
 
         var keep = Math.Max(1, options.Value.Keep);
         var old = Directory.GetFiles(Folder, FilePrefix + "*.db").OrderByDescending(Path.GetFileName, StringComparer.Ordinal).Skip(keep).ToList();
         foreach (var file in old)
         {
             File.Delete(file);
+            if (Directory.Exists(FilesFolderOf(file)))
+            {
+                Directory.Delete(FilesFolderOf(file), recursive: true);
+            }
         }
 
         foreach (var partial in Directory.GetFiles(Folder, FilePrefix + "*.db.partial"))
@@ -80,6 +90,14 @@ public sealed class BackupJob(DatabaseSettings database, IOptions<BackupOptions>
             File.Delete(partial);
         }
 
-        return JobResult.Done(1, $"{Path.GetFileName(target)} {size.ToString(CultureInfo.InvariantCulture)} bytes; {old.Count} old cop(ies) removed");
+        foreach (var partial in Directory.GetDirectories(Folder, FilePrefix + "*.files.partial"))
+        {
+            Directory.Delete(partial, recursive: true);
+        }
+
+        return JobResult.Done(1, $"{Path.GetFileName(target)} {size.ToString(CultureInfo.InvariantCulture)} bytes, {copied.ToString(CultureInfo.InvariantCulture)} files; {old.Count} old cop(ies) removed");
     }
+
+    /// <summary>The file-store half of a backup: portal-yyyy-MM-dd.files next to portal-yyyy-MM-dd.db.</summary>
+    public static string FilesFolderOf(string databaseCopy) => Path.ChangeExtension(databaseCopy, ".files");
 }

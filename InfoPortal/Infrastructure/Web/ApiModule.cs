@@ -85,10 +85,19 @@ public static class ApiModule
                 return false;
             }
 
+            // The exception handler runs outside UseRequestLocalization, whose culture ended with the
+            // failed request's async flow: take the request's culture back from its feature, or every
+            // problem would be in zh-CN whatever the caller's Accept-Language.
+            if (http.Features.Get<Microsoft.AspNetCore.Localization.IRequestCultureFeature>()?.RequestCulture is { } requestCulture)
+            {
+                System.Globalization.CultureInfo.CurrentCulture = requestCulture.Culture;
+                System.Globalization.CultureInfo.CurrentUICulture = requestCulture.UICulture;
+            }
+
             var (status, code) = exception switch
             {
                 Features.Screening.ScreeningBlockedException => (422, "blocked_by_screening"),
-                Features.Requests.UploadRejectedException upload => (upload.Status, upload.Status == 413 ? "file_too_large" : "file_type_not_allowed"),
+                Features.Requests.UploadRejectedException upload => (upload.Status, upload.Code),
                 Features.Interaction.RateLimitedException => (429, "too_many_attempts"),
                 ValidationFailedException => (400, "validation_failed"),
                 ForbiddenException => (403, "forbidden"),
