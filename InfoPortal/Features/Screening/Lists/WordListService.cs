@@ -305,17 +305,17 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
         var (result, summary) = await apply(db);
         var number = (await db.WordListRevisions.MaxAsync(r => (int?)r.Number, cancellationToken) ?? 0) + 1;
         db.WordListRevisions.Add(new WordListRevision { Number = number, ActorId = actor.UserId, ActorName = actor.DisplayName, At = clock.GetUtcNow(), Summary = summary.Length > 1000 ? summary[..1000] : summary });
+        audit.Stage(db, actor, action, "wordlists", AuditOutcome.Success, $"{WordListCompiler.VersionOf(number)}: {summary}");
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await db.SaveChangesAsync(CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
         }
         catch (DbUpdateException)
         {
             throw new ConflictException("Screening.Lists.ChangedMeanwhile");
         }
 
-        await audit.AppendAsync(actor, action, "wordlists", AuditOutcome.Success, $"{WordListCompiler.VersionOf(number)}: {summary}", cancellationToken);
         await compiler.ReloadAsync(cancellationToken);
         return result;
     }
