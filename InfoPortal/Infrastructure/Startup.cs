@@ -42,6 +42,7 @@ public static class Startup
     {
         await DatabaseModule.MigrateAsync(app.Services);
         await using var scope = app.Services.CreateAsyncScope();
+        await CheckIntegrityAsync(scope.ServiceProvider);
         var seeder = scope.ServiceProvider.GetRequiredService<DemoSeeder>();
         await seeder.EnsureRolesAsync();
         await scope.ServiceProvider.GetRequiredService<Features.Requests.ReviewChainService>().EnsureShippedAsync();
@@ -51,5 +52,22 @@ public static class Startup
             await seeder.SeedDemoAsync(demo);
             await scope.ServiceProvider.GetRequiredService<Features.Columns.ColumnService>().SeedDemoAsync();
         }
+    }
+
+    /// <summary>
+    /// Start-up checks of what must never be lost (issue 10): dropped append-only triggers are
+    /// re-created and reported; published items without their archive record (from before publish
+    /// and archive shared a transaction) are reported. Both write an audit record.
+    /// </summary>
+    private static async Task CheckIntegrityAsync(IServiceProvider services)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("InfoPortal.Startup");
+        var audit = services.GetRequiredService<Features.Audit.AuditLog>();
+        await using (var db = await services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+        {
+            await SchemaGuards.RestoreAppendOnlyTriggersAsync(db, audit, logger);
+        }
+
+        await services.GetRequiredService<Features.Archive.ArchiveService>().ReportMissingRecordsAsync();
     }
 }

@@ -19,8 +19,8 @@ namespace InfoPortal.Features.Archive;
 /// <summary>
 /// The permanent archive (rules.md §1 第十条(二)2; §2 第三章 备案存档): appends a record at publish
 /// and at takedown, lists and exports records for an inspection, and verifies the chain and the
-/// stored files. Appends are serialised in process; across processes the unique sequence turns a
-/// race into a retry (as in <see cref="AuditLog"/>).
+/// stored files. Records are staged in the publish or takedown transaction and chained under the
+/// database's chain lock (ADR 0021), never after the commit.
 /// </summary>
 public sealed class ArchiveService(
     IDbContextFactory<PortalDbContext> dbFactory,
@@ -43,17 +43,18 @@ public sealed class ArchiveService(
         Converters = { new JsonStringEnumConverter() },
     };
 
-    private static readonly SemaphoreSlim AppendLock = new(1, 1);
     private static readonly CultureInfo Chinese = CultureInfo.GetCultureInfo("zh-CN");
 
-    /// <summary>Archives the request as it stands now (called right after a publish or takedown commits).</summary>
-    public async Task<ArchiveRecord> RecordAsync(ArchiveKind kind, int requestId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Stages the archive record of <paramref name="request"/> as it stands in <paramref name="db"/>
+    /// (tracked, with columns, decisions and attachments loaded, the publish or takedown already
+    /// applied): the 申请表 PDF is rendered and stored in the file store now, before the commit (an
+    /// orphan file after a rollback is harmless, ADR 0005); the record is numbered, hashed and
+    /// written by the caller's save, in the same transaction as the publish or takedown (ADR 0021).
+    /// </summary>
+    public async Task<ArchiveRecord> StageAsync(PortalDbContext db, ArchiveKind kind, PublicationRequest request, CancellationToken cancellationToken = default)
     {
-        await using var read = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var request = await read.Requests.AsNoTracking().AsSplitQuery()
-            .Include(r => r.Columns).Include(r => r.Decisions).Include(r => r.Attachments)
-            .SingleAsync(r => r.Id == requestId, cancellationToken);
-        var version = await read.ContentVersions.AsNoTracking().SingleAsync(v => v.RequestId == requestId && v.Number == request.ContentVersion, cancellationToken);
+        var version = await db.ContentVersions.AsNoTracking().SingleAsync(v => v.RequestId == request.Id && v.Number == request.ContentVersion, cancellationToken);
         var attachments = request.Attachments.Where(a => !a.IsRemoved).OrderBy(a => a.Id).ToList();
 
         // The archived form is the official Chinese one, whoever triggered the archiving.
@@ -78,49 +79,45 @@ public sealed class ArchiveService(
             d.Round, d.StepIndex, d.StepKey, d.Role, d.ReviewerId, d.ReviewerName, d.Outcome.ToString(), d.Opinion,
             d.DecidedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture), d.ContentVersion, d.ContentSha256, d.AcknowledgedWarnings)).ToList();
 
-        await AppendLock.WaitAsync(cancellationToken);
-        try
+        var record = new ArchiveRecord
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-                    await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                    var last = await db.ArchiveRecords.AsNoTracking().OrderByDescending(r => r.Sequence).Select(r => new { r.Sequence, r.Hash }).FirstOrDefaultAsync(cancellationToken);
-                    var record = new ArchiveRecord
-                    {
-                        Sequence = (last?.Sequence ?? 0) + 1,
-                        Kind = kind,
-                        RequestId = request.Id,
-                        DepartmentId = request.DepartmentId,
-                        Title = request.Title,
-                        ContentVersion = version.Number,
-                        ContentSha256 = version.Sha256,
-                        ContentJson = version.SnapshotJson,
-                        AttachmentsJson = JsonSerializer.Serialize(attachments.Select(a => new ArchivedFile(a.Sha256, a.FileName, a.ContentType, a.Size, a.Caption)), Canonical),
-                        ApprovalChainJson = JsonSerializer.Serialize(chain, Canonical),
-                        ScreeningJson = JsonSerializer.Serialize(report, Canonical),
-                        FormPdfSha256 = pdfSha,
-                        CreatedAt = now,
-                        PreviousHash = last?.Hash ?? "",
-                    };
-                    record.Hash = record.ComputeHash();
-                    db.ArchiveRecords.Add(record);
-                    await db.SaveChangesAsync(cancellationToken);
-                    await transaction.CommitAsync(cancellationToken);
-                    return record;
-                }
-                catch (DbUpdateException ex) when (attempt < 5)
-                {
-                    logger.LogInformation(ex, "Archive append raced with another writer (attempt {Attempt})", attempt);
-                }
-            }
-        }
-        finally
+            Kind = kind,
+            RequestId = request.Id,
+            DepartmentId = request.DepartmentId,
+            Title = request.Title,
+            ContentVersion = version.Number,
+            ContentSha256 = version.Sha256,
+            ContentJson = version.SnapshotJson,
+            AttachmentsJson = JsonSerializer.Serialize(attachments.Select(a => new ArchivedFile(a.Sha256, a.FileName, a.ContentType, a.Size, a.Caption)), Canonical),
+            ApprovalChainJson = JsonSerializer.Serialize(chain, Canonical),
+            ScreeningJson = JsonSerializer.Serialize(report, Canonical),
+            FormPdfSha256 = pdfSha,
+            CreatedAt = now,
+        };
+        db.ArchiveRecords.Add(record);
+        return record;
+    }
+
+    /// <summary>
+    /// Start-up check (ADR 0021): every request that was ever published must have its archive
+    /// record. Since publish and archive commit together this cannot happen any more; rows from
+    /// before are reported (error log and one audit record naming them), never invented afterwards.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> ReportMissingRecordsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var missing = await db.Publications.AsNoTracking()
+            .Select(p => p.RequestId).Distinct()
+            .Where(id => !db.ArchiveRecords.Any(a => a.RequestId == id && a.Kind == ArchiveKind.Published))
+            .OrderBy(id => id).Take(1000).ToListAsync(cancellationToken);
+        if (missing.Count > 0)
         {
-            AppendLock.Release();
+            var list = string.Join(",", missing);
+            logger.LogError("Published requests without an archive record (from before archive and publish shared one transaction): {Requests}", list);
+            await audit.AppendAsync(new AuditEntry(null, "system", null, "ArchiveRecordsMissing", null, AuditOutcome.Failure, $"{missing.Count} published requests without an archive record: {list}"), CancellationToken.None);
         }
+
+        return missing;
     }
 
     /// <summary>Records in a date range (local dates, inclusive) and department, oldest first; officers see their own department only.</summary>

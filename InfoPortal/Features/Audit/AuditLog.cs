@@ -6,59 +6,23 @@ using Microsoft.EntityFrameworkCore;
 namespace InfoPortal.Features.Audit;
 
 /// <summary>
-/// Appends to, searches and verifies the hash-chained audit log. Appends are serialised in
-/// process; across processes the unique <see cref="AuditRecord.Sequence"/> turns a race into a
-/// retry, so the chain can never fork.
+/// Appends to, searches and verifies the hash-chained audit log. A record is <em>staged</em> in
+/// the context of the change it describes and numbered and hashed by
+/// <see cref="PortalDbContext"/>'s save under the chain lock, inside that one transaction
+/// (ADR 0021): the change and its record commit together or not at all, on every instance.
 /// </summary>
-public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<AuditLog> logger)
+public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
 {
-    private static readonly SemaphoreSlim AppendLock = new(1, 1);
+    /// <summary>Stages a record in <paramref name="db"/>; it is numbered, hashed and written by the caller's save.</summary>
+    public AuditRecord Stage(PortalDbContext db, Actor actor, string action, string? target, AuditOutcome outcome, string? detail = null) =>
+        Stage(db, new AuditEntry(actor.UserId, actor.UserName, actor.IpAddress, action, target, outcome, detail));
 
-    public async Task AppendAsync(Actor actor, string action, string? target, AuditOutcome outcome, string? detail = null, CancellationToken cancellationToken = default)
+    /// <summary>Stages a record in <paramref name="db"/>; it is numbered, hashed and written by the caller's save.</summary>
+    public AuditRecord Stage(PortalDbContext db, AuditEntry entry)
     {
-        await AppendAsync(new AuditEntry(actor.UserId, actor.UserName, actor.IpAddress, action, target, outcome, detail), cancellationToken);
-    }
-
-    public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
-    {
-        await AppendLock.WaitAsync(cancellationToken);
-        try
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await AppendOnceAsync(entry, cancellationToken);
-                    return;
-                }
-                catch (DbUpdateException ex) when (attempt < 5)
-                {
-                    // Another instance appended the same sequence number first; read the new tail and retry.
-                    logger.LogInformation(ex, "Audit append raced with another writer (attempt {Attempt})", attempt);
-                }
-            }
-        }
-        finally
-        {
-            AppendLock.Release();
-        }
-    }
-
-    private async Task AppendOnceAsync(AuditEntry entry, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var head = await db.AuditHeads.SingleOrDefaultAsync(h => h.Id == 1, cancellationToken);
-        if (head is null)
-        {
-            head = new AuditHead();
-            db.AuditHeads.Add(head);
-        }
-
         var now = clock.GetUtcNow();
         var record = new AuditRecord
         {
-            Sequence = head.LastSequence + 1,
             At = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero),
             ActorId = entry.ActorId,
             ActorName = Truncate(entry.ActorName, 256) ?? "",
@@ -67,14 +31,28 @@ public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, TimeP
             Target = Truncate(entry.Target, 512),
             Outcome = entry.Outcome,
             Detail = Truncate(entry.Detail, 4000),
-            PreviousHash = head.LastHash,
         };
-        record.Hash = record.ComputeHash();
         db.AuditRecords.Add(record);
-        head.LastSequence = record.Sequence;
-        head.LastHash = record.Hash;
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        return record;
+    }
+
+    /// <summary>
+    /// A record on its own, one transaction: only for events with no business change to commit
+    /// with (a refused sign-in, an export, a refusal). The caller's token may stop it only before
+    /// anything is written.
+    /// </summary>
+    public async Task AppendAsync(Actor actor, string action, string? target, AuditOutcome outcome, string? detail = null, CancellationToken cancellationToken = default)
+    {
+        await AppendAsync(new AuditEntry(actor.UserId, actor.UserName, actor.IpAddress, action, target, outcome, detail), cancellationToken);
+    }
+
+    /// <inheritdoc cref="AppendAsync(Actor, string, string?, AuditOutcome, string?, CancellationToken)"/>
+    public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        Stage(db, entry);
+        await db.SaveChangesAsync(CancellationToken.None);
     }
 
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];

@@ -293,10 +293,10 @@ public sealed partial class InteractionService(
         var message = await LoadAsync(db, id, cancellationToken);
         var reassign = message.Status != MessageStatus.Received;
         message.Assign(actor, departmentId, reason, clock.GetUtcNow());
-        await SaveAsync(db, cancellationToken);
-        await audit.AppendAsync(actor, reassign ? "MessageReassigned" : "MessageAssigned", $"message:{id}", AuditOutcome.Success,
-            $"{message.Ticket} → department {departmentId}{(reassign ? ": " + reason : "")}", cancellationToken);
-        await notifications.NotifyRoleAsync(Roles.Officer, departmentId, InteractionNotifications.Assigned, [message.Ticket, message.Subject], Href(id), cancellationToken);
+        audit.Stage(db, actor, reassign ? "MessageReassigned" : "MessageAssigned", $"message:{id}", AuditOutcome.Success,
+            $"{message.Ticket} → department {departmentId}{(reassign ? ": " + reason : "")}");
+        await notifications.StageRoleAsync(db, Roles.Officer, departmentId, InteractionNotifications.Assigned, [message.Ticket, message.Subject], Href(id), cancellationToken);
+        await SaveAsync(db, CancellationToken.None);
         return message;
     }
 
@@ -307,8 +307,8 @@ public sealed partial class InteractionService(
         var message = await LoadAsync(db, id, cancellationToken);
         Require(actor.IsInRole(Roles.Publisher) || (actor.IsInRole(Roles.DeptHead) && actor.DepartmentId == message.DepartmentId));
         message.Extend(actor, workingDays, reason, Calendar, clock.GetUtcNow());
-        await SaveAsync(db, cancellationToken);
-        await audit.AppendAsync(actor, "MessageExtended", $"message:{id}", AuditOutcome.Success, $"{message.Ticket} +{workingDays} → {message.DueOn:yyyy-MM-dd}: {reason}", cancellationToken);
+        audit.Stage(db, actor, "MessageExtended", $"message:{id}", AuditOutcome.Success, $"{message.Ticket} +{workingDays} → {message.DueOn:yyyy-MM-dd}: {reason}");
+        await SaveAsync(db, CancellationToken.None);
         return message;
     }
 
@@ -338,10 +338,10 @@ public sealed partial class InteractionService(
         }
 
         message.DraftReply(actor, text, clock.GetUtcNow());
-        await SaveAsync(db, cancellationToken);
-        await audit.AppendAsync(actor, "MessageReplyDrafted", $"message:{id}", AuditOutcome.Success, message.Ticket, cancellationToken);
+        audit.Stage(db, actor, "MessageReplyDrafted", $"message:{id}", AuditOutcome.Success, message.Ticket);
         var heads = await notifications.UsersInRoleAsync(Roles.DeptHead, message.DepartmentId, cancellationToken);
-        await notifications.NotifyUsersAsync(heads.Where(h => h != actor.UserId), InteractionNotifications.ReplyWaiting, [message.Ticket, message.Subject], Href(id), cancellationToken);
+        await notifications.StageUsersAsync(db, heads.Where(h => h != actor.UserId), InteractionNotifications.ReplyWaiting, [message.Ticket, message.Subject], Href(id), cancellationToken);
+        await SaveAsync(db, CancellationToken.None);
         return message;
     }
 
@@ -371,15 +371,15 @@ public sealed partial class InteractionService(
             message.ReturnReply(actor, opinion, clock.GetUtcNow());
         }
 
-        await SaveAsync(db, cancellationToken);
-        await audit.AppendAsync(actor, decision == Requests.DecisionOutcome.Approve ? "MessageReplyApproved" : "MessageReplyReturned", $"message:{id}", AuditOutcome.Success,
-            $"{message.Ticket}{(string.IsNullOrWhiteSpace(opinion) ? "" : ": " + opinion)}", cancellationToken);
+        audit.Stage(db, actor, decision == Requests.DecisionOutcome.Approve ? "MessageReplyApproved" : "MessageReplyReturned", $"message:{id}", AuditOutcome.Success,
+            $"{message.Ticket}{(string.IsNullOrWhiteSpace(opinion) ? "" : ": " + opinion)}");
         if (message.ReplyDraftedById is { } drafter)
         {
-            await notifications.NotifyUsersAsync([drafter], decision == Requests.DecisionOutcome.Approve ? InteractionNotifications.Answered : InteractionNotifications.ReplyReturned,
+            await notifications.StageUsersAsync(db, [drafter], decision == Requests.DecisionOutcome.Approve ? InteractionNotifications.Answered : InteractionNotifications.ReplyReturned,
                 [message.Ticket, opinion ?? ""], Href(id), cancellationToken);
         }
 
+        await SaveAsync(db, CancellationToken.None);
         return message;
     }
 
@@ -395,8 +395,8 @@ public sealed partial class InteractionService(
         }
 
         message.SetPublic(actor, isPublic, reason, clock.GetUtcNow());
-        await SaveAsync(db, cancellationToken);
-        await audit.AppendAsync(actor, isPublic ? "MessageShown" : "MessageHidden", $"message:{id}", AuditOutcome.Success, $"{message.Ticket}{(reason is null ? "" : ": " + reason)}", cancellationToken);
+        audit.Stage(db, actor, isPublic ? "MessageShown" : "MessageHidden", $"message:{id}", AuditOutcome.Success, $"{message.Ticket}{(reason is null ? "" : ": " + reason)}");
+        await SaveAsync(db, CancellationToken.None);
         return message;
     }
 

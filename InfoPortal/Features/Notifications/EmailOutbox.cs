@@ -1,5 +1,7 @@
 using System.Globalization;
-using System.Threading.Channels;
+using System.Text.Json;
+using InfoPortal.Data;
+using InfoPortal.Features.Outbox;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Localization;
@@ -30,16 +32,18 @@ public sealed class SmtpOptions
     public string BaseUrl { get; set; } = "";
 }
 
-/// <summary>Queues notification mails and sends them in the background, so a slow mail server never slows a request.</summary>
-public sealed class EmailOutbox(IOptions<SmtpOptions> options, IStringLocalizer<SharedResource> localizer)
+/// <summary>
+/// Stages notification mails as outbox rows in the caller's transaction (ADR 0021 §3): a mail is
+/// sent if and only if the change that caused it commits, and a crash or a mail server that is
+/// down loses nothing — <see cref="MailOutboxHandler"/> sends it, retried until it goes.
+/// </summary>
+public sealed class EmailOutbox(IOptions<SmtpOptions> options, IStringLocalizer<SharedResource> localizer, TimeProvider clock)
 {
-    private readonly Channel<MimeMessage> _queue = Channel.CreateBounded<MimeMessage>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
+    public const string Kind = "mail";
 
     public bool Enabled => !string.IsNullOrWhiteSpace(options.Value.Host);
 
-    public ChannelReader<MimeMessage> Reader => _queue.Reader;
-
-    public void Enqueue(IReadOnlyList<string> addresses, string kind, IReadOnlyList<string> args, string? href)
+    public void Stage(PortalDbContext db, IReadOnlyList<string> addresses, string kind, IReadOnlyList<string> args, string? href)
     {
         if (!Enabled || addresses.Count == 0)
         {
@@ -52,14 +56,13 @@ public sealed class EmailOutbox(IOptions<SmtpOptions> options, IStringLocalizer<
         try
         {
             var text = localizer["Notify." + kind, [.. args]].Value;
+            var body = href is null ? text : $"{text}\n\n{options.Value.BaseUrl.TrimEnd('/')}{href}";
+            var now = clock.GetUtcNow();
             foreach (var address in addresses)
             {
-                var message = new MimeMessage();
-                message.From.Add(MailboxAddress.Parse(options.Value.From));
-                message.To.Add(MailboxAddress.Parse(address));
-                message.Subject = text;
-                message.Body = new TextPart("plain") { Text = href is null ? text : $"{text}\n\n{options.Value.BaseUrl.TrimEnd('/')}{href}" };
-                _queue.Writer.TryWrite(message);
+                // A fixed Message-Id: a mail sent twice (at-least-once) is recognisable as one by the receiving side.
+                var mail = new MailPayload(address, text, body, $"{Guid.NewGuid():N}@infoportal");
+                db.OutboxMessages.Add(new OutboxMessage { Kind = Kind, Payload = JsonSerializer.Serialize(mail), CreatedAt = now, NextAttemptAt = now });
             }
         }
         finally
@@ -69,30 +72,29 @@ public sealed class EmailOutbox(IOptions<SmtpOptions> options, IStringLocalizer<
     }
 }
 
-public sealed class EmailSenderService(EmailOutbox outbox, IOptions<SmtpOptions> options, ILogger<EmailSenderService> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await foreach (var message in outbox.Reader.ReadAllAsync(stoppingToken))
-        {
-            try
-            {
-                var o = options.Value;
-                using var client = new SmtpClient();
-                var security = Enum.TryParse<SecureSocketOptions>(o.Security, true, out var s) ? s : SecureSocketOptions.StartTls;
-                await client.ConnectAsync(o.Host, o.Port, security, stoppingToken);
-                if (!string.IsNullOrEmpty(o.UserName))
-                {
-                    await client.AuthenticateAsync(o.UserName, o.Password, stoppingToken);
-                }
+public sealed record MailPayload(string To, string Subject, string Body, string MessageId);
 
-                await client.SendAsync(message, stoppingToken);
-                await client.DisconnectAsync(true, stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Sending a notification mail to {To} failed", message.To);
-            }
+/// <summary>Sends one staged mail over SMTP; a failure throws, and the outbox retries it later.</summary>
+public sealed class MailOutboxHandler(IOptions<SmtpOptions> options) : IOutboxHandler
+{
+    public string Kind => EmailOutbox.Kind;
+
+    public async Task HandleAsync(string payload, CancellationToken cancellationToken)
+    {
+        var mail = JsonSerializer.Deserialize<MailPayload>(payload) ?? throw new InvalidOperationException("Empty mail payload.");
+        var o = options.Value;
+        var message = new MimeMessage { Subject = mail.Subject, MessageId = mail.MessageId, Body = new TextPart("plain") { Text = mail.Body } };
+        message.From.Add(MailboxAddress.Parse(o.From));
+        message.To.Add(MailboxAddress.Parse(mail.To));
+        using var client = new SmtpClient();
+        var security = Enum.TryParse<SecureSocketOptions>(o.Security, true, out var s) ? s : SecureSocketOptions.StartTls;
+        await client.ConnectAsync(o.Host, o.Port, security, cancellationToken);
+        if (!string.IsNullOrEmpty(o.UserName))
+        {
+            await client.AuthenticateAsync(o.UserName, o.Password, cancellationToken);
         }
+
+        await client.SendAsync(message, cancellationToken);
+        await client.DisconnectAsync(true, cancellationToken);
     }
 }

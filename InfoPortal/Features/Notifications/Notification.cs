@@ -35,4 +35,5 @@ public static class NotificationKinds
     public const string MonitoringAlerts = "MonitoringAlerts";
     public const string IncidentOpened = "IncidentOpened";
     public const string ScreeningBlockedPublish = "ScreeningBlockedPublish";
+    public const string ScheduledPublishFailed = "ScheduledPublishFailed";
 }

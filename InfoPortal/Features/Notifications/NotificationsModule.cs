@@ -6,7 +6,7 @@ public static class NotificationsModule
     {
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
         services.AddSingleton<EmailOutbox>();
-        services.AddHostedService<EmailSenderService>();
+        services.AddSingleton<Outbox.IOutboxHandler, MailOutboxHandler>();
         services.AddScoped<NotificationService>();
         return services;
     }

@@ -21,7 +21,8 @@ public sealed class PublishingService(
     Screening.ScreeningRecorder screeningResults,
     AuditLog audit,
     Archive.ArchiveService archive,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<PublishingService> logger)
 {
     public static string PublicUrl(int requestId) => $"/articles/{requestId}";
 
@@ -40,8 +41,8 @@ public sealed class PublishingService(
             }
 
             request.Schedule(actor, when, now);
-            await RequestService.SaveAsync(db, cancellationToken);
-            await audit.AppendAsync(actor, "RequestScheduled", $"request:{id}", AuditOutcome.Success, $"at {when:O}", cancellationToken);
+            audit.Stage(db, actor, "RequestScheduled", $"request:{id}", AuditOutcome.Success, $"at {when:O}");
+            await RequestService.SaveAsync(db, CancellationToken.None);
             return request;
         }
 
@@ -60,9 +61,11 @@ public sealed class PublishingService(
             var unresolved = Screening.ScreeningPolicy.Unresolved(report, await Screening.ScreeningRecorder.OverridesAsync(db, request, cancellationToken));
             if (unresolved.Count > 0)
             {
-                await screeningResults.SaveAsync(screeningResults.Build(request, Screening.ScreeningStage.Publish, report, false, actor), cancellationToken);
-                await audit.AppendAsync(actor, "PublishRefused", $"request:{id}", AuditOutcome.Refused,
-                    $"screening ({report.ListVersion}): " + string.Join(", ", unresolved.Select(h => $"{h.Field}:{h.Term}")), cancellationToken);
+                // The refusal and its record commit together; the request itself is unchanged.
+                db.ScreeningResults.Add(screeningResults.Build(request, Screening.ScreeningStage.Publish, report, false, actor));
+                audit.Stage(db, actor, "PublishRefused", $"request:{id}", AuditOutcome.Refused,
+                    $"screening ({report.ListVersion}): " + string.Join(", ", unresolved.Select(h => $"{h.Field}:{h.Term}")));
+                await db.SaveChangesAsync(CancellationToken.None);
                 throw new Screening.ScreeningBlockedException(report, "Screening.BlockedPublish");
             }
 
@@ -70,13 +73,15 @@ public sealed class PublishingService(
         }
 
         request.Publish(actor, columns, now);
-        await RequestService.SaveAsync(db, cancellationToken);
-        await search.RefreshAsync(id, cancellationToken);
-        await audit.AppendAsync(actor, "RequestPublished", $"request:{id}", AuditOutcome.Success,
-            $"{(shortcut ? "internal shortcut; " : "")}columns {string.Join(',', columns.Select(c => c.Id))}; v{request.ContentVersion} {request.ContentSha256}", cancellationToken);
-        // 永久保留: archived right after the publish commits (scheduled publishing comes through here too).
-        await archive.RecordAsync(Archive.ArchiveKind.Published, id, cancellationToken);
-        await notifications.NotifyUsersAsync([request.OfficerId], NotificationKinds.Published, [request.Title], PublicUrl(id), cancellationToken);
+        // One transaction (ADR 0021): the publication, its search row, audit record, 永久保留 archive
+        // record and the author's notification commit together or not at all (scheduled publishing
+        // comes through here too). Everything up to the save only reads, so a cancelled caller leaves nothing.
+        await search.StageAsync(db, request, cancellationToken);
+        audit.Stage(db, actor, "RequestPublished", $"request:{id}", AuditOutcome.Success,
+            $"{(shortcut ? "internal shortcut; " : "")}columns {string.Join(',', columns.Select(c => c.Id))}; v{request.ContentVersion} {request.ContentSha256}");
+        await archive.StageAsync(db, Archive.ArchiveKind.Published, request, cancellationToken);
+        await notifications.StageUsersAsync(db, [request.OfficerId], NotificationKinds.Published, [request.Title], PublicUrl(id), cancellationToken);
+        await RequestService.SaveAsync(db, CancellationToken.None);
         return request;
     }
 
@@ -85,7 +90,8 @@ public sealed class PublishingService(
     {
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var due = await db.Requests.Where(r => r.Status == RequestStatus.Scheduled && r.ScheduledFor <= now).Select(r => r.Id).Take(500).ToListAsync(cancellationToken);
+        var due = await db.Requests.Where(r => r.Status == RequestStatus.Scheduled && r.ScheduledFor <= now)
+            .OrderBy(r => r.ScheduledFor).ThenBy(r => r.Id).Select(r => r.Id).Take(500).ToListAsync(cancellationToken);
         var scheduler = new Actor(null, "scheduler", "scheduler", null, new HashSet<string> { Roles.Publisher }, null);
         var published = 0;
         foreach (var id in due)
@@ -103,6 +109,13 @@ public sealed class PublishingService(
             {
                 await StopScheduledAsync(id, blocked.Report, cancellationToken);
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One bad item (a retired column, a broken file) must not hold up the others: it
+                // leaves the schedule and the publishers are told; the rest go on.
+                logger.LogError(ex, "Scheduled publishing of request {RequestId} failed", id);
+                await FailScheduledAsync(id, ex, cancellationToken);
+            }
         }
 
         return published;
@@ -119,13 +132,32 @@ public sealed class PublishingService(
         }
 
         request.CancelSchedule(clock.GetUtcNow());
-        await RequestService.SaveAsync(db, cancellationToken);
         var terms = string.Join("、", report.BlockingHits.Select(h => h.Text).Distinct());
-        await audit.AppendAsync(new AuditEntry(null, "scheduler", null, "ScheduledPublishStopped", $"request:{id}", AuditOutcome.Refused, $"screening ({report.ListVersion}): {terms}"), cancellationToken);
+        audit.Stage(db, new AuditEntry(null, "scheduler", null, "ScheduledPublishStopped", $"request:{id}", AuditOutcome.Refused, $"screening ({report.ListVersion}): {terms}"));
         string[] args = [request.Title, terms];
         var href = $"/office/requests/{id}";
-        await notifications.NotifyRoleAsync(Roles.Publisher, null, NotificationKinds.ScreeningBlockedPublish, args, href, cancellationToken);
-        await notifications.NotifyRoleAsync(Roles.SecrecyOfficer, null, NotificationKinds.ScreeningBlockedPublish, args, href, cancellationToken);
+        await notifications.StageRoleAsync(db, Roles.Publisher, null, NotificationKinds.ScreeningBlockedPublish, args, href, cancellationToken);
+        await notifications.StageRoleAsync(db, Roles.SecrecyOfficer, null, NotificationKinds.ScreeningBlockedPublish, args, href, cancellationToken);
+        await RequestService.SaveAsync(db, CancellationToken.None);
+    }
+
+    /// <summary>A scheduled item that could not be published: back to Approved, with an audit record, and the publishers told.</summary>
+    private async Task FailScheduledAsync(int id, Exception error, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var request = await db.Requests.SingleAsync(r => r.Id == id, cancellationToken);
+        if (request.Status != RequestStatus.Scheduled)
+        {
+            return;
+        }
+
+        request.CancelSchedule(clock.GetUtcNow());
+        var reason = error is ValidationFailedException invalid
+            ? string.Join("; ", invalid.Errors.SelectMany(e => e.Value.Select(v => $"{e.Key}: {v}")))
+            : error.Message;
+        audit.Stage(db, new AuditEntry(null, "scheduler", null, "ScheduledPublishFailed", $"request:{id}", AuditOutcome.Failure, reason));
+        await notifications.StageRoleAsync(db, Roles.Publisher, null, NotificationKinds.ScheduledPublishFailed, [request.Title], $"/office/requests/{id}", cancellationToken);
+        await RequestService.SaveAsync(db, CancellationToken.None);
     }
 
     /// <summary>
@@ -161,30 +193,34 @@ public sealed class PublishingService(
             ColumnIds = string.Join(',', live.Select(p => p.ColumnId)),
         };
         db.Takedowns.Add(takedown);
-        await using (var transaction = alsoInTransaction is null ? null : await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            await RequestService.SaveAsync(db, cancellationToken);
-            if (transaction is not null)
-            {
-                await alsoInTransaction!(db, takedown, cancellationToken);
-                await RequestService.SaveAsync(db, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            }
-        }
 
-        await search.RefreshAsync(id, cancellationToken);
-        await archive.RecordAsync(Archive.ArchiveKind.TakenDown, id, cancellationToken);
-        await audit.AppendAsync(actor, "RequestTakenDown", $"request:{id}", AuditOutcome.Success, $"reason: {takedown.Reason}; snapshot v{onlineVersion} {snapshot.Sha256}", cancellationToken);
-
+        // One transaction (ADR 0021): takedown, search row, archive record, audit record and the
+        // notices commit together; everything before the first save only reads.
+        await search.StageAsync(db, request, cancellationToken);
+        await archive.StageAsync(db, Archive.ArchiveKind.TakenDown, request, cancellationToken);
+        audit.Stage(db, actor, "RequestTakenDown", $"request:{id}", AuditOutcome.Success, $"reason: {takedown.Reason}; snapshot v{onlineVersion} {snapshot.Sha256}");
         string[] args = [request.Title, actor.DisplayName, takedown.Reason];
         var href = $"/office/requests/{id}";
         foreach (var role in new[] { Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector })
         {
-            await notifications.NotifyRoleAsync(role, null, NotificationKinds.TakenDown, args, href, cancellationToken);
+            await notifications.StageRoleAsync(db, role, null, NotificationKinds.TakenDown, args, href, cancellationToken);
         }
 
-        await notifications.NotifyRoleAsync(Roles.DeptHead, request.DepartmentId, NotificationKinds.TakenDown, args, href, cancellationToken);
-        await notifications.NotifyUsersAsync([request.OfficerId], NotificationKinds.TakenDown, args, href, cancellationToken);
+        await notifications.StageRoleAsync(db, Roles.DeptHead, request.DepartmentId, NotificationKinds.TakenDown, args, href, cancellationToken);
+        await notifications.StageUsersAsync(db, [request.OfficerId], NotificationKinds.TakenDown, args, href, cancellationToken);
+
+        var none = CancellationToken.None;
+        await using (var transaction = alsoInTransaction is null ? null : await db.Database.BeginTransactionAsync(none))
+        {
+            await RequestService.SaveAsync(db, none);
+            if (transaction is not null)
+            {
+                await alsoInTransaction!(db, takedown, none);
+                await RequestService.SaveAsync(db, none);
+                await transaction.CommitAsync(none);
+            }
+        }
+
         return takedown;
     }
 

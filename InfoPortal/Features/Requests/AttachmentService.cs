@@ -101,11 +101,14 @@ public sealed class AttachmentService(
             CreatedById = actor.UserId,
         };
         request.Attachments.Add(attachment);
-        await RequestService.SaveAsync(db, cancellationToken);
-        // The version snapshot names attachments by id: record it once the id exists.
+        // The version snapshot names attachments by id: record it once the id exists — in the same
+        // transaction as the upload and its audit record (ADR 0021).
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        await RequestService.SaveAsync(db, CancellationToken.None);
         request.AttachmentsChanged(actor, clock.GetUtcNow());
-        await RequestService.SaveAsync(db, cancellationToken);
-        await audit.AppendAsync(actor, "AttachmentUploaded", $"request:{requestId}", AuditOutcome.Success, $"{fileName} {kind.ContentType} {size} bytes sha256={sha}", cancellationToken);
+        audit.Stage(db, actor, "AttachmentUploaded", $"request:{requestId}", AuditOutcome.Success, $"{fileName} {kind.ContentType} {size} bytes sha256={sha}");
+        await RequestService.SaveAsync(db, CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
         return attachment;
     }
 
@@ -116,8 +119,8 @@ public sealed class AttachmentService(
         var attachment = request.Attachments.SingleOrDefault(a => a.Id == attachmentId && !a.IsRemoved) ?? throw new NotFoundException("Uploads.NotFound");
         attachment.IsRemoved = true;
         request.AttachmentsChanged(actor, clock.GetUtcNow());
-        await RequestService.SaveAsync(db, cancellationToken);
-        await audit.AppendAsync(actor, "AttachmentRemoved", $"request:{requestId}", AuditOutcome.Success, attachment.FileName, cancellationToken);
+        audit.Stage(db, actor, "AttachmentRemoved", $"request:{requestId}", AuditOutcome.Success, attachment.FileName);
+        await RequestService.SaveAsync(db, CancellationToken.None);
     }
 
     /// <summary>

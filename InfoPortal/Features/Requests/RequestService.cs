@@ -37,8 +37,12 @@ public sealed class RequestService(
         var content = await ValidateAsync(db, input, cancellationToken);
         var request = PublicationRequest.Create(actor, content, [], clock.GetUtcNow());
         db.Requests.Add(request);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(actor, "RequestCreated", $"request:{request.Id}", AuditOutcome.Success, $"v{request.ContentVersion} {request.ContentSha256}", cancellationToken);
+        // The id exists only once saved: insert and audit record share one transaction (ADR 0021).
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        await db.SaveChangesAsync(CancellationToken.None);
+        audit.Stage(db, actor, "RequestCreated", $"request:{request.Id}", AuditOutcome.Success, $"v{request.ContentVersion} {request.ContentSha256}");
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
         return request;
     }
 
@@ -49,8 +53,8 @@ public sealed class RequestService(
         var request = await LoadForChangeAsync(db, actor, id, version, cancellationToken);
         var content = await ValidateAsync(db, input, cancellationToken);
         request.Edit(actor, content, clock.GetUtcNow());
-        await SaveAsync(db, cancellationToken);
-        await audit.AppendAsync(actor, "RequestEdited", $"request:{id}", AuditOutcome.Success, $"v{request.ContentVersion} {request.ContentSha256}", cancellationToken);
+        audit.Stage(db, actor, "RequestEdited", $"request:{id}", AuditOutcome.Success, $"v{request.ContentVersion} {request.ContentSha256}");
+        await SaveAsync(db, CancellationToken.None);
         return request;
     }
 
@@ -77,11 +81,13 @@ public sealed class RequestService(
         {
             if (request.OfficerId == actor.UserId && request.Status is RequestStatus.Draft or RequestStatus.Returned)
             {
-                await screeningResults.SaveAsync(screeningResults.Build(request, Screening.ScreeningStage.Submit, report, false, actor, claims), cancellationToken);
+                db.ScreeningResults.Add(screeningResults.Build(request, Screening.ScreeningStage.Submit, report, false, actor, claims));
             }
 
-            await audit.AppendAsync(actor, "SubmitRefused", $"request:{id}", AuditOutcome.Refused,
-                $"screening ({report.ListVersion}): " + string.Join(", ", unresolved.Select(h => $"{h.Field}:{h.Term}")), cancellationToken);
+            // The refusal and its screening record commit together; the request is unchanged.
+            audit.Stage(db, actor, "SubmitRefused", $"request:{id}", AuditOutcome.Refused,
+                $"screening ({report.ListVersion}): " + string.Join(", ", unresolved.Select(h => $"{h.Field}:{h.Term}")));
+            await db.SaveChangesAsync(CancellationToken.None);
             throw new Screening.ScreeningBlockedException(report);
         }
 
@@ -107,16 +113,16 @@ public sealed class RequestService(
 
         var used = claims.Where(c => overridden.Any(h => Screening.Engine.TextNormalizer.NormalizeTerm(h.Term) == Screening.Engine.TextNormalizer.NormalizeTerm(c.Term))).ToList();
         db.ScreeningResults.Add(screeningResults.Build(request, Screening.ScreeningStage.Submit, report, true, actor, used));
-        await SaveAsync(db, cancellationToken);
         if (used.Count > 0)
         {
-            await audit.AppendAsync(actor, "ScreeningOverridden", $"request:{id}", AuditOutcome.Success,
-                $"screening ({report.ListVersion}): " + string.Join("; ", used.Select(c => $"{c.Term}: {c.Reason}")), cancellationToken);
+            audit.Stage(db, actor, "ScreeningOverridden", $"request:{id}", AuditOutcome.Success,
+                $"screening ({report.ListVersion}): " + string.Join("; ", used.Select(c => $"{c.Term}: {c.Reason}")));
         }
 
-        await audit.AppendAsync(actor, resubmission ? "RequestResubmitted" : "RequestSubmitted", $"request:{id}", AuditOutcome.Success,
-            $"round {request.Round}; v{request.ContentVersion} {request.ContentSha256}", cancellationToken);
-        await NotifyCurrentReviewersAsync(request, cancellationToken);
+        audit.Stage(db, actor, resubmission ? "RequestResubmitted" : "RequestSubmitted", $"request:{id}", AuditOutcome.Success,
+            $"round {request.Round}; v{request.ContentVersion} {request.ContentSha256}");
+        await StageCurrentReviewersAsync(db, request, cancellationToken);
+        await SaveAsync(db, CancellationToken.None);
         return new SubmitResult(request, report);
     }
 
@@ -125,8 +131,8 @@ public sealed class RequestService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var request = await LoadForChangeAsync(db, actor, id, version, cancellationToken);
         request.Withdraw(actor, clock.GetUtcNow());
-        await SaveAsync(db, cancellationToken);
-        await audit.AppendAsync(actor, "RequestWithdrawn", $"request:{id}", AuditOutcome.Success, null, cancellationToken);
+        audit.Stage(db, actor, "RequestWithdrawn", $"request:{id}", AuditOutcome.Success, null);
+        await SaveAsync(db, CancellationToken.None);
         return request;
     }
 
@@ -174,6 +180,18 @@ public sealed class RequestService(
     {
         var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
         return content.EventDate < today.AddDays(-TimelinessDays) ? ["Requests.Warning.EventDateLate"] : [];
+    }
+
+    /// <summary>Stages the notices to the current step's reviewers in <paramref name="db"/>, to commit with the change.</summary>
+    internal async Task StageCurrentReviewersAsync(PortalDbContext db, PublicationRequest request, CancellationToken cancellationToken)
+    {
+        if (request.CurrentStep is not { } step)
+        {
+            return;
+        }
+
+        var users = await notifications.UsersInRoleAsync(step.Role, step.Scope == StepScope.OwnDepartment ? request.DepartmentId : null, cancellationToken);
+        await notifications.StageUsersAsync(db, users.Where(u => u != request.OfficerId), NotificationKinds.ReviewWaiting, [request.Title], $"/office/requests/{request.Id}", cancellationToken);
     }
 
     internal async Task NotifyCurrentReviewersAsync(PublicationRequest request, CancellationToken cancellationToken)

@@ -75,8 +75,8 @@ public sealed class ReviewChainService(IDbContextFactory<PortalDbContext> dbFact
             chain.IsActive = chain.Id == target.Id;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(actor, AuditActions.SettingsChanged, "review-chain", AuditOutcome.Success,
-            $"active chain {previous?.Code}#{previous?.Version} → {target.Code}#{target.Version}", cancellationToken);
+        audit.Stage(db, actor, AuditActions.SettingsChanged, "review-chain", AuditOutcome.Success,
+            $"active chain {previous?.Code}#{previous?.Version} → {target.Code}#{target.Version}");
+        await db.SaveChangesAsync(CancellationToken.None);
     }
 }

@@ -53,18 +53,20 @@ public sealed class ReviewService(
         var decision = input.Decision == DecisionOutcome.Return
             ? request.Return(actor, input.Opinion ?? "", now)
             : request.Approve(actor, input.Opinion, now, acknowledged);
+        // One transaction, one fsync (ADR 0021, issue 12): the decision, its screening record, audit
+        // record and notices commit together; nothing is written before this save.
+        audit.Stage(db, actor, decision.Outcome == DecisionOutcome.Approve ? "RequestApproved" : "RequestReturned", $"request:{id}", AuditOutcome.Success,
+            $"round {decision.Round} step {decision.StepIndex + 1} ({decision.Role}); v{decision.ContentVersion} {decision.ContentSha256}");
+        await NotifyAfterDecisionAsync(db, request, decision, cancellationToken);
         try
         {
-            await RequestService.SaveAsync(db, cancellationToken);
+            await RequestService.SaveAsync(db, CancellationToken.None);
         }
         catch (ConflictException)
         {
             throw new ConflictException("Review.DecidedFirst");
         }
 
-        await audit.AppendAsync(actor, decision.Outcome == DecisionOutcome.Approve ? "RequestApproved" : "RequestReturned", $"request:{id}", AuditOutcome.Success,
-            $"round {decision.Round} step {decision.StepIndex + 1} ({decision.Role}); v{decision.ContentVersion} {decision.ContentSha256}", cancellationToken);
-        await NotifyAfterDecisionAsync(request, decision, cancellationToken);
         return request;
     }
 
@@ -78,11 +80,13 @@ public sealed class ReviewService(
     private async Task<bool> CheckScreeningAsync(PortalDbContext db, Actor actor, PublicationRequest request, DecisionInput input, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var report = screening.Screen(request.CurrentContent, request.Attachments);
-        await screeningResults.RecordReviewAsync(request, report, actor, cancellationToken);
+        await screeningResults.StageReviewAsync(db, request, report, actor, cancellationToken);
         var overrides = await Screening.ScreeningRecorder.OverridesAsync(db, request, cancellationToken);
         if (Screening.ScreeningPolicy.Unresolved(report, overrides).Count > 0)
         {
-            await audit.AppendAsync(actor, "ApprovalRefused", $"request:{request.Id}", AuditOutcome.Refused, $"screening ({report.ListVersion}) blocks", cancellationToken);
+            // The refusal and the screening record commit together; the request is unchanged.
+            audit.Stage(db, actor, "ApprovalRefused", $"request:{request.Id}", AuditOutcome.Refused, $"screening ({report.ListVersion}) blocks");
+            await db.SaveChangesAsync(CancellationToken.None);
             throw new Screening.ScreeningBlockedException(report, "Screening.BlockedApprove");
         }
 
@@ -95,6 +99,7 @@ public sealed class ReviewService(
         {
             var errors = new Dictionary<string, string[]> { ["acknowledgeWarnings"] = ["Screening.Error.AcknowledgeWarnings"] };
             if (string.IsNullOrWhiteSpace(input.Opinion)) errors["opinion"] = ["Screening.Error.AcknowledgementOpinion"];
+            await db.SaveChangesAsync(CancellationToken.None); // the screening record of this look, as before
             throw new ValidationFailedException(errors, "Screening.Error.WarningsNotAcknowledged");
         }
 
@@ -106,20 +111,20 @@ public sealed class ReviewService(
         return true;
     }
 
-    private async Task NotifyAfterDecisionAsync(PublicationRequest request, Decision decision, CancellationToken cancellationToken)
+    private async Task NotifyAfterDecisionAsync(PortalDbContext db, PublicationRequest request, Decision decision, CancellationToken cancellationToken)
     {
         var href = $"/office/requests/{request.Id}";
         switch (request.Status)
         {
             case RequestStatus.Returned:
-                await notifications.NotifyUsersAsync([request.OfficerId], NotificationKinds.Returned, [request.Title, decision.ReviewerName, decision.Opinion], href, cancellationToken);
+                await notifications.StageUsersAsync(db, [request.OfficerId], NotificationKinds.Returned, [request.Title, decision.ReviewerName, decision.Opinion], href, cancellationToken);
                 break;
             case RequestStatus.Approved:
-                await notifications.NotifyUsersAsync([request.OfficerId], NotificationKinds.Approved, [request.Title], href, cancellationToken);
-                await notifications.NotifyRoleAsync(Roles.Publisher, null, NotificationKinds.Approved, [request.Title], href, cancellationToken);
+                await notifications.StageUsersAsync(db, [request.OfficerId], NotificationKinds.Approved, [request.Title], href, cancellationToken);
+                await notifications.StageRoleAsync(db, Roles.Publisher, null, NotificationKinds.Approved, [request.Title], href, cancellationToken);
                 break;
             default:
-                await requests.NotifyCurrentReviewersAsync(request, cancellationToken);
+                await requests.StageCurrentReviewersAsync(db, request, cancellationToken);
                 break;
         }
     }

@@ -116,6 +116,20 @@ public sealed class ScreeningRecorder(IDbContextFactory<PortalDbContext> dbFacto
     /// A reviewer looked at the request: store the fresh result (stage Review) when it differs from
     /// the last stored one (other content version, list version or hits). Returns whether it stored.
     /// </summary>
+    /// <summary>As <see cref="RecordReviewAsync"/>, staged in <paramref name="db"/> to commit with the decision (ADR 0021).</summary>
+    public async Task<bool> StageReviewAsync(PortalDbContext db, PublicationRequest request, ScreeningReport report, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var fresh = Build(request, ScreeningStage.Review, report, true, actor);
+        var last = await LatestAsync(request.Id, cancellationToken);
+        if (last is not null && last.ContentVersion == fresh.ContentVersion && last.ListVersion == fresh.ListVersion && last.HitsJson == fresh.HitsJson)
+        {
+            return false;
+        }
+
+        db.ScreeningResults.Add(fresh);
+        return true;
+    }
+
     public async Task<bool> RecordReviewAsync(PublicationRequest request, ScreeningReport report, Actor actor, CancellationToken cancellationToken = default)
     {
         var fresh = Build(request, ScreeningStage.Review, report, true, actor);

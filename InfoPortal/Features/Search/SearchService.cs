@@ -21,18 +21,29 @@ public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, 
 {
     public const int MaxQueryLength = 100;
 
-    /// <summary>Keeps the index in step with what is live; called after publish and takedown.</summary>
+    /// <summary>Keeps the index in step with what is live, in a transaction of its own.</summary>
     public async Task RefreshAsync(int requestId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var live = await db.Publications.AsNoTracking().Where(p => p.RequestId == requestId && p.TakenDownAt == null).ToListAsync(cancellationToken);
+        var request = await db.Requests.AsNoTracking().Include(r => r.Publications).SingleAsync(r => r.Id == requestId, cancellationToken);
+        await StageAsync(db, request, cancellationToken);
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Brings the request's index row in step with its live publications as they stand in memory
+    /// (the publish or takedown already applied), to commit with that change (ADR 0021). Only reads; the caller saves.
+    /// </summary>
+    public async Task StageAsync(PortalDbContext db, PublicationRequest request, CancellationToken cancellationToken = default)
+    {
+        var requestId = request.Id;
+        var live = request.Publications.Where(p => p.TakenDownAt is null).ToList();
         var existing = await db.SearchDocuments.SingleOrDefaultAsync(d => d.RequestId == requestId, cancellationToken);
         if (live.Count == 0)
         {
             if (existing is not null)
             {
                 db.SearchDocuments.Remove(existing);
-                await db.SaveChangesAsync(cancellationToken);
             }
 
             return;
@@ -51,8 +62,6 @@ public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, 
         {
             db.SearchDocuments.Add(document);
         }
-
-        await db.SaveChangesAsync(cancellationToken);
     }
 
     public async Task<SearchPage> SearchAsync(Actor reader, string? query, int after = 0, int limit = 20, CancellationToken cancellationToken = default)

@@ -67,9 +67,9 @@ public sealed class ColumnChangeService(
             throw;
         }
 
-        await SaveAsync(db, cancellationToken);
         var approved = change.Status == ColumnChangeStatus.Approved;
-        await audit.AppendAsync(actor, approved ? "ColumnChangeApproved" : "ColumnChangeRejected", $"column-change:{id}", AuditOutcome.Success, change.Opinion, cancellationToken);
+        audit.Stage(db, actor, approved ? "ColumnChangeApproved" : "ColumnChangeRejected", $"column-change:{id}", AuditOutcome.Success, change.Opinion);
+        await SaveAsync(db, CancellationToken.None);
         var told = new List<int> { change.ProposedById };
         if (approved)
         {
@@ -149,9 +149,10 @@ public sealed class ColumnChangeService(
         }
 
         change.Apply(actor, result, now);
-        await SaveAsync(db, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await audit.AppendAsync(actor, "ColumnChangeApplied", $"column-change:{id}", AuditOutcome.Success, await DescribeAsync(db, change, cancellationToken), cancellationToken);
+        await SaveAsync(db, CancellationToken.None);
+        audit.Stage(db, actor, "ColumnChangeApplied", $"column-change:{id}", AuditOutcome.Success, await DescribeAsync(db, change, CancellationToken.None));
+        await SaveAsync(db, CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
         return change;
     }
 

@@ -334,8 +334,9 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
             (result, summary) = await apply(db);
             number = (await db.WordListRevisions.MaxAsync(r => (int?)r.Number, cancellationToken) ?? 0) + 1;
             db.WordListRevisions.Add(new WordListRevision { Number = number, ActorId = actor.UserId, ActorName = actor.DisplayName, At = clock.GetUtcNow(), Summary = summary.Length > 1000 ? summary[..1000] : summary });
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            audit.Stage(db, actor, action, "wordlists", AuditOutcome.Success, $"{WordListCompiler.VersionOf(number)}: {summary}");
+            await db.SaveChangesAsync(CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
         }
         catch (Exception e) when (e is DbUpdateException
             or Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 }
@@ -345,7 +346,6 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
             throw new ConflictException("Screening.Lists.ChangedMeanwhile");
         }
 
-        await audit.AppendAsync(actor, action, "wordlists", AuditOutcome.Success, $"{WordListCompiler.VersionOf(number)}: {summary}", cancellationToken);
         await compiler.ReloadAsync(cancellationToken);
         return result;
     }
