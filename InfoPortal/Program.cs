@@ -68,7 +68,7 @@ await app.InitializeAsync(seedDemo: true);
 
 app.UsePortalPipeline();
 app.MapStaticAssets().AllowAnonymous();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(PublicSiteCache.EndpointConvention);
 app.MapPortalWeb();
 app.MapAccounts();
 app.MapAudit();
