@@ -83,6 +83,12 @@ app.MapInteraction();
 app.MapArchive();
 app.MapJobs();
 
+if (args is ["bench", "http", ..])
+{
+    InfoPortal.Infrastructure.Bench.HttpBench.MapReference(app);
+    return await InfoPortal.Infrastructure.Bench.HttpBench.RunAsync(app, args, Console.Out);
+}
+
 await app.RunAsync();
 return 0;
 

@@ -87,6 +87,25 @@ internal sealed class PublicSitePolicy : IOutputCachePolicy
         var display = $"{culture}|{request.Cookies[DisplaySettings.SizeCookie]}|{request.Cookies[DisplaySettings.ContrastCookie]}";
         context.CacheVaryByRules.VaryByValues["ui"] = display;
 
+        if (cacheable)
+        {
+            // With an interactive render mode configured, Blazor persists component state and an
+            // antiforgery token into every static page and sets the antiforgery cookie, although
+            // these pages hold no form that posts and load no script. The cookie would make the page
+            // uncacheable; it is dropped just before the headers go out (a form page sets its own).
+            http.Response.OnStarting(static state =>
+            {
+                var response = (HttpResponse)state;
+                var cookies = response.Headers.SetCookie;
+                if (!StringValues.IsNullOrEmpty(cookies))
+                {
+                    response.Headers.SetCookie = new StringValues([.. cookies.Where(c => c is not null && !c.StartsWith(AntiforgeryCookiePrefix, StringComparison.Ordinal))]);
+                }
+
+                return Task.CompletedTask;
+            }, http.Response);
+        }
+
         context.Tags.Add(PublicSiteCache.AllTag);
         foreach (var tag in TagsOf(request.Path))
         {
@@ -104,16 +123,6 @@ internal sealed class PublicSitePolicy : IOutputCachePolicy
         if (!context.AllowCacheStorage)
         {
             return ValueTask.CompletedTask;
-        }
-
-        // With an interactive render mode configured, Blazor persists component state and an
-        // antiforgery token into every static page and sets the antiforgery cookie, although these
-        // pages hold no form that posts and load no script. The cookie would make the page
-        // uncacheable; it is dropped here, before the headers go out (a form page sets its own).
-        var cookies = response.Headers.SetCookie;
-        if (!StringValues.IsNullOrEmpty(cookies))
-        {
-            response.Headers.SetCookie = new StringValues([.. cookies.Where(c => c is not null && !c.StartsWith(AntiforgeryCookiePrefix, StringComparison.Ordinal))]);
         }
 
         // Any other cookie belongs to one visitor; a Gone, NotFound or redirect answer is not kept.
