@@ -94,7 +94,7 @@ await app.InitializeAsync(seedDemo: true);
 
 app.UsePortalPipeline();
 app.MapStaticAssets().AllowAnonymous();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(PublicSiteCache.EndpointConvention);
 app.MapPortalWeb();
 app.MapAccounts();
 app.MapAudit();
@@ -108,6 +108,12 @@ app.MapPublicSite();
 app.MapInteraction();
 app.MapArchive();
 app.MapJobs();
+
+if (args is ["bench", "http", ..])
+{
+    InfoPortal.Infrastructure.Bench.HttpBench.MapReference(app);
+    return await InfoPortal.Infrastructure.Bench.HttpBench.RunAsync(app, args, Console.Out);
+}
 
 await app.RunAsync();
 return 0;

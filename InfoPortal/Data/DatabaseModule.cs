@@ -54,12 +54,13 @@ public static class DatabaseModule
     {
         private readonly Func<PortalDbContext> _create;
 
-        public PortalDbContextFactory(DatabaseSettings settings, ILoggerFactory loggerFactory)
+        public PortalDbContextFactory(DatabaseSettings settings, ILoggerFactory loggerFactory, IEnumerable<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor> interceptors)
         {
             if (settings.Provider == DatabaseProvider.Postgres)
             {
                 var options = new DbContextOptionsBuilder<PostgresPortalDbContext>().UseLoggerFactory(loggerFactory);
                 ConfigurePostgres(options, settings.ConnectionString);
+                options.AddInterceptors(interceptors);
                 var built = options.Options;
                 _create = () => new PostgresPortalDbContext(built);
             }
@@ -67,6 +68,7 @@ public static class DatabaseModule
             {
                 var options = new DbContextOptionsBuilder<PortalDbContext>().UseLoggerFactory(loggerFactory);
                 ConfigureSqlite(options, settings.ConnectionString);
+                options.AddInterceptors(interceptors);
                 var built = options.Options;
                 _create = () => new PortalDbContext(built);
             }

@@ -2,7 +2,6 @@ using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Requests;
-using InfoPortal.Infrastructure.Html;
 using Microsoft.EntityFrameworkCore;
 
 namespace InfoPortal.Features.PublicSite;
@@ -11,7 +10,7 @@ namespace InfoPortal.Features.PublicSite;
 /// Reads for the public website (外网) and the intranet site (内网): what is live, where, and the
 /// exact content version that was published. Taken-down items answer Gone at once.
 /// </summary>
-public sealed class PublicSiteService(IDbContextFactory<PortalDbContext> dbFactory, HtmlCleaner html)
+public sealed class PublicSiteService(IDbContextFactory<PortalDbContext> dbFactory)
 {
     public async Task<IReadOnlyList<ColumnBlock>> HomeAsync(Site site, int perColumn = 6, CancellationToken cancellationToken = default)
     {
@@ -81,7 +80,8 @@ public sealed class PublicSiteService(IDbContextFactory<PortalDbContext> dbFacto
         var columnIds = live.Select(p => p.ColumnId).ToList();
         var columns = await db.Columns.AsNoTracking().Where(c => columnIds.Contains(c.Id)).ToListAsync(cancellationToken);
         return new ArticleResult(ArticleState.Live, new Article(
-            id, snapshot.Title, html.Clean(snapshot.BodyHtml), snapshot.Source, department, live.Min(p => p.PublishedAt), snapshot.EventDate,
+            // The body was sanitised when it was stored (RequestService); it is not cleaned again per view.
+            id, snapshot.Title, snapshot.BodyHtml, snapshot.Source, department, live.Min(p => p.PublishedAt), snapshot.EventDate,
             columns, snapshot.Attachments));
     }
 }
@@ -120,7 +120,14 @@ internal readonly record struct Cursor(DateTimeOffset PublishedAt, int RequestId
 
 public static class PublicSiteModule
 {
-    public static IServiceCollection AddPublicSite(this IServiceCollection services) => services.AddScoped<PublicSiteService>();
+    public static IServiceCollection AddPublicSite(this IServiceCollection services)
+    {
+        services.AddScoped<PublicSiteService>();
+        services.AddOutputCache(o => o.AddPolicy(PublicSiteCache.PolicyName, new PublicSitePolicy()));
+        services.AddSingleton<PublicSiteCache>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, PublicSiteCacheInterceptor>();
+        return services;
+    }
 
     public static IEndpointRouteBuilder MapPublicSite(this IEndpointRouteBuilder app) => app.MapDisplaySettings();
 }

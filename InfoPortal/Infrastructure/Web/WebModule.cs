@@ -67,6 +67,8 @@ public static class WebModule
         app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authentication: the public-site policy stores and serves anonymous answers only.
+        app.UseOutputCache();
         app.UseAntiforgery();
         return app;
     }
@@ -83,14 +85,25 @@ public static class WebModule
         return app;
     }
 
+    /// <summary>
+    /// One pooled round trip. EF's CanConnectAsync on SQLite checks that the file exists by opening a
+    /// fresh, unpooled native connection each time (sqlite3_open_v2, the collations, the pragmas):
+    /// that made /health cost ~4.5 ms of CPU (ADR 0028).
+    /// </summary>
     private sealed class DatabaseHealthCheck(IDbContextFactory<PortalDbContext> dbFactory) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            return await db.Database.CanConnectAsync(cancellationToken)
-                ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Unhealthy("The database does not answer.");
+            try
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                await db.Database.ExecuteSqlRawAsync("SELECT 1", cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+            {
+                return HealthCheckResult.Unhealthy("The database does not answer.");
+            }
         }
     }
 }
