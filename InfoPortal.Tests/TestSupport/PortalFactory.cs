@@ -111,9 +111,6 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     public PortalDbContext CreateDbContext() => Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
 
-    /// <summary>The database connection string this host uses (to start a second host, or a restarted one, on it).</summary>
-    public string ConnectionString => _settings["ConnectionStrings:Portal"]!;
-
     /// <summary>Leave the database (and the data folder) behind on dispose, so a "restarted" host can open it.</summary>
     public bool KeepDatabase { get; set; }
 
