@@ -49,6 +49,12 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     public string DataFolder { get; }
 
+    /// <summary>The database this host uses (a second instance on the same database reuses it).</summary>
+    public string ConnectionString => _settings["ConnectionStrings:Portal"]!;
+
+    /// <summary>The file store (Storage:Root) this host uses.</summary>
+    public string StorageRoot => _settings["Storage:Root"]!;
+
     /// <summary>Creates a factory for the provider; for PostgreSQL it first creates an empty database.</summary>
     public static async Task<PortalFactory> CreateAsync(string provider, Action<PortalFactory>? configure = null)
     {

@@ -54,12 +54,15 @@ public static class DatabaseModule
     {
         private readonly Func<PortalDbContext> _create;
 
-        public PortalDbContextFactory(DatabaseSettings settings, ILoggerFactory loggerFactory)
+        public PortalDbContextFactory(DatabaseSettings settings, ILoggerFactory loggerFactory, IServiceProvider services)
         {
+            // Cluster signals bumped in a transaction reach this instance's handlers after its commit.
+            var signals = new Infrastructure.Cluster.ClusterCommitInterceptor(services);
             if (settings.Provider == DatabaseProvider.Postgres)
             {
                 var options = new DbContextOptionsBuilder<PostgresPortalDbContext>().UseLoggerFactory(loggerFactory);
                 ConfigurePostgres(options, settings.ConnectionString);
+                options.AddInterceptors(signals);
                 var built = options.Options;
                 _create = () => new PostgresPortalDbContext(built);
             }
@@ -67,6 +70,7 @@ public static class DatabaseModule
             {
                 var options = new DbContextOptionsBuilder<PortalDbContext>().UseLoggerFactory(loggerFactory);
                 ConfigureSqlite(options, settings.ConnectionString);
+                options.AddInterceptors(signals);
                 var built = options.Options;
                 _create = () => new PortalDbContext(built);
             }

@@ -5,6 +5,7 @@ using InfoPortal.Features.Accounts;
 using InfoPortal.Features.Audit;
 using InfoPortal.Features.Screening.Engine;
 using InfoPortal.Infrastructure;
+using InfoPortal.Infrastructure.Cluster;
 using Microsoft.EntityFrameworkCore;
 
 namespace InfoPortal.Features.Screening.Lists;
@@ -308,6 +309,9 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            // Every instance hears of the change when (and only if) this transaction commits; this
+            // one recompiles right after the commit, before the call returns (ADR 0021 §4).
+            await ClusterSignal.BumpAsync(db, ClusterTopics.WordLists, cancellationToken: cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException)
@@ -316,7 +320,6 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
         }
 
         await audit.AppendAsync(actor, action, "wordlists", AuditOutcome.Success, $"{WordListCompiler.VersionOf(number)}: {summary}", cancellationToken);
-        await compiler.ReloadAsync(cancellationToken);
         return result;
     }
 }
