@@ -83,7 +83,7 @@ app.MapMonitoring();
 app.MapPublicSite();
 app.MapInteraction();
 app.MapArchive();
-app.MapJobs();
+app.MapPortalJobs();
 
 await app.RunAsync();
 return 0;

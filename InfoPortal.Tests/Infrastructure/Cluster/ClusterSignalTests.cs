@@ -110,7 +110,7 @@ public sealed class ClusterSignalTests
         await using (var db = app.CreateDbContext())
         {
             var list = new WordList { Name = "漏听", Category = ScreeningCategories.Sensitive, CreatedAt = DateTimeOffset.UtcNow };
-            list.Terms.Add(new Term { Text = term, Category = ScreeningCategories.Sensitive, Level = Features.Screening.Engine.ScreeningLevel.Block, UpdatedAt = DateTimeOffset.UtcNow });
+            list.Terms.Add(new Term { Text = term, Category = ScreeningCategories.Sensitive, Level = InfoPortal.Features.Screening.Engine.ScreeningLevel.Block, UpdatedAt = DateTimeOffset.UtcNow });
             db.WordLists.Add(list);
             revision = (await db.WordListRevisions.MaxAsync(r => (int?)r.Number) ?? 0) + 1;
             db.WordListRevisions.Add(new WordListRevision { Number = revision, ActorName = "test", At = DateTimeOffset.UtcNow, Summary = "behind the instance's back" });
@@ -153,7 +153,7 @@ public sealed class ClusterSignalTests
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Bump_InARolledBackTransaction_ChangesNothingAndIsNotHandled(string provider)
     {
-        await using var app = await PortalFactory.CreateAsync(provider, f => f.With("Cluster:CheckSeconds", "0.2"));
+        await using var app = await PortalFactory.CreateAsync(provider, f => f.With("Cluster:CheckSeconds", "600"));
         var dispatcher = app.Services.GetRequiredService<ClusterSignalDispatcher>();
         var handled = new List<ClusterSignalEvent>();
         dispatcher.Handled += s => { lock (handled) handled.Add(s); };
@@ -181,7 +181,7 @@ public sealed class ClusterSignalTests
         {
             var signal = Assert.Single(handled, s => s.Topic == ClusterTopics.PublicSite);
             Assert.Equal(1, signal.Version);
-            Assert.Equal([ClusterTopics.HomeTag, ClusterTopics.ArticleTag(7)], signal.Tags);
+            Assert.Equal(new[] { ClusterTopics.HomeTag, ClusterTopics.ArticleTag(7) }, signal.Tags);
         }
 
         Assert.Equal(1, dispatcher.HandledVersion(ClusterTopics.PublicSite));

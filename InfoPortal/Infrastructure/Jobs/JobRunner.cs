@@ -151,8 +151,9 @@ public sealed class JobRunner(
                     logger.LogWarning("Job {Job} for {Period}: the lease was taken over while this run was stalled", jobName, periodKey);
                 }
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (Exception) when (stop.IsCancellationRequested)
             {
+                // The run ended (or the host is stopping): the lease is released by the caller.
                 return;
             }
             catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException or TimeoutException)
