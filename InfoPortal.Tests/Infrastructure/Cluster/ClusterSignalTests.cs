@@ -78,7 +78,7 @@ public sealed class ClusterSignalTests
         var created = await ApiClient.EnsureAsync(await secrecy.Http.PostAsJsonAsync("/api/v1/screening/lists", new { name = "集群词表", category = "Sensitive" }), HttpStatusCode.Created);
         var listId = created.GetProperty("id").GetInt32();
         var added = Stopwatch.StartNew();
-        await ApiClient.EnsureAsync(await secrecy.Http.PostAsJsonAsync($"/api/v1/screening/lists/{listId}/terms", new { text = term, level = "Block" }), HttpStatusCode.Created);
+        await ApiClient.EnsureAsync(await secrecy.Http.PostAsJsonAsync($"/api/v1/screening/lists/{listId}/terms", new { text = term, level = "Block" }), HttpStatusCode.OK);
         added.Stop();
 
         // The changing instance has it when the call returns; the other within a second of the commit.
@@ -146,7 +146,8 @@ public sealed class ClusterSignalTests
         var names = await db.Departments.Select(d => d.Name).ToListAsync();
         Assert.NotEmpty(names);
         Assert.Equal(names.Count, names.Distinct().Count());
-        Assert.Equal(1, await db.ClusterVersions.CountAsync(v => v.Topic == InfoPortal.Infrastructure.Files.FileStoreCheck.MarkerTopic));
+        // The shared store is marked once (PostgreSQL only: a SQLite file has one instance by definition).
+        Assert.Equal(provider == "Postgres" ? 1 : 0, await db.ClusterVersions.CountAsync(v => v.Topic == InfoPortal.Infrastructure.Files.FileStoreCheck.MarkerTopic));
     }
 
     [Theory]
