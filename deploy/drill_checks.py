@@ -143,11 +143,12 @@ def check_start(args):
             return healthy()
         except (OSError, urllib.error.URLError):
             return False
-    took = wait_until(lambda: safe() or not alive(), 300, step=0.5)
+    limit = float(os.environ.get("DRILL_START_SECONDS", "600"))
+    took = wait_until(lambda: safe() or not alive(), limit, step=0.5)
     ok = took is not None and alive() and safe()
     crashed = [n for n in ("a", "b") if not os.path.exists(f"/proc/{pid(args, n)}")]
     report("start-together", ok, f"both instances healthy {time.monotonic() - started:.1f} s after starting at once on an empty database" if ok
-           else f"not healthy within 300 s; crashed: {crashed or 'none'} (see {args.work}/a.log, b.log)")
+           else f"not healthy within {limit:.0f} s; crashed: {crashed or 'none'} (see {args.work}/a.log, b.log)")
     return ok
 
 
