@@ -58,11 +58,12 @@ public sealed class JobLeaseTests
         var client = new BackgroundJobClient(app.Services.GetRequiredService<JobStorage>());
 
         client.Enqueue<HangfireJobEntry>(e => e.RunAsync(TestMonthlyJob.JobName, CancellationToken.None));
-        await probe.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // Hangfire.PostgreSql polls its queue every 15 s: generous deadlines, still far below "never".
+        await probe.Entered.Task.WaitAsync(TimeSpan.FromSeconds(120));
         client.Enqueue<HangfireJobEntry>(e => e.RunAsync(TestQuickJob.JobName, CancellationToken.None));
 
         // The quick job completes while the monthly one is still held at its gate: no shared lock.
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         var done = false;
         while (!done && DateTime.UtcNow < deadline)
         {
