@@ -17,6 +17,7 @@ using InfoPortal.Features.Screening;
 using InfoPortal.Features.Search;
 using InfoPortal.Features.Statistics;
 using InfoPortal.Infrastructure;
+using InfoPortal.Infrastructure.Cluster;
 using InfoPortal.Features.Jobs;
 using InfoPortal.Infrastructure.Jobs;
 using InfoPortal.Infrastructure.Localization;
@@ -31,6 +32,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddRepositorySettings(builder.Environment);
 
 builder.Services.AddPortalDatabase();
+builder.Services.AddCluster(builder.Configuration);
 builder.Services.AddPortalLocalization();
 builder.Services.AddPortalWeb(builder.Configuration, builder.Environment);
 builder.Services.AddPortalApi();
@@ -107,7 +109,7 @@ app.MapMonitoring();
 app.MapPublicSite();
 app.MapInteraction();
 app.MapArchive();
-app.MapJobs();
+app.MapPortalJobs();
 
 if (args is ["bench", "http", ..])
 {

@@ -49,8 +49,11 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     public string DataFolder { get; }
 
-    /// <summary>The database this app uses, so a second instance can share it.</summary>
+    /// <summary>The database this host uses (a second instance on the same database reuses it).</summary>
     public string ConnectionString => _settings["ConnectionStrings:Portal"]!;
+
+    /// <summary>The file store (Storage:Root) this host uses.</summary>
+    public string StorageRoot => _settings["Storage:Root"]!;
 
     /// <summary>Creates a factory for the provider; for PostgreSQL it first creates an empty database.</summary>
     public static async Task<PortalFactory> CreateAsync(string provider, Action<PortalFactory>? configure = null)
@@ -111,19 +114,9 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     public PortalDbContext CreateDbContext() => Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
 
-    /// <summary>Leave the database (and the data folder) behind on dispose, so a "restarted" host can open it.</summary>
-    public bool KeepDatabase { get; set; }
-
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (KeepDatabase)
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            GC.SuppressFinalize(this);
-            return;
-        }
-
         if (Provider == "Postgres" && _settings["ConnectionStrings:Portal"] is { } cs)
         {
             await TestDatabase.DropPostgresDatabaseAsync(cs);

@@ -54,13 +54,15 @@ public static class DatabaseModule
     {
         private readonly Func<PortalDbContext> _create;
 
-        public PortalDbContextFactory(DatabaseSettings settings, ILoggerFactory loggerFactory, IEnumerable<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor> interceptors)
+        public PortalDbContextFactory(DatabaseSettings settings, ILoggerFactory loggerFactory, IEnumerable<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor> interceptors, IServiceProvider services)
         {
+            // Cluster signals bumped in a transaction reach this instance's handlers after its commit.
+            var signals = new Infrastructure.Cluster.ClusterCommitInterceptor(services);
             if (settings.Provider == DatabaseProvider.Postgres)
             {
                 var options = new DbContextOptionsBuilder<PostgresPortalDbContext>().UseLoggerFactory(loggerFactory);
                 ConfigurePostgres(options, settings.ConnectionString);
-                options.AddInterceptors(interceptors);
+                options.AddInterceptors([.. interceptors, signals]);
                 var built = options.Options;
                 _create = () => new PostgresPortalDbContext(built);
             }
@@ -68,7 +70,7 @@ public static class DatabaseModule
             {
                 var options = new DbContextOptionsBuilder<PortalDbContext>().UseLoggerFactory(loggerFactory);
                 ConfigureSqlite(options, settings.ConnectionString);
-                options.AddInterceptors(interceptors);
+                options.AddInterceptors([.. interceptors, signals]);
                 var built = options.Options;
                 _create = () => new PortalDbContext(built);
             }

@@ -40,7 +40,17 @@ public static class Startup
     /// <summary>Migrations, roles, and in Development (Demo:Seed) the demo agency.</summary>
     public static async Task InitializeAsync(this WebApplication app, bool seedDemo)
     {
+        // Instances starting together on one database take turns (issue 13 item 3): the first
+        // migrates and seeds, the others wait for it and then find nothing left to do.
+        var settings = app.Services.GetRequiredService<DatabaseSettings>();
+        Directory.CreateDirectory(settings.StorageRoot);
+        await using var startupLock = await Cluster.StartupLock.AcquireAsync(settings, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Startup)));
         await DatabaseModule.MigrateAsync(app.Services);
+        await using (var db = await app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+        {
+            await Files.FileStoreCheck.VerifyAsync(settings, db);
+        }
+
         await using var scope = app.Services.CreateAsyncScope();
         await CheckIntegrityAsync(scope.ServiceProvider);
         var seeder = scope.ServiceProvider.GetRequiredService<DemoSeeder>();

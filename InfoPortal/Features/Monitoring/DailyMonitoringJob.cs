@@ -45,6 +45,7 @@ public sealed class DailyMonitoringJob(
             return new MonitoringResult(await db.MonitoringRuns.AsNoTracking().SingleAsync(r => r.Day == day, cancellationToken), AlreadyRunning: true, []);
         }
 
+        await screening.EnsureCurrentListsAsync(cancellationToken);
         var listVersion = screening.Check(string.Empty).ListVersion;
         var scan = new ScanTotals();
         try

@@ -57,6 +57,7 @@ public sealed class PublishingService(
         if (!shortcut && request.Status is RequestStatus.Approved or RequestStatus.Scheduled && actor.IsInRole(Roles.Publisher))
         {
             // §3 六: screened again against the lists as they are now; overrides made at submit still count.
+            await screening.EnsureCurrentListsAsync(db, cancellationToken);
             var report = screening.Screen(request.CurrentContent, request.Attachments);
             var unresolved = Screening.ScreeningPolicy.Unresolved(report, await Screening.ScreeningRecorder.OverridesAsync(db, request, cancellationToken));
             if (unresolved.Count > 0)

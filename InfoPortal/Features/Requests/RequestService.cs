@@ -75,6 +75,7 @@ public sealed class RequestService(
         var claims = Screening.ScreeningPolicy.Validate(overrides);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var request = await LoadForChangeAsync(db, actor, id, version, cancellationToken);
+        await screening.EnsureCurrentListsAsync(db, cancellationToken);
         var report = screening.Screen(request.CurrentContent, request.Attachments);
         var unresolved = Screening.ScreeningPolicy.Unresolved(report, claims);
         if (unresolved.Count > 0)

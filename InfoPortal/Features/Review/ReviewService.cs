@@ -79,6 +79,7 @@ public sealed class ReviewService(
     /// </summary>
     private async Task<bool> CheckScreeningAsync(PortalDbContext db, Actor actor, PublicationRequest request, DecisionInput input, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        await screening.EnsureCurrentListsAsync(db, cancellationToken);
         var report = screening.Screen(request.CurrentContent, request.Attachments);
         await screeningResults.StageReviewAsync(db, request, report, actor, cancellationToken);
         var overrides = await Screening.ScreeningRecorder.OverridesAsync(db, request, cancellationToken);

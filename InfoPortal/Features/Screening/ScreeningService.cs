@@ -1,6 +1,7 @@
 using InfoPortal.Features.Requests;
 using InfoPortal.Features.Screening.Engine;
 using InfoPortal.Infrastructure;
+using InfoPortal.Infrastructure.Cluster;
 using InfoPortal.Infrastructure.Html;
 using InfoPortal.Infrastructure.Web;
 
@@ -12,8 +13,18 @@ namespace InfoPortal.Features.Screening;
 /// the source, the captions and the text of .docx/.pdf/.txt attachments. Blocking hits refuse a
 /// submission or a publication unless overridden (ADR 0011); warnings go with it to the reviewers.
 /// </summary>
-public sealed class ScreeningService(ScreeningEngineHolder engine, AttachmentTextExtractor extractor)
+public sealed class ScreeningService(ScreeningEngineHolder engine, AttachmentTextExtractor extractor, Lists.WordListCompiler lists)
 {
+    /// <summary>
+    /// Call before screening that decides a step: recompiles first when <paramref name="db"/> sees a
+    /// newer list revision than the engine holds (another instance's change not yet heard of).
+    /// </summary>
+    public Task EnsureCurrentListsAsync(Data.PortalDbContext db, CancellationToken cancellationToken = default) =>
+        lists.EnsureCurrentAsync(db, cancellationToken);
+
+    /// <inheritdoc cref="EnsureCurrentListsAsync(Data.PortalDbContext, CancellationToken)"/>
+    public Task EnsureCurrentListsAsync(CancellationToken cancellationToken = default) => lists.EnsureCurrentAsync(cancellationToken);
+
     /// <summary>The version of the built-in markings alone (no list revision yet).</summary>
     public const string BuiltInListVersion = "builtin-1";
 
@@ -155,6 +166,7 @@ public static class ScreeningModule
         services.AddSingleton<Lists.WordListCompiler>();
         services.AddScoped<Lists.WordListService>();
         services.AddHostedService<Lists.WordListLoader>();
+        services.AddClusterTopicHandler<Lists.WordListSignalHandler>();
         return services;
     }
 

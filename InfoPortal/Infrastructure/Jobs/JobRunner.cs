@@ -7,8 +7,9 @@ namespace InfoPortal.Infrastructure.Jobs;
 /// <summary>
 /// Runs a job for one period and records it: takes the (job, period) lease, writes a JobRun,
 /// calls the job in its own DI scope, then records the outcome and — on success — the completed
-/// period (replacing an earlier completion of the same period). A lease left behind by a killed
-/// run expires after Jobs:LeaseMinutes; the next run takes it over and marks the stale run Failed.
+/// period (replacing an earlier completion of the same period). The lease lasts Jobs:LeaseSeconds
+/// and a heartbeat renews it while the run lives; a lease left behind by a killed run expires, and
+/// <see cref="JobTakeover"/> (or the next run) takes it over and marks the stale run Failed.
 /// </summary>
 public sealed class JobRunner(
     IServiceScopeFactory scopes,
@@ -19,6 +20,7 @@ public sealed class JobRunner(
 {
     public const string ScheduleTrigger = "Schedule";
     public const string CatchUpTrigger = "CatchUp";
+    public const string TakeoverTrigger = "Takeover";
 
     /// <summary>This process's id in lease rows (several app instances may share one database).</summary>
     private readonly string _holderPrefix = $"{Environment.MachineName}:{Environment.ProcessId}:";
@@ -77,6 +79,10 @@ public sealed class JobRunner(
             return new JobRunResult(null, JobOutcome.Skipped, 0, "already running", null);
         }
 
+        // The lease is short and renewed while the run lives (issue 13 item 5): a holder killed
+        // mid-run stops renewing, and another instance takes the period over within a minute.
+        using var heartbeatStop = new CancellationTokenSource();
+        var heartbeat = HeartbeatAsync(jobName, key, holder, heartbeatStop.Token);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -117,8 +123,75 @@ public sealed class JobRunner(
         }
         finally
         {
+            await heartbeatStop.CancelAsync();
+            await heartbeat;
             await ReleaseLeaseAsync(jobName, key, holder);
         }
+    }
+
+    /// <summary>How long a lease lasts without a heartbeat.</summary>
+    internal TimeSpan LeaseDuration => TimeSpan.FromSeconds(Math.Max(5, options.Value.LeaseSeconds));
+
+    /// <summary>Extends the lease every third of its length while the run lives.</summary>
+    private async Task HeartbeatAsync(string jobName, string periodKey, string holder, CancellationToken stop)
+    {
+        var interval = LeaseDuration / 3;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, clock, stop);
+                await using var db = await dbFactory.CreateDbContextAsync(stop);
+                var expires = clock.GetUtcNow() + LeaseDuration;
+                var renewed = await db.JobLeases
+                    .Where(l => l.JobName == jobName && l.PeriodKey == periodKey && l.Holder == holder)
+                    .ExecuteUpdateAsync(u => u.SetProperty(l => l.ExpiresAt, expires), stop);
+                if (renewed == 0)
+                {
+                    logger.LogWarning("Job {Job} for {Period}: the lease was taken over while this run was stalled", jobName, periodKey);
+                }
+            }
+            catch (Exception) when (stop.IsCancellationRequested)
+            {
+                // The run ended (or the host is stopping): the lease is released by the caller.
+                return;
+            }
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException or TimeoutException)
+            {
+                // The database is briefly away: try again at the next beat, the lease still has two thirds to live.
+                logger.LogWarning(ex, "Job {Job} for {Period}: lease heartbeat failed", jobName, periodKey);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs again every period whose lease expired (its holder died without releasing it): the
+    /// takeover the <see cref="JobTakeover"/> service does every few seconds. Returns the results.
+    /// </summary>
+    public async Task<IReadOnlyList<JobRunResult>> TakeOverExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        List<(string JobName, string PeriodKey)> expired;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            expired = [.. (await db.JobLeases.AsNoTracking().Where(l => l.ExpiresAt < now).Select(l => new { l.JobName, l.PeriodKey }).ToListAsync(cancellationToken))
+                .Select(l => (l.JobName, l.PeriodKey))];
+        }
+
+        var results = new List<JobRunResult>();
+        var known = Jobs().ToDictionary(j => j.Name, StringComparer.Ordinal);
+        foreach (var (jobName, periodKey) in expired)
+        {
+            if (!known.TryGetValue(jobName, out var info) || !JobPeriod.TryParse(info.Kind, periodKey, out var period))
+            {
+                continue;
+            }
+
+            logger.LogWarning("Job {Job} for {Period}: its holder stopped renewing the lease; taking the period over", jobName, periodKey);
+            results.Add(await RunAsync(jobName, period, TakeoverTrigger, cancellationToken));
+        }
+
+        return results;
     }
 
     private async Task RecordAsync(JobRun run, bool sweep, CancellationToken cancellationToken)
@@ -167,7 +240,7 @@ public sealed class JobRunner(
     internal async Task<bool> TryAcquireLeaseAsync(string jobName, string periodKey, string holder, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var expires = now.AddMinutes(Math.Max(1, options.Value.LeaseMinutes));
+        var expires = now + LeaseDuration;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var exists = await db.JobLeases.AnyAsync(l => l.JobName == jobName && l.PeriodKey == periodKey, cancellationToken);
         if (!exists)

@@ -42,6 +42,7 @@ public static class JobsModule
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
         services.AddHostedService<JobsHostedService>();
+        services.AddHostedService<JobTakeover>();
         return services;
     }
 
@@ -81,11 +82,13 @@ public static class JobsModule
 public sealed class HangfireJobEntry(JobRunner runner)
 {
     /// <summary>
-    /// Hangfire's lock keeps two of its workers off the same job; our lease (per job and period)
-    /// is what holds across storages, instances and the catch-up. No Hangfire retries: a failed
-    /// run is recorded and the catch-up or the next occurrence redoes the period.
+    /// No Hangfire lock here: <c>[DisableConcurrentExecution]</c> on this one shared method was one
+    /// lock for every job (a monthly report held up scheduled publishing, and a crashed holder's lock
+    /// failed every job for ten minutes). Our lease per job and period is the lock — it holds across
+    /// storages, instances and the catch-up, is renewed by a heartbeat and taken over after a crash
+    /// (ADR 0027). No Hangfire retries: a failed run is recorded and the catch-up or the next
+    /// occurrence redoes the period.
     /// </summary>
-    [DisableConcurrentExecution(timeoutInSeconds: 5)]
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
     public async Task RunAsync(string jobName, CancellationToken cancellationToken)
     {
@@ -197,5 +200,39 @@ public sealed class JobsHostedService(IServiceProvider services, IOptions<JobsOp
 
         _server?.Dispose();
         _stopping.Dispose();
+    }
+}
+
+/// <summary>
+/// On every instance that runs jobs: every Jobs:TakeoverCheckSeconds, redo the periods whose lease
+/// expired because its holder died (issue 13 item 5). The lease insert/expired-update decides which
+/// instance gets each one.
+/// </summary>
+public sealed class JobTakeover(JobRunner runner, IOptions<JobsOptions> options, ILogger<JobTakeover> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.RunServer)
+        {
+            return;
+        }
+
+        var interval = TimeSpan.FromSeconds(Math.Max(1, options.Value.TakeoverCheckSeconds));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, stoppingToken);
+                await runner.TakeOverExpiredAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Looking for expired job leases failed; trying again");
+            }
+        }
     }
 }

@@ -63,8 +63,14 @@ public sealed class JobsOptions
     /// <summary>How often the Hangfire server looks at its schedule (and at recurring jobs).</summary>
     public int PollingSeconds { get; set; } = 15;
 
-    /// <summary>How long a run's lease lasts: a run killed mid-way can be redone after this.</summary>
-    public int LeaseMinutes { get; set; } = 30;
+    /// <summary>
+    /// How long a run's lease lasts without a heartbeat (renewed every third of it while the run
+    /// lives): a run killed mid-way is taken over by another instance about this long after.
+    /// </summary>
+    public int LeaseSeconds { get; set; } = 45;
+
+    /// <summary>How often every instance looks for expired leases to take over.</summary>
+    public int TakeoverCheckSeconds { get; set; } = 15;
 
     /// <summary>Run records older than this are deleted.</summary>
     public int RunRetentionDays { get; set; } = 180;

@@ -23,7 +23,13 @@ public static class WebModule
         services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
 
         // Keys in the database: sign-ins survive restarts and work across instances.
-        services.AddDataProtection().SetApplicationName("InfoPortal").PersistKeysToDbContext<PortalDbContext>();
+        // Encrypted at rest with the certificate from DataProtection:CertificatePath (a PFX, with
+        // DataProtection:CertificatePassword): a database dump alone then signs nobody in (ADR 0027).
+        var dataProtection = services.AddDataProtection().SetApplicationName("InfoPortal").PersistKeysToDbContext<PortalDbContext>();
+        if (LoadKeyCertificate(configuration) is { } certificate)
+        {
+            dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        }
 
         // Only the configured reverse proxies may say who the client is (issue 10 item 1). ASP.NET
         // Core believes X-Forwarded-For from anyone when both lists are empty, so with no trusted
@@ -44,6 +50,25 @@ public static class WebModule
         services.AddPortalAuthorization();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return services;
+    }
+
+    /// <summary>The key-encryption certificate, or null when none is configured; a configured one that cannot be loaded stops the start.</summary>
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2? LoadKeyCertificate(IConfiguration configuration)
+    {
+        if (configuration["DataProtection:CertificatePath"] is not { Length: > 0 } path)
+        {
+            return null;
+        }
+
+        try
+        {
+            var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(path, configuration["DataProtection:CertificatePassword"]);
+            return certificate.HasPrivateKey ? certificate : throw new InvalidOperationException($"DataProtection:CertificatePath '{path}' has no private key.");
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            throw new InvalidOperationException($"DataProtection:CertificatePath '{path}' cannot be loaded: {ex.Message}", ex);
+        }
     }
 
     public static WebApplication UsePortalPipeline(this WebApplication app)

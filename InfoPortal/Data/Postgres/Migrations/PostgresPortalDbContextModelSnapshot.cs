@@ -2016,6 +2016,20 @@ namespace InfoPortal.Data.Postgres.Migrations
                     b.ToTable("QuarterlyBulletins");
                 });
 
+            modelBuilder.Entity("InfoPortal.Infrastructure.Cluster.ClusterVersion", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Topic");
+
+                    b.ToTable("ClusterVersions", (string)null);
+                });
+
             modelBuilder.Entity("InfoPortal.Infrastructure.Jobs.JobLease", b =>
                 {
                     b.Property<string>("JobName")

@@ -1949,6 +1949,20 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.ToTable("QuarterlyBulletins");
                 });
 
+            modelBuilder.Entity("InfoPortal.Infrastructure.Cluster.ClusterVersion", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Topic");
+
+                    b.ToTable("ClusterVersions", (string)null);
+                });
+
             modelBuilder.Entity("InfoPortal.Infrastructure.Jobs.JobLease", b =>
                 {
                     b.Property<string>("JobName")

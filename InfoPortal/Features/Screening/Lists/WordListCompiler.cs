@@ -24,6 +24,29 @@ public sealed class WordListCompiler(IDbContextFactory<PortalDbContext> dbFactor
             ?? throw new InvalidOperationException("No transaction.");
     }
 
+    /// <summary>
+    /// Makes sure the engine is not older than the newest committed list revision as
+    /// <paramref name="db"/> sees it (the deciding command's context), recompiling first if it is:
+    /// a step is never decided on an older list than the newest one (ADR 0021 §4). One indexed
+    /// MAX per decision; the revision moves with the <c>word-lists</c> cluster version.
+    /// </summary>
+    public async Task EnsureCurrentAsync(PortalDbContext db, CancellationToken cancellationToken = default)
+    {
+        var newest = await db.WordListRevisions.MaxAsync(r => (int?)r.Number, cancellationToken) ?? 0;
+        if (newest > holder.Snapshot.Revision)
+        {
+            logger.LogInformation("Screening lists r{Held} are older than r{Newest}; recompiling before deciding", holder.Snapshot.Revision, newest);
+            await ReloadAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>As above with a context of its own (jobs that decide outside a command's context).</summary>
+    public async Task EnsureCurrentAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await EnsureCurrentAsync(db, cancellationToken);
+    }
+
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
     {
         int revision;
@@ -47,6 +70,18 @@ public sealed class WordListCompiler(IDbContextFactory<PortalDbContext> dbFactor
             logger.LogInformation("Screening lists {Version} compiled: {Count} terms", VersionOf(revision), terms.Count + BuiltInTerms.All.Count);
         }
     }
+}
+
+/// <summary>
+/// The <c>word-lists</c> cluster topic: another instance (or this one) changed the lists, so
+/// recompile unless the engine already has the newest revision (the same signal may arrive twice).
+/// </summary>
+public sealed class WordListSignalHandler(WordListCompiler compiler) : Infrastructure.Cluster.IClusterTopicHandler
+{
+    public string Topic => Infrastructure.Cluster.ClusterTopics.WordLists;
+
+    public Task HandleAsync(Infrastructure.Cluster.ClusterSignalEvent signal, CancellationToken cancellationToken) =>
+        compiler.EnsureCurrentAsync(cancellationToken);
 }
 
 /// <summary>Compiles the lists from the database at start-up (after the migrations ran).</summary>

@@ -5,6 +5,7 @@ using InfoPortal.Features.Accounts;
 using InfoPortal.Features.Audit;
 using InfoPortal.Features.Screening.Engine;
 using InfoPortal.Infrastructure;
+using InfoPortal.Infrastructure.Cluster;
 using Microsoft.EntityFrameworkCore;
 
 namespace InfoPortal.Features.Screening.Lists;
@@ -336,6 +337,9 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
             db.WordListRevisions.Add(new WordListRevision { Number = number, ActorId = actor.UserId, ActorName = actor.DisplayName, At = clock.GetUtcNow(), Summary = summary.Length > 1000 ? summary[..1000] : summary });
             audit.Stage(db, actor, action, "wordlists", AuditOutcome.Success, $"{WordListCompiler.VersionOf(number)}: {summary}");
             await db.SaveChangesAsync(CancellationToken.None);
+            // Every instance hears of the change when (and only if) this transaction commits; this
+            // one recompiles right after the commit, before the call returns (ADR 0021 §4).
+            await ClusterSignal.BumpAsync(db, ClusterTopics.WordLists, cancellationToken: CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
         }
         catch (Exception e) when (e is DbUpdateException
@@ -346,7 +350,6 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
             throw new ConflictException("Screening.Lists.ChangedMeanwhile");
         }
 
-        await compiler.ReloadAsync(cancellationToken);
         return result;
     }
 }
