@@ -114,9 +114,19 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     public PortalDbContext CreateDbContext() => Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
 
+    /// <summary>Leave the database (and the data folder) behind on dispose, so a "restarted" host can open it.</summary>
+    public bool KeepDatabase { get; set; }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (KeepDatabase)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            GC.SuppressFinalize(this);
+            return;
+        }
+
         if (Provider == "Postgres" && _settings["ConnectionStrings:Portal"] is { } cs)
         {
             await TestDatabase.DropPostgresDatabaseAsync(cs);

@@ -2,7 +2,9 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Interaction;
+using InfoPortal.Data;
 using InfoPortal.Features.Requests;
+using InfoPortal.Infrastructure.Cluster;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -16,10 +18,17 @@ namespace InfoPortal.Features.PublicSite;
 /// and column, a column change reaches every page (each shows the column navigation), an
 /// interaction message the interaction list. Inside an explicit transaction the tags wait for
 /// its commit and are dropped on rollback.
+/// <para>
+/// The same tags also go to every other instance: the save bumps the
+/// <c>public-site</c> cluster topic inside its transaction (ADR 0021 §4), so the notification goes
+/// out if, and only when, the change commits (PostgreSQL), and the version check finds it after a
+/// missed notification; <see cref="PublicSiteSignalHandler"/> evicts them there. A save that runs without a transaction of its own gets one from here for that purpose.
+/// </para>
 /// </summary>
 public sealed class PublicSiteCacheInterceptor(PublicSiteCache cache) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     private readonly ConditionalWeakTable<DbContext, HashSet<string>> _pending = [];
+    private readonly ConditionalWeakTable<DbContext, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> _owned = [];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -27,10 +36,21 @@ public sealed class PublicSiteCacheInterceptor(PublicSiteCache cache) : SaveChan
         return result;
     }
 
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        Collect(eventData.Context);
-        return ValueTask.FromResult(result);
+        var tags = Collect(eventData.Context);
+        if (tags.Count > 0 && eventData.Context is PortalDbContext db)
+        {
+            if (db.Database.CurrentTransaction is null)
+            {
+                // Committed in SavedChangesAsync, rolled back in SaveChangesFailedAsync.
+                _owned.AddOrUpdate(db, await db.Database.BeginTransactionAsync(CancellationToken.None));
+            }
+
+            await ClusterSignal.BumpAsync(db, ClusterTopics.PublicSite, tags, CancellationToken.None);
+        }
+
+        return result;
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
@@ -41,6 +61,15 @@ public sealed class PublicSiteCacheInterceptor(PublicSiteCache cache) : SaveChan
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
+        if (eventData.Context is { } context && _owned.TryGetValue(context, out var owned))
+        {
+            _owned.Remove(context);
+            await using (owned)
+            {
+                await owned.CommitAsync(CancellationToken.None);
+            }
+        }
+
         await FlushIfCommitted(eventData.Context);
         return result;
     }
@@ -49,10 +78,15 @@ public sealed class PublicSiteCacheInterceptor(PublicSiteCache cache) : SaveChan
     // a page too many is harmless, one too few is the bug.
     public override void SaveChangesFailed(DbContextErrorEventData eventData) => DropIfNoTransaction(eventData.Context);
 
-    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    public override async Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
+        if (eventData.Context is { } context && _owned.TryGetValue(context, out var owned))
+        {
+            _owned.Remove(context);
+            await owned.DisposeAsync(); // rolls back
+        }
+
         DropIfNoTransaction(eventData.Context);
-        return Task.CompletedTask;
     }
 
     void IDbTransactionInterceptor.TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) =>
@@ -101,18 +135,20 @@ public sealed class PublicSiteCacheInterceptor(PublicSiteCache cache) : SaveChan
         }
     }
 
-    private void Collect(DbContext? context)
+    private List<string> Collect(DbContext? context)
     {
         if (context is null)
         {
-            return;
+            return [];
         }
 
-        var tags = TagsOf(context).ToList();
+        var tags = TagsOf(context).Distinct(StringComparer.Ordinal).ToList();
         if (tags.Count > 0)
         {
             _pending.GetOrCreateValue(context).UnionWith(tags);
         }
+
+        return tags;
     }
 
     /// <summary>Without an explicit transaction, SaveChanges has committed when it returns.</summary>
@@ -146,4 +182,17 @@ public sealed class PublicSiteCacheInterceptor(PublicSiteCache cache) : SaveChan
             _pending.Remove(context);
         }
     }
+}
+
+/// <summary>
+/// Evicts on this instance what a change on another instance (or this one) announced on the
+/// <c>public-site</c> cluster topic; "everything" (a missed notification found by the version
+/// check) evicts every public page.
+/// </summary>
+public sealed class PublicSiteSignalHandler(PublicSiteCache cache) : IClusterTopicHandler
+{
+    public string Topic => ClusterTopics.PublicSite;
+
+    public Task HandleAsync(ClusterSignalEvent signal, CancellationToken cancellationToken) =>
+        cache.EvictAsync(signal.IsEverything ? [PublicSiteCache.AllTag] : signal.Tags!, CancellationToken.None);
 }

@@ -2,6 +2,7 @@ using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Requests;
+using InfoPortal.Infrastructure.Cluster;
 using Microsoft.EntityFrameworkCore;
 
 namespace InfoPortal.Features.PublicSite;
@@ -126,6 +127,7 @@ public static class PublicSiteModule
         services.AddOutputCache(o => o.AddPolicy(PublicSiteCache.PolicyName, new PublicSitePolicy()));
         services.AddSingleton<PublicSiteCache>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, PublicSiteCacheInterceptor>();
+        services.AddClusterTopicHandler<PublicSiteSignalHandler>();
         return services;
     }
 
