@@ -7,6 +7,7 @@ using InfoPortal.Features.Requests;
 using InfoPortal.Infrastructure.Cluster;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InfoPortal.Features.PublicSite;
 
@@ -19,16 +20,15 @@ namespace InfoPortal.Features.PublicSite;
 /// interaction message the interaction list. Inside an explicit transaction the tags wait for
 /// its commit and are dropped on rollback.
 /// <para>
-/// The same tags also go to every other instance: the save bumps the
-/// <c>public-site</c> cluster topic inside its transaction (ADR 0021 §4), so the notification goes
-/// out if, and only when, the change commits (PostgreSQL), and the version check finds it after a
-/// missed notification; <see cref="PublicSiteSignalHandler"/> evicts them there. A save that runs without a transaction of its own gets one from here for that purpose.
+/// The same tags also go to every other instance: right after the commit the
+/// <c>public-site</c> cluster topic is bumped (ADR 0021 §4) with a notification on PostgreSQL, and
+/// the version check finds it after a missed notification; <see cref="PublicSiteSignalHandler"/>
+/// evicts them there.
 /// </para>
 /// </summary>
-public sealed class PublicSiteCacheInterceptor(PublicSiteCache cache) : SaveChangesInterceptor, IDbTransactionInterceptor
+public sealed class PublicSiteCacheInterceptor(PublicSiteCache cache, IServiceProvider services, ILogger<PublicSiteCacheInterceptor> logger) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     private readonly ConditionalWeakTable<DbContext, HashSet<string>> _pending = [];
-    private readonly ConditionalWeakTable<DbContext, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> _owned = [];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -36,21 +36,10 @@ public sealed class PublicSiteCacheInterceptor(PublicSiteCache cache) : SaveChan
         return result;
     }
 
-    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        var tags = Collect(eventData.Context);
-        if (tags.Count > 0 && eventData.Context is PortalDbContext db)
-        {
-            if (db.Database.CurrentTransaction is null)
-            {
-                // Committed in SavedChangesAsync, rolled back in SaveChangesFailedAsync.
-                _owned.AddOrUpdate(db, await db.Database.BeginTransactionAsync(CancellationToken.None));
-            }
-
-            await ClusterSignal.BumpAsync(db, ClusterTopics.PublicSite, tags, CancellationToken.None);
-        }
-
-        return result;
+        Collect(eventData.Context);
+        return ValueTask.FromResult(result);
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
@@ -61,15 +50,6 @@ public sealed class PublicSiteCacheInterceptor(PublicSiteCache cache) : SaveChan
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } context && _owned.TryGetValue(context, out var owned))
-        {
-            _owned.Remove(context);
-            await using (owned)
-            {
-                await owned.CommitAsync(CancellationToken.None);
-            }
-        }
-
         await FlushIfCommitted(eventData.Context);
         return result;
     }
@@ -78,15 +58,10 @@ public sealed class PublicSiteCacheInterceptor(PublicSiteCache cache) : SaveChan
     // a page too many is harmless, one too few is the bug.
     public override void SaveChangesFailed(DbContextErrorEventData eventData) => DropIfNoTransaction(eventData.Context);
 
-    public override async Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } context && _owned.TryGetValue(context, out var owned))
-        {
-            _owned.Remove(context);
-            await owned.DisposeAsync(); // rolls back
-        }
-
         DropIfNoTransaction(eventData.Context);
+        return Task.CompletedTask;
     }
 
     void IDbTransactionInterceptor.TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) =>
@@ -165,6 +140,30 @@ public sealed class PublicSiteCacheInterceptor(PublicSiteCache cache) : SaveChan
         _pending.Remove(context);
         // The change is committed: evicting must not be cancelled by the caller going away.
         await cache.EvictAsync(tags, CancellationToken.None);
+        await AnnounceAsync(tags);
+    }
+
+    /// <summary>
+    /// Tells the other instances (ADR 0021 §4) in a short transaction of its own, right after the
+    /// change committed. Not inside the change's transaction: the topic's row lock would then be
+    /// held for the rest of that transaction, and a second context of the same command that saves a
+    /// public-site entity would wait on it forever (seen on PostgreSQL). A crash between the two
+    /// commits leaves the other instances' pages until the cache lifetime (10 minutes) ends.
+    /// </summary>
+    private async Task AnnounceAsync(IReadOnlyCollection<string> tags)
+    {
+        try
+        {
+            var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+            await using var db = await factory.CreateDbContextAsync(CancellationToken.None);
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            await ClusterSignal.BumpAsync(db, ClusterTopics.PublicSite, tags, CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogError(e, "Could not announce the public-site change {Tags} to the other instances", string.Join(' ', tags));
+        }
     }
 
     private void DropIfNoTransaction(DbContext? context)
