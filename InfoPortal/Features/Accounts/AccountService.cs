@@ -207,7 +207,7 @@ public sealed class AccountService(
     {
         if (!result.Succeeded)
         {
-            var messages = result.Errors.Select(e => e.Description).ToArray();
+            var messages = result.Errors.Select(e => e.Description).Distinct().ToArray();
             throw new ValidationFailedException(new Dictionary<string, string[]> { [field] = messages }, string.Join(" ", messages));
         }
     }
