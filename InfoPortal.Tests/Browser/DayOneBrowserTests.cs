@@ -26,7 +26,9 @@ public sealed partial class DayOneBrowserTests(BrowserFixture browser) : IClassF
     [MemberData(nameof(Roles))]
     public async Task Tour_EveryMenuEntry_HasAHeading_NoConsoleError_NoEnglish(string user)
     {
-        var page = await browser.NewPageAsync();
+        var context = await browser.Browser.NewContextAsync(new() { Locale = "zh-CN", BaseURL = browser.BaseUrl, ViewportSize = new() { Width = 1440, Height = 900 } });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") errors.Add($"{page.Url}: {m.Text}"); };
         page.PageError += (_, e) => errors.Add($"{page.Url}: {e}");
@@ -56,6 +58,7 @@ public sealed partial class DayOneBrowserTests(BrowserFixture browser) : IClassF
             Assert.True(new FileInfo(shot).Length > 1000, shot);
         }
 
+        await context.CloseAsync();
         Assert.Empty(errors);
         Assert.Empty(findings);
     }

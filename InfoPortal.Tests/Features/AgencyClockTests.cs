@@ -76,7 +76,7 @@ public sealed class AgencyClockTests
     [Fact]
     public void AgencyTimeProvider_LocalNow_IsTheAgencysDay()
     {
-        var zone = Infrastructure.Jobs.JobRunner.FindZone("Asia/Shanghai");
+        var zone = InfoPortal.Infrastructure.Jobs.JobRunner.FindZone("Asia/Shanghai");
         var provider = new AgencyTimeProvider(zone);
         var now = provider.GetLocalNow();
         Assert.Equal(TimeSpan.FromHours(8), now.Offset);
