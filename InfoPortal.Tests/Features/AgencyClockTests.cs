@@ -44,8 +44,9 @@ public sealed class AgencyClockTests
         using var browser = app.CreatePortalClient();
         await browser.SignInAsync("depthead");
         var page = await browser.GetStringAsync($"/office/requests/{id}");
-        Assert.Contains("2026/11/1 7:30", page, StringComparison.Ordinal);
-        Assert.DoesNotContain("2026/10/31 23:30", page, StringComparison.Ordinal);
+        // The timeline prints the signature time exactly as the form does.
+        Assert.Contains("2026-11-01 07:30", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("23:30", page, StringComparison.Ordinal);
 
         // The printed form: the same date and time.
         var pdfBytes = await (await officer.Http.GetAsync($"/api/v1/requests/{id}/form.pdf")).Content.ReadAsByteArrayAsync();

@@ -122,7 +122,8 @@ public sealed partial class ChineseEverywhereTests(ChineseEverywhereTests.Fixtur
         }
 
         Assert.True(checkedPages > 150, $"only {checkedPages} pages rendered");
-        Assert.Empty(findings.Distinct());
+        var distinct = findings.Distinct().ToList();
+        Assert.True(distinct.Count == 0, string.Join("\n", distinct));
     }
 
     [Fact]

@@ -14,6 +14,7 @@ public static class LocalizationModule
 
         // Times are shown in the agency's zone, which belongs with the culture they are shown in.
         services.AddSingleton<AgencyClock>();
+        services.AddTransient<MudBlazor.MudLocalizer, PortalMudLocalizer>();
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture("zh-CN");
