@@ -6,7 +6,7 @@ namespace InfoPortal.Features.Audit;
 /// scripts and the CSV export; people read the names. A code missing here still shows, by name
 /// if it has one — <c>ChineseEverywhereTests</c> fails on a page that shows a bare code.
 /// </summary>
-public static class AuditActionNames
+public static partial class AuditActionNames
 {
     public static readonly string[] All =
     [
@@ -36,6 +36,31 @@ public static class AuditActionNames
         // word lists
         "WordListCreated", "WordListDeleted", "WordListImported", "WordListExported", "WordListTermAdded", "WordListTermEdited", "WordListTermRemoved",
     ];
+
+    /// <summary>
+    /// A record's detail for people: the stored text (hash-chained, never rewritten) with the codes
+    /// it carries — roles=Officer, a message kind, a status — shown by their names. The CSV export
+    /// keeps the stored text.
+    /// </summary>
+    public static string Detail(Microsoft.Extensions.Localization.IStringLocalizer L, string? detail) =>
+        string.IsNullOrEmpty(detail) ? "" : Code().Replace(detail, m =>
+        {
+            foreach (var prefix in DetailPrefixes)
+            {
+                var name = L[prefix + m.Value];
+                if (!name.ResourceNotFound)
+                {
+                    return name.Value;
+                }
+            }
+
+            return m.Value;
+        });
+
+    private static readonly string[] DetailPrefixes = ["Role.", "Interaction.Kind.", "Requests.Status.", "Kind.", "Importance.", "Audit.Outcome.", "Screening.Category.", "Screening.Level."];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![A-Za-z0-9_\-./:#])[A-Z][A-Za-z]+(?![A-Za-z0-9_\-/:#])")]
+    private static partial System.Text.RegularExpressions.Regex Code();
 
     /// <summary>The name of an action code in the current language; an unknown code shows as itself.</summary>
     public static string Name(Microsoft.Extensions.Localization.IStringLocalizer L, string code)
