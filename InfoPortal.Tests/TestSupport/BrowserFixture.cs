@@ -22,6 +22,18 @@ public sealed class ChromiumFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that runs where <see cref="ChromiumFactAttribute"/> runs (e.g. the tour, once per role).</summary>
+public sealed class ChromiumTheoryAttribute : TheoryAttribute
+{
+    public ChromiumTheoryAttribute()
+    {
+        if (!File.Exists(ChromiumFactAttribute.ChromiumPath) && !TestDatabase.IsCi)
+        {
+            Skip = $"Debian's chromium is not installed ({ChromiumFactAttribute.ChromiumPath}); .ci/run installs it.";
+        }
+    }
+}
+
 /// <summary>
 /// The real app on Kestrel (a real socket on loopback) and a headless Debian Chromium driven by
 /// Playwright. Screenshots go to <c>screenshots/</c> in the test output folder.

@@ -74,11 +74,13 @@ public sealed class BulletinAndAssessmentTests
 
         // 药品监管股 and 综合股 both published 2 in October–November; the better timeliness (2/2 against 1/2) ranks first.
         Assert.Equal(["药品监管股", "综合股", "办公室", "医疗器械股"], report.Departments.Select(d => d.DepartmentName));
-        Assert.Equal([1, 2, 3, 4], report.Departments.Select(d => d.Rank));
+        // 办公室 and 医疗器械股 did nothing: a tie, shown as one rank (ADR 0026).
+        Assert.Equal([1, 2, 3, 3], report.Departments.Select(d => d.Rank));
         var first = report.Departments[0];
         Assert.Equal((2, 2, 1), (first.Published, first.Timely, first.TakenDown));
         Assert.Equal(["药品监管股"], report.Best);
-        Assert.Equal(["医疗器械股"], report.Lagging);
+        // Lagging is the last of the departments that did something, not one that had nothing to publish (ADR 0026).
+        Assert.Equal(["综合股"], report.Lagging);
         var takedown = Assert.Single(report.Takedowns);
         Assert.Equal((s.Requests["B1"], "信息已过时", "药品监管股"), (takedown.RequestId, takedown.Reason, takedown.DepartmentName));
 
@@ -135,7 +137,9 @@ public sealed class BulletinAndAssessmentTests
         Assert.Equal(["综合股", "药品监管股", "办公室", "医疗器械股"], report.Rows.Select(r => r.DepartmentName));
         Assert.Equal([9m, 2m, 0m, 0m], report.Rows.Select(r => r.Total));
         Assert.Equal(["综合股"], report.Commendations);
-        Assert.Equal(["医疗器械股"], report.Criticisms);
+        // Criticism goes to the last active department; 办公室 and 医疗器械股 published nothing and are not ranked for it (ADR 0026).
+        Assert.Equal(["药品监管股"], report.Criticisms);
+        Assert.Equal([1, 2, 3, 3], report.Rows.Select(r => r.Rank));
         Assert.Equal(["Statistics.Pending.StaleColumns"], report.PendingRules); // the late-reply rule is live now
 
         var general = s.Departments["综合股"];

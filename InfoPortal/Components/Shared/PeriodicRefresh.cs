@@ -5,7 +5,9 @@ namespace InfoPortal.Components.Shared;
 /// <summary>
 /// A component that reloads a small piece of state (a count) every <see cref="Interval"/> while
 /// it is on screen in an interactive circuit. The timer starts after the first interactive render
-/// (never during prerendering) and stops when the component is disposed.
+/// (never during prerendering) and stops when the component is disposed. It also reloads after
+/// every navigation, so a badge is current as soon as the user has acted and moved on, not up to
+/// one interval later.
 /// </summary>
 public abstract class PeriodicRefresh : ComponentBase, IAsyncDisposable
 {
@@ -15,6 +17,9 @@ public abstract class PeriodicRefresh : ComponentBase, IAsyncDisposable
     /// <summary>How often to refresh; 30 seconds unless a test or page says otherwise.</summary>
     [Parameter]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
 
     /// <summary>Reloads the state; called on the renderer's thread.</summary>
     protected abstract Task RefreshAsync(CancellationToken cancellationToken);
@@ -26,8 +31,32 @@ public abstract class PeriodicRefresh : ComponentBase, IAsyncDisposable
         if (firstRender && RendererInfo.IsInteractive && _loop is null)
         {
             _loop = LoopAsync(_stop.Token);
+            Navigation.LocationChanged += OnLocationChanged;
         }
     }
+
+    private void OnLocationChanged(object? sender, Microsoft.AspNetCore.Components.Routing.LocationChangedEventArgs e) =>
+        _ = InvokeAsync(async () =>
+        {
+            if (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                await RefreshAsync(_stop.Token);
+                StateHasChanged();
+            }
+            catch (OperationCanceledException)
+            {
+                // Disposed while refreshing.
+            }
+            catch (ObjectDisposedException)
+            {
+                // The circuit went away.
+            }
+        });
 
     private async Task LoopAsync(CancellationToken cancellationToken)
     {
@@ -55,6 +84,11 @@ public abstract class PeriodicRefresh : ComponentBase, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_loop is not null)
+        {
+            Navigation.LocationChanged -= OnLocationChanged;
+        }
+
         await _stop.CancelAsync();
         if (_loop is not null)
         {

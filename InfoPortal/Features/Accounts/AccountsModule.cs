@@ -1,3 +1,4 @@
+using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Web;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -39,7 +40,8 @@ public static class AccountsModule
             .AddSignInManager()
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<PortalClaimsFactory>()
-            .AddPasswordValidator<PolicyPasswordValidator>();
+            .AddPasswordValidator<PolicyPasswordValidator>()
+            .AddErrorDescriber<PortalIdentityErrors>();
 
         services.AddOptions<IdentityOptions>().Configure<IOptions<SecurityOptions>>((identity, security) =>
         {
@@ -90,7 +92,9 @@ public static class AccountsModule
             };
         });
 
-        services.AddSingleton(TimeProvider.System);
+        // The system clock, whose "local" zone is the agency's (Jobs:TimeZone, ADR 0026): every
+        // GetLocalNow() — today's date, deadlines — is the agency's day, not the server's.
+        services.AddSingleton<TimeProvider>(sp => new AgencyTimeProvider(AgencyClock.ZoneFrom(sp.GetRequiredService<IConfiguration>())));
         services.AddSingleton(sp => new OfficeNetworkPolicy(sp.GetRequiredService<IOptions<SecurityOptions>>()));
         services.TryAddSingleton<Infrastructure.Limits.AttemptLimiter>();
         services.AddSingleton<SignInThrottle>();

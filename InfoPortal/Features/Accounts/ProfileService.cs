@@ -37,7 +37,7 @@ public sealed class ProfileService(UserManager<AppUser> users, SessionService se
 
             await audit.AppendAsync(new AuditEntry(user.Id, user.UserName ?? "", ip, AuditActions.PasswordChanged, $"user:{user.UserName}", AuditOutcome.Failure,
                 wrongCurrent ? "wrong current password" : "policy"), cancellationToken);
-            var messages = wrongCurrent ? [L["Password.CurrentWrong"].Value] : result.Errors.Select(e => e.Description).ToArray();
+            var messages = wrongCurrent ? [L["Password.CurrentWrong"].Value] : result.Errors.Select(e => e.Description).Distinct().ToArray();
             throw new ValidationFailedException(new Dictionary<string, string[]> { [wrongCurrent ? "currentPassword" : "newPassword"] = messages }, string.Join(" ", messages));
         }
 

@@ -25,6 +25,7 @@ namespace InfoPortal.Features.Archive;
 public sealed class ArchiveService(
     IDbContextFactory<PortalDbContext> dbFactory,
     RequestFormPdf forms,
+    AgencyClock agency,
     ScreeningService screening,
     FileStore files,
     AuditLog audit,
@@ -72,7 +73,7 @@ public sealed class ArchiveService(
 
         var now = clock.GetUtcNow();
         now = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
-        var pdf = PdfComposer.Render(model, TimeZoneInfo.ConvertTime(now, RequestFormPdf.Zone));
+        var pdf = PdfComposer.Render(model, agency.Local(now));
         var pdfSha = await files.SaveAsync(pdf.Bytes, cancellationToken);
         var report = screening.Screen(request.CurrentContent, attachments);
         var chain = request.Decisions.OrderBy(d => d.DecidedAt).ThenBy(d => d.Id).Select(d => new ArchivedDecision(
@@ -128,7 +129,7 @@ public sealed class ArchiveService(
         return await Query(db, filter, department).OrderBy(r => r.Sequence).Take(Math.Clamp(filter.Limit, 1, 5000)).ToListAsync(cancellationToken);
     }
 
-    private static IQueryable<ArchiveRecord> Query(PortalDbContext db, ArchiveFilter filter, int? department)
+    private IQueryable<ArchiveRecord> Query(PortalDbContext db, ArchiveFilter filter, int? department)
     {
         var query = db.ArchiveRecords.AsNoTracking();
         if (department is { } d) query = query.Where(r => r.DepartmentId == d);
@@ -137,8 +138,8 @@ public sealed class ArchiveService(
         return query;
     }
 
-    private static DateTimeOffset Start(DateOnly date) =>
-        new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), RequestFormPdf.Zone.GetUtcOffset(date.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
+    private DateTimeOffset Start(DateOnly date) =>
+        new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), agency.Zone.GetUtcOffset(date.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
 
     /// <summary>The department the actor's query is limited to (null = all); refuses anyone without archive access.</summary>
     private static int? ScopeOf(Actor actor, int? wanted)

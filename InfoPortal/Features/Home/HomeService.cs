@@ -1,4 +1,6 @@
 using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Interaction;
+using InfoPortal.Features.Monitoring;
 using InfoPortal.Features.Notifications;
 using InfoPortal.Features.Publishing;
 using InfoPortal.Features.Requests;
@@ -17,6 +19,8 @@ public sealed class HomeService(
     RequestService requests,
     PublishingService publishing,
     NotificationService notifications,
+    MonitoringService monitoring,
+    InteractionService interaction,
     IStringLocalizer<SharedResource> L)
 {
     public const int PerSection = 5;
@@ -51,14 +55,34 @@ public sealed class HomeService(
                 "/office/publishing", await publishing.CountWaitingAsync(actor, cancellationToken)));
         }
 
+        if (actor.IsInRole(Roles.Publisher))
+        {
+            // 待交办: public messages nobody has assigned to a department yet (rules.md §3 互动交流).
+            var incoming = await interaction.QueueAsync(actor, MessageQueueKind.Incoming, limit: PerSection, cancellationToken: cancellationToken);
+            var counts = await interaction.CountsAsync(actor, cancellationToken);
+            sections.Add(new WaitingSection("Home.ToAssign", MudBlazor.Icons.Material.Filled.Forum,
+                [.. incoming.Select(m => new WaitingItem(m.Subject, $"/office/interaction/{m.Id}", m.ReceivedAt, m.Overdue ? L["Queue.Overdue"].Value : null))],
+                "/office/interaction", counts.Incoming));
+        }
+
         if (actor.IsInAnyRole(Roles.Publisher, Roles.SecrecyOfficer))
         {
-            sections.Add(new WaitingSection("Home.Alerts", MudBlazor.Icons.Material.Filled.NotificationImportant, []));
+            // Open alerts wait for the handlers; the count is the real number, not the page's first few.
+            var open = await monitoring.ListAlertsAsync(actor, AlertStatus.Open, limit: 200, cancellationToken: cancellationToken);
+            sections.Add(new WaitingSection("Home.Alerts", MudBlazor.Icons.Material.Filled.NotificationImportant,
+                [.. open.Take(PerSection).Select(a => new WaitingItem(a.Title, "/office/monitoring", a.RaisedAt, a.Department))],
+                "/office/monitoring", open.Count));
         }
 
         if (actor.IsInAnyRole(Roles.Assessor, Roles.Leader, Roles.PrincipalLeader))
         {
-            sections.Add(new WaitingSection("Home.Reports", MudBlazor.Icons.Material.Filled.BarChart, []));
+            // Not a queue: the reports this role reads, one click each.
+            sections.Add(new WaitingSection("Home.Reports", MudBlazor.Icons.Material.Filled.BarChart,
+                [
+                    new WaitingItem(L["Nav.MonthlyStatistics"].Value, "/office/statistics", DateTimeOffset.MinValue),
+                    new WaitingItem(L["Nav.Bulletins"].Value, "/office/bulletins", DateTimeOffset.MinValue),
+                    new WaitingItem(L["Nav.Assessment"].Value, "/office/assessment", DateTimeOffset.MinValue),
+                ], Total: 0, IsLinks: true));
         }
 
         if (actor.IsAuthenticated)
@@ -74,7 +98,7 @@ public sealed class HomeService(
 }
 
 /// <summary>A home-page card: the first items, the link to the full list, and the total when it is known.</summary>
-public sealed record WaitingSection(string TitleKey, string Icon, IReadOnlyList<WaitingItem> Items, string? MoreHref = null, int? Total = null);
+public sealed record WaitingSection(string TitleKey, string Icon, IReadOnlyList<WaitingItem> Items, string? MoreHref = null, int? Total = null, bool IsLinks = false);
 
 /// <summary>One line of a card; <paramref name="Note"/> is an already localised hint (status, overdue).</summary>
 public sealed record WaitingItem(string Title, string Href, DateTimeOffset Since, string? Note = null);

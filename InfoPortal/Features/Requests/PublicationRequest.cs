@@ -150,6 +150,13 @@ public sealed partial class PublicationRequest
         }
 
         var snapshot = ContentSnapshot.From(content, attachments.Where(a => !a.IsRemoved));
+        if (ContentVersion > 0 && snapshot.Sha256() == ContentSha256)
+        {
+            // Saving what is already saved (检查, a save before an upload, autosave) is not a new
+            // version: reviewers would otherwise diff two identical versions.
+            return;
+        }
+
         ContentVersion++;
         ContentSha256 = snapshot.Sha256();
         Versions.Add(new ContentVersionRecord
@@ -386,16 +393,34 @@ public sealed partial class PublicationRequest
 
     private void EnsureComplete()
     {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(Title)) errors["title"] = ["Requests.Validation.TitleRequired"];
-        if (Columns.Count == 0) errors["columnIds"] = ["Requests.Validation.ColumnsRequired"];
-        if (string.IsNullOrWhiteSpace(Source)) errors["source"] = ["Requests.Validation.SourceRequired"];
-        if (!DeclarationAccepted) errors["declarationAccepted"] = ["Requests.Validation.DeclarationRequired"];
-        if (Attachments.Any(a => !a.IsRemoved && a.IsImage && string.IsNullOrWhiteSpace(a.Caption))) errors["attachments"] = ["Requests.Validation.CaptionRequired"];
+        var errors = Incomplete(CurrentContent, Attachments);
         if (errors.Count > 0)
         {
             throw new ValidationFailedException(errors, "Requests.Error.Incomplete");
         }
+    }
+
+    /// <summary>
+    /// Everything missing before a submission, all at once (resource keys by field): the form shows
+    /// them together instead of one per attempt.
+    /// </summary>
+    public static Dictionary<string, string[]> Incomplete(RequestContent content, IEnumerable<Attachment> attachments)
+    {
+        var present = attachments.Where(a => !a.IsRemoved).ToList();
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(content.Title)) errors["title"] = ["Requests.Validation.TitleRequired"];
+        if (content.ColumnIds.Count == 0) errors["columnIds"] = ["Requests.Validation.ColumnsRequired"];
+        if (string.IsNullOrWhiteSpace(content.Source)) errors["source"] = ["Requests.Validation.SourceRequired"];
+        if (!content.DeclarationAccepted) errors["declarationAccepted"] = ["Requests.Validation.DeclarationRequired"];
+        if (present.Any(a => a.IsImage && string.IsNullOrWhiteSpace(a.Caption))) errors["attachments"] = ["Requests.Validation.CaptionRequired"];
+
+        // A text item says something: an empty body with nothing attached is not an item.
+        if (content.Kind == ContentKind.Text && present.Count == 0 && string.IsNullOrWhiteSpace(Infrastructure.Html.HtmlCleaner.ToText(content.BodyHtml)))
+        {
+            errors["bodyHtml"] = ["Requests.Validation.BodyRequired"];
+        }
+
+        return errors;
     }
 
     private void Touch(DateTimeOffset now)

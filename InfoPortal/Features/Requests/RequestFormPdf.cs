@@ -2,6 +2,7 @@ using System.Globalization;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
 using InfoPortal.Features.Screening;
+using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Html;
 using InfoPortal.Infrastructure.Pdf;
 using Microsoft.EntityFrameworkCore;
@@ -19,17 +20,15 @@ public sealed class RequestFormPdf(
     RequestService requests,
     ScreeningService screening,
     IStringLocalizer<SharedResource> L,
-    TimeProvider clock)
+    AgencyClock agency)
 {
-    /// <summary>The agency's time zone for the times printed on forms.</summary>
-    public static readonly TimeZoneInfo Zone = FindZone();
 
     /// <summary>The form of a request the actor may see (404 otherwise), rendered now.</summary>
     public async Task<RenderedPdf> RenderAsync(Actor actor, int id, CancellationToken cancellationToken = default)
     {
         var request = await requests.GetAsync(actor, id, cancellationToken);
         var model = await BuildAsync(request, cancellationToken);
-        return PdfComposer.Render(model, TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone));
+        return PdfComposer.Render(model, agency.Now);
     }
 
     /// <summary>The content model of a loaded request (with columns, decisions and attachments).</summary>
@@ -78,7 +77,7 @@ public sealed class RequestFormPdf(
         blocks.Add(new PdfParagraph(report.Hits.Count == 0
             ? string.Format(CultureInfo.InvariantCulture, L["Pdf.Form.ScreeningClean"].Value, report.ListVersion)
             : string.Format(CultureInfo.InvariantCulture, L["Pdf.Form.ScreeningHits"].Value, report.ListVersion,
-                string.Join("；", report.Hits.Select(h => $"{h.Field}: {h.Text} ({h.Category}, {h.Level})")))));
+                string.Join("；", report.Hits.Select(h => $"{h.Label}：{h.Text}（{L["Screening.Category." + h.Category].Value}，{L["Screening.Level." + h.Level].Value}）")))));
 
         blocks.Add(new PdfParagraph(L["Pdf.Form.Record"].Value, PdfTextStyle.Heading));
         var decisions = r.Decisions.OrderBy(d => d.DecidedAt).ThenBy(d => d.Id).ToList();
@@ -114,18 +113,6 @@ public sealed class RequestFormPdf(
     /// <summary>The composer's footer words in the current UI language.</summary>
     public static PdfLabels Labels(IStringLocalizer L) => new(L["Pdf.PageOf"].Value, L["Pdf.Footer"].Value);
 
-    public static string Time(DateTimeOffset? at) =>
-        at is { } value ? TimeZoneInfo.ConvertTime(value, Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "—";
-
-    private static TimeZoneInfo FindZone()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            return TimeZoneInfo.CreateCustomTimeZone("UTC+8", TimeSpan.FromHours(8), "UTC+8", "UTC+8");
-        }
-    }
+    /// <summary>Printed times are in the agency's zone (Jobs:TimeZone), as on the screens.</summary>
+    private string Time(DateTimeOffset? at) => agency.Format(at);
 }

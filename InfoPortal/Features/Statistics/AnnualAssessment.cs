@@ -27,6 +27,9 @@ public sealed class AssessmentOptions
 
     /// <summary>How many departments the criticism list names (from the bottom).</summary>
     public int CriticiseCount { get; set; } = 1;
+
+    /// <summary>Items published plus messages answered in the year below which a department is neither commended nor criticised (ADR 0026).</summary>
+    public int MinActivity { get; set; } = 1;
 }
 
 public sealed class AssessmentPoints
@@ -171,18 +174,25 @@ public sealed class AssessmentService(
         var names = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
         var scores = await db.AssessmentScores.AsNoTracking().Where(s => s.Year == year).ToListAsync(cancellationToken);
         var adjustments = await db.AssessmentAdjustments.AsNoTracking().Where(a => a.Year == year).OrderBy(a => a.Id).ToListAsync(cancellationToken);
-        var rows = scores
+        var ordered = scores
             .Select(s =>
             {
                 var own = adjustments.Where(a => a.DepartmentId == s.DepartmentId).Select(a => new AdjustmentLine(a.Points, a.Reason, a.ByName, a.At)).ToList();
                 return new { s, own, Total = s.Points + own.Sum(a => a.Points) };
             })
             .OrderByDescending(x => x.Total).ThenBy(x => x.s.DepartmentId)
-            .Select((x, i) => new AssessmentRow(i + 1, x.s.DepartmentId, names.GetValueOrDefault(x.s.DepartmentId, ""), x.s.Published, x.s.Timely,
+            .ToList();
+
+        // ADR 0026: equal totals share a rank; a department that published nothing and answered no
+        // message is neither commended nor criticised; an all-equal or empty year names nobody.
+        var ranking = FairRanking.Rank(ordered, x => x.Total,
+            x => x.s.Published + x.s.LateReplies + x.s.OnTimeReplies >= Math.Max(1, options.Value.MinActivity), options.Value.CommendCount, options.Value.CriticiseCount);
+        var rows = ordered
+            .Select((x, i) => new AssessmentRow(ranking.Ranks[i], x.s.DepartmentId, names.GetValueOrDefault(x.s.DepartmentId, ""), x.s.Published, x.s.Timely,
                 x.s.UsedByHigherAuthorities, x.s.Returned, x.s.TakenDown, x.s.LateReplies, x.s.OnTimeReplies, x.s.Points, x.own, x.Total))
             .ToList();
-        var commend = rows.Take(Math.Min(options.Value.CommendCount, (rows.Count + 1) / 2)).ToList();
-        var criticise = rows.Skip(commend.Count).TakeLast(Math.Min(options.Value.CriticiseCount, rows.Count - commend.Count)).ToList();
+        var commend = rows.Where(r => ranking.Best.Any(b => b.s.DepartmentId == r.DepartmentId)).ToList();
+        var criticise = rows.Where(r => ranking.Lagging.Any(l => l.s.DepartmentId == r.DepartmentId)).ToList();
         var points = JsonSerializer.Deserialize<AssessmentPoints>(run.RulesJson) ?? new AssessmentPoints();
         return new AssessmentReport(year, run.ComputedAt, points, rows, [.. commend.Select(c => c.DepartmentName)], [.. criticise.Select(c => c.DepartmentName)],
             ["Statistics.Pending.StaleColumns"]);

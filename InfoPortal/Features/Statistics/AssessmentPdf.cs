@@ -1,4 +1,5 @@
 using InfoPortal.Features.Requests;
+using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Pdf;
 using Microsoft.Extensions.Localization;
 using static InfoPortal.Features.Statistics.PdfFigures;
@@ -12,7 +13,7 @@ namespace InfoPortal.Features.Statistics;
 /// </summary>
 public static class AssessmentPdf
 {
-    public static PdfDocumentModel Build(AssessmentReport report, IStringLocalizer L)
+    public static PdfDocumentModel Build(AssessmentReport report, IStringLocalizer L, AgencyClock agency)
     {
         var title = F(L, "Assessment.Pdf.Title", report.Year);
         var p = report.Points;
@@ -20,7 +21,7 @@ public static class AssessmentPdf
         var blocks = new List<PdfBlock>
         {
             new PdfParagraph(title, PdfTextStyle.Title, Centered: true),
-            new PdfParagraph(F(L, "Statistics.ComputedAt", Time(report.ComputedAt), RequestFormPdf.Zone.Id), PdfTextStyle.Small, Centered: true),
+            new PdfParagraph(F(L, "Statistics.ComputedAt", Time(report.ComputedAt, agency), agency.Zone.Id), PdfTextStyle.Small, Centered: true),
             new PdfParagraph(L["Assessment.Pdf.RulesHeading"].Value, PdfTextStyle.Heading),
             new PdfParagraph(F(L, "Assessment.Rules", P(p.Published), P(p.Timely), P(p.UsedByHigherAuthorities), P(p.Returned), P(p.TakenDown))),
             new PdfParagraph(F(L, "Assessment.ReplyRules", P(p.LateReply), P(p.OnTimeReply))),
@@ -50,7 +51,7 @@ public static class AssessmentPdf
             blocks.Add(new PdfTable([2, 1, 4, 1.6, 2],
                 [new PdfRow([.. new[] { "Statistics.Department", "Assessment.Points", "Assessment.Reason", "Bulletin.By", "Bulletin.At" }
                     .Select(k => new PdfCell(L[k].Value, Bold: true, Shaded: true))])],
-                [.. adjustments.Select(x => new PdfRow([x.DepartmentName, (x.a.Points > 0 ? "+" : "") + P(x.a.Points), x.a.Reason, x.a.By, Time(x.a.At)]))],
+                [.. adjustments.Select(x => new PdfRow([x.DepartmentName, (x.a.Points > 0 ? "+" : "") + P(x.a.Points), x.a.Reason, x.a.By, Time(x.a.At, agency)]))],
                 PdfTextStyle.Small));
         }
 

@@ -1,4 +1,5 @@
 using InfoPortal.Features.Requests;
+using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Pdf;
 using Microsoft.Extensions.Localization;
 using static InfoPortal.Features.Statistics.PdfFigures;
@@ -11,14 +12,14 @@ namespace InfoPortal.Features.Statistics;
 /// </summary>
 public static class BulletinPdf
 {
-    public static PdfDocumentModel Build(BulletinReport report, IStringLocalizer L)
+    public static PdfDocumentModel Build(BulletinReport report, IStringLocalizer L, AgencyClock agency)
     {
         var title = F(L, "Bulletin.RequestTitle", report.Year, report.Quarter);
         var none = L["Bulletin.Nobody"].Value;
         var blocks = new List<PdfBlock>
         {
             new PdfParagraph(title, PdfTextStyle.Title, Centered: true),
-            new PdfParagraph(F(L, "Statistics.ComputedAt", Time(report.ComputedAt), report.TimeZone), PdfTextStyle.Small, Centered: true),
+            new PdfParagraph(F(L, "Statistics.ComputedAt", Time(report.ComputedAt, agency), report.TimeZone), PdfTextStyle.Small, Centered: true),
             new PdfParagraph(F(L, "Bulletin.Intro", report.Year, report.Quarter, string.Join("、", report.Months))),
             new PdfTable([0.8, 2.4, 1, 1, 1, 1, 1, 1.2, 1, 1, 1],
                 [new PdfRow([.. new[] { "Bulletin.Rank", "Statistics.Department", "Statistics.Submitted", "Statistics.Approved", "Statistics.Returned", "Statistics.Published",
@@ -40,7 +41,7 @@ public static class BulletinPdf
             blocks.Add(new PdfTable([3, 2, 2, 3.4, 1.6],
                 [new PdfRow([.. new[] { "Bulletin.Item", "Statistics.Department", "Bulletin.At", "Bulletin.Reason", "Bulletin.By" }
                     .Select(k => new PdfCell(L[k].Value, Bold: true, Shaded: true))])],
-                [.. report.Takedowns.Select(t => new PdfRow([$"{t.Title}（No. {N(t.RequestId)}）", t.DepartmentName, Time(t.At), t.Reason, t.By]))],
+                [.. report.Takedowns.Select(t => new PdfRow([$"{t.Title}（No. {N(t.RequestId)}）", t.DepartmentName, Time(t.At, agency), t.Reason, t.By]))],
                 PdfTextStyle.Small));
         }
 

@@ -1,4 +1,5 @@
 using InfoPortal.Features.Requests;
+using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Pdf;
 using Microsoft.Extensions.Localization;
 using static InfoPortal.Features.Statistics.PdfFigures;
@@ -12,13 +13,13 @@ namespace InfoPortal.Features.Statistics;
 /// </summary>
 public static class MonthlyStatisticsPdf
 {
-    public static PdfDocumentModel Build(MonthlyReport report, IStringLocalizer L)
+    public static PdfDocumentModel Build(MonthlyReport report, IStringLocalizer L, AgencyClock agency)
     {
         var title = F(L, "Statistics.Pdf.MonthTitle", report.Year, report.Month);
         var blocks = new List<PdfBlock>
         {
             new PdfParagraph(title, PdfTextStyle.Title, Centered: true),
-            new PdfParagraph(report.ComputedAt is { } at ? F(L, "Statistics.ComputedAt", Time(at), report.TimeZone) : F(L, "Statistics.EmptyMonth", $"{report.Year:D4}-{report.Month:D2}"), PdfTextStyle.Small, Centered: true),
+            new PdfParagraph(report.ComputedAt is { } at ? F(L, "Statistics.ComputedAt", Time(at, agency), report.TimeZone) : F(L, "Statistics.EmptyMonth", $"{report.Year:D4}-{report.Month:D2}"), PdfTextStyle.Small, Centered: true),
             new PdfParagraph(L["Statistics.SheetDepartments"].Value, PdfTextStyle.Heading),
             new PdfTable([2.4, 1, 1, 1, 1, 1, 1, 1.2, 1, 1],
                 [new PdfRow([.. new[] { "Statistics.Department", "Statistics.Drafted", "Statistics.Submitted", "Statistics.Approved", "Statistics.Returned", "Statistics.Published",

@@ -20,6 +20,9 @@ public sealed class BulletinOptions
 
     public int LaggingCount { get; set; } = 1;
 
+    /// <summary>Items submitted plus published in the quarter below which a department is not named best or lagging (ADR 0026).</summary>
+    public int MinActivity { get; set; } = 1;
+
     /// <summary>
     /// The office's information officer in whose name the bulletin is drafted and submitted (see
     /// ADR 0015). Empty: the bulletin is stored and notified, but no request is drafted.
@@ -35,8 +38,8 @@ public sealed class BulletinOptions
 /// <summary>
 /// 季度通报 (rules.md §2 第五章第一条): built from the quarter's three monthly snapshots (months not
 /// yet computed are computed first). Departments are ranked by published items, then
-/// timeliness rate, then fewer takedowns, then fewer returns; the first <c>Bulletin:BestCount</c>
-/// are the best, the last <c>Bulletin:LaggingCount</c> the lagging (a department is never both).
+/// timeliness rate, then fewer takedowns, then fewer returns; best and lagging follow
+/// <see cref="FairRanking"/> (ties named as ties, nobody from an empty or all-equal quarter).
 /// Idempotent: a rerun replaces the stored bulletin; department heads are notified only the first time.
 /// </summary>
 public sealed class QuarterlyBulletinJob(
@@ -97,10 +100,14 @@ public sealed class QuarterlyBulletinJob(
             .Select(s => new { s, Rate = s.Published == 0 ? (double?)null : (double)s.Timely / s.Published })
             .OrderByDescending(x => x.s.Published).ThenByDescending(x => x.Rate ?? -1).ThenBy(x => x.s.TakenDown).ThenBy(x => x.s.Returned).ThenBy(x => x.s.DepartmentId)
             .ToList();
-        var rows = ordered.Select((x, i) => new BulletinDepartmentRow(i + 1, x.s.DepartmentId, names.GetValueOrDefault(x.s.DepartmentId, ""),
+        // ADR 0026: ties share a rank, only departments that submitted or published something are
+        // named, and an all-equal or empty quarter names nobody.
+        var ranking = FairRanking.Rank(ordered, x => (x.s.Published, x.Rate, x.s.TakenDown, x.s.Returned),
+            x => x.s.Submitted + x.s.Published >= Math.Max(1, options.Value.MinActivity), options.Value.BestCount, options.Value.LaggingCount);
+        var rows = ordered.Select((x, i) => new BulletinDepartmentRow(ranking.Ranks[i], x.s.DepartmentId, names.GetValueOrDefault(x.s.DepartmentId, ""),
             x.s.Submitted, x.s.Approved, x.s.Returned, x.s.Published, x.s.Timely, x.Rate, x.s.TakenDown, x.s.MessagesReceived, x.s.MessagesLate)).ToList();
-        var best = rows.Take(Math.Min(options.Value.BestCount, rows.Count / 2 + (rows.Count % 2))).ToList();
-        var lagging = rows.Skip(best.Count).TakeLast(Math.Min(options.Value.LaggingCount, rows.Count - best.Count)).ToList();
+        var best = rows.Where(r => ranking.Best.Any(b => b.s.DepartmentId == r.DepartmentId)).ToList();
+        var lagging = rows.Where(r => ranking.Lagging.Any(l => l.s.DepartmentId == r.DepartmentId)).ToList();
 
         var (start, _) = calendar.Month(year, months[0]);
         var (_, end) = calendar.Month(year, months[^1]);

@@ -43,13 +43,13 @@ public static class StatisticsModule
         app.MapGet("/office/statistics/export.xlsx", OfficeExportAsync)
             .RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', Readers), AuthenticationSchemes = IdentityConstants.ApplicationScheme });
         // The report PDFs (issue 5 part 3–6): the same readers as the page each one prints, cookie links for the pages and API twins.
-        app.MapGet("/office/statistics/report.pdf", (HttpContext http, StatisticsService statistics, IStringLocalizer<SharedResource> L, TimeProvider clock, int? year, int? month, int? departmentId, CancellationToken ct) =>
+        app.MapGet("/office/statistics/report.pdf", (HttpContext http, StatisticsService statistics, IStringLocalizer<SharedResource> L, AgencyClock clock, int? year, int? month, int? departmentId, CancellationToken ct) =>
                 Office(L, () => MonthlyPdfAsync(http, statistics, L, clock, year, month, departmentId, ct)))
             .RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', Readers), AuthenticationSchemes = IdentityConstants.ApplicationScheme });
-        app.MapGet("/office/bulletins/{year:int}/{quarter:int}.pdf", (HttpContext http, BulletinService bulletins, IStringLocalizer<SharedResource> L, TimeProvider clock, int year, int quarter, CancellationToken ct) =>
+        app.MapGet("/office/bulletins/{year:int}/{quarter:int}.pdf", (HttpContext http, BulletinService bulletins, IStringLocalizer<SharedResource> L, AgencyClock clock, int year, int quarter, CancellationToken ct) =>
                 Office(L, () => BulletinPdfAsync(http, bulletins, L, clock, year, quarter, ct)))
             .RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', Readers), AuthenticationSchemes = IdentityConstants.ApplicationScheme });
-        app.MapGet("/office/assessment/{year:int}.pdf", (HttpContext http, AssessmentService assessment, IStringLocalizer<SharedResource> L, TimeProvider clock, int year, CancellationToken ct) =>
+        app.MapGet("/office/assessment/{year:int}.pdf", (HttpContext http, AssessmentService assessment, IStringLocalizer<SharedResource> L, AgencyClock clock, int year, CancellationToken ct) =>
                 Office(L, () => AssessmentPdfAsync(http, assessment, L, clock, year, ct)))
             .RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', AssessmentReaders), AuthenticationSchemes = IdentityConstants.ApplicationScheme });
 
@@ -68,8 +68,11 @@ public static class StatisticsModule
         api.MapGet("/statistics/bulletins/{year:int}/{quarter:int}", async (HttpContext http, BulletinService bulletins, int year, int quarter, CancellationToken ct) =>
             await bulletins.GetAsync(http.GetActor(), year, quarter, ct) is { } report ? Results.Ok(report) : Results.NotFound())
             .RequireAuthorization(p => p.RequireRole(Readers)).WithName("QuarterlyBulletin");
-        api.MapGet("/statistics/assessment/{year:int}", async (HttpContext http, AssessmentService assessment, int year, CancellationToken ct) =>
-            await assessment.GetAsync(http.GetActor(), year, ct) is { } report ? Results.Ok(report) : Results.NotFound())
+        api.MapGet("/statistics/assessment/{year:int}", async (HttpContext http, AssessmentService assessment, IStringLocalizer<SharedResource> L, int year, CancellationToken ct) =>
+            await assessment.GetAsync(http.GetActor(), year, ct) is { } report
+                // Pending rules leave the API as sentences, never as resource keys (issue 11).
+                ? Results.Ok(report with { PendingRules = [.. report.PendingRules.Select(k => L[k].Value)] })
+                : Results.NotFound())
             .RequireAuthorization(p => p.RequireRole(AssessmentReaders)).WithName("AnnualAssessment");
         api.MapPost("/statistics/assessment/{year:int}/adjustments", async (HttpContext http, AssessmentService assessment, int year, AdjustmentBody body, CancellationToken ct) =>
         {
@@ -91,27 +94,27 @@ public static class StatisticsModule
         return Results.File(StatisticsExcel.Build(report, L), XlsxContentType, $"statistics-{y:D4}-{m:D2}.xlsx");
     }
 
-    private static async Task<IResult> MonthlyPdfAsync(HttpContext http, StatisticsService statistics, IStringLocalizer<SharedResource> L, TimeProvider clock, int? year, int? month, int? departmentId, CancellationToken ct)
+    private static async Task<IResult> MonthlyPdfAsync(HttpContext http, StatisticsService statistics, IStringLocalizer<SharedResource> L, AgencyClock clock, int? year, int? month, int? departmentId, CancellationToken ct)
     {
         var (y, m) = Required(year, month);
         var report = await statistics.GetMonthAsync(http.GetActor(), y, m, departmentId, ct);
-        return Pdf(MonthlyStatisticsPdf.Build(report, L), clock, $"statistics-{y:D4}-{m:D2}.pdf");
+        return Pdf(MonthlyStatisticsPdf.Build(report, L, clock), clock, $"statistics-{y:D4}-{m:D2}.pdf");
     }
 
-    private static async Task<IResult> BulletinPdfAsync(HttpContext http, BulletinService bulletins, IStringLocalizer<SharedResource> L, TimeProvider clock, int year, int quarter, CancellationToken ct) =>
+    private static async Task<IResult> BulletinPdfAsync(HttpContext http, BulletinService bulletins, IStringLocalizer<SharedResource> L, AgencyClock clock, int year, int quarter, CancellationToken ct) =>
         await bulletins.GetAsync(http.GetActor(), year, quarter, ct) is { } report
-            ? Pdf(BulletinPdf.Build(report, L), clock, $"bulletin-{year:D4}-q{quarter}.pdf")
+            ? Pdf(BulletinPdf.Build(report, L, clock), clock, $"bulletin-{year:D4}-q{quarter}.pdf")
             : Results.NotFound();
 
-    private static async Task<IResult> AssessmentPdfAsync(HttpContext http, AssessmentService assessment, IStringLocalizer<SharedResource> L, TimeProvider clock, int year, CancellationToken ct) =>
+    private static async Task<IResult> AssessmentPdfAsync(HttpContext http, AssessmentService assessment, IStringLocalizer<SharedResource> L, AgencyClock clock, int year, CancellationToken ct) =>
         await assessment.GetAsync(http.GetActor(), year, ct) is { } report
-            ? Pdf(AssessmentPdf.Build(report, L), clock, $"assessment-{year:D4}.pdf")
+            ? Pdf(AssessmentPdf.Build(report, L, clock), clock, $"assessment-{year:D4}.pdf")
             : Results.NotFound();
 
     /// <summary>A download (attachment) of the rendered model, generated now in the agency's time zone.</summary>
-    private static IResult Pdf(InfoPortal.Infrastructure.Pdf.PdfDocumentModel model, TimeProvider clock, string fileName)
+    private static IResult Pdf(InfoPortal.Infrastructure.Pdf.PdfDocumentModel model, AgencyClock clock, string fileName)
     {
-        var pdf = InfoPortal.Infrastructure.Pdf.PdfComposer.Render(model, TimeZoneInfo.ConvertTime(clock.GetUtcNow(), InfoPortal.Features.Requests.RequestFormPdf.Zone));
+        var pdf = InfoPortal.Infrastructure.Pdf.PdfComposer.Render(model, clock.Now);
         return Results.File(pdf.Bytes, PdfContentType, fileName);
     }
 

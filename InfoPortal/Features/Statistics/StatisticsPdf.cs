@@ -1,5 +1,6 @@
 using System.Globalization;
 using InfoPortal.Features.Requests;
+using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Pdf;
 using Microsoft.Extensions.Localization;
 
@@ -16,7 +17,8 @@ internal static class PdfFigures
 
     public static string P(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
-    public static string Time(DateTimeOffset at) => RequestFormPdf.Time(at);
+    /// <summary>Printed times are in the agency's zone (Jobs:TimeZone), as on the screens.</summary>
+    public static string Time(DateTimeOffset at, AgencyClock agency) => agency.Format(at);
 
     public static string F(IStringLocalizer L, string key, params object[] args) =>
         string.Format(CultureInfo.CurrentCulture, L[key].Value, args);

@@ -11,6 +11,10 @@ public static class LocalizationModule
     public static IServiceCollection AddPortalLocalization(this IServiceCollection services)
     {
         services.AddLocalization(o => o.ResourcesPath = "Resources");
+
+        // Times are shown in the agency's zone, which belongs with the culture they are shown in.
+        services.AddSingleton<AgencyClock>();
+        services.AddTransient<MudBlazor.MudLocalizer, PortalMudLocalizer>();
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture("zh-CN");

@@ -31,6 +31,13 @@ public static class ApiModule
                 }
             }
 
+            // Every problem carries a sentence a person can read, in the request's language (issue 11).
+            if (string.IsNullOrWhiteSpace(problem.Detail) && problem.Status is { } code)
+            {
+                var detail = L["Problem.Detail." + code];
+                problem.Detail = detail.ResourceNotFound ? L["Problem.Detail.Other"].Value : detail.Value;
+            }
+
             // Never a stack trace or exception text to callers.
             problem.Extensions.Remove("exception");
         });

@@ -107,6 +107,14 @@ public static class WebModule
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapCultureSwitch();
+
+        // An address nothing else answers is a 404 with the site's own page (the status-code pages
+        // re-execute /error/404) — for visitors too, not a challenge and a trip to the staff sign-in.
+        app.MapFallback(http =>
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }).AllowAnonymous();
         return app;
     }
 

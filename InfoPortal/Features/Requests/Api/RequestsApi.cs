@@ -5,6 +5,7 @@ using InfoPortal.Features.Review;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
 
 namespace InfoPortal.Features.Requests.Api;
 
@@ -18,27 +19,27 @@ public static class RequestsApi
         api.MapGet("/columns", async (ColumnService columns, Site? site, CancellationToken ct) =>
             TypedResults.Ok((await columns.ListAsync(site, cancellationToken: ct)).Select(ColumnDto.From))).WithName("ListColumns");
 
-        api.MapPost("/requests", async (HttpContext http, RequestService requests, RequestUpdate body, CancellationToken ct) =>
+        api.MapPost("/requests", async (HttpContext http, RequestService requests, IStringLocalizer<SharedResource> L, RequestUpdate body, CancellationToken ct) =>
         {
             var request = await requests.CreateAsync(http.GetActor(), body.ToInput(), ct);
             return TypedResults.Created($"/api/v1/requests/{request.Id}",
-                new RequestCreated(request.Id, request.Status.ToString(), request.Version, requests.Warnings(request.CurrentContent)));
+                new RequestCreated(request.Id, request.Status.ToString(), request.Version, Sentences(L, requests.Warnings(request.CurrentContent))));
         }).WithName("CreateRequest");
 
-        api.MapPut("/requests/{id:int}", async (HttpContext http, RequestService requests, int id, RequestUpdate body, CancellationToken ct) =>
+        api.MapPut("/requests/{id:int}", async (HttpContext http, RequestService requests, IStringLocalizer<SharedResource> L, int id, RequestUpdate body, CancellationToken ct) =>
         {
             var request = await requests.UpdateAsync(http.GetActor(), id, body.ToInput(), body.Version, ct);
-            return TypedResults.Ok(new RequestCreated(request.Id, request.Status.ToString(), request.Version, requests.Warnings(request.CurrentContent)));
+            return TypedResults.Ok(new RequestCreated(request.Id, request.Status.ToString(), request.Version, Sentences(L, requests.Warnings(request.CurrentContent))));
         }).WithName("UpdateRequest");
 
         api.MapGet("/requests", async (HttpContext http, RequestService requests, RequestStatus? status, int? departmentId, bool? mine, int? after, int? limit, string? q, CancellationToken ct) =>
             TypedResults.Ok(await requests.ListAsync(http.GetActor(), new RequestFilter(status, departmentId, mine ?? false, after, limit ?? 50, q), ct)))
             .WithName("ListRequests");
 
-        api.MapGet("/requests/{id:int}", async (HttpContext http, RequestService requests, Screening.ScreeningRecorder screening, int id, CancellationToken ct) =>
+        api.MapGet("/requests/{id:int}", async (HttpContext http, RequestService requests, IStringLocalizer<SharedResource> L, Screening.ScreeningRecorder screening, int id, CancellationToken ct) =>
         {
             var request = await requests.GetAsync(http.GetActor(), id, ct);
-            return TypedResults.Ok(RequestDetail.From(request, requests.Warnings(request.CurrentContent)) with
+            return TypedResults.Ok(RequestDetail.From(request, Sentences(L, requests.Warnings(request.CurrentContent))) with
             {
                 Screening = ScreeningResultDto.From(await screening.LatestAsync(id, ct)),
             });
@@ -109,4 +110,7 @@ public static class RequestsApi
         var attachment = await attachments.UploadAsync(http.GetActor(), id, file.FileName, buffered, form["caption"].ToString(), ct);
         return TypedResults.Ok(RequestDetail.AttachmentOf(attachment));
     }
+
+    /// <summary>Warnings leave the API as sentences in the request's language, never as resource keys.</summary>
+    private static List<string> Sentences(IStringLocalizer<SharedResource> L, IEnumerable<string> keys) => [.. keys.Select(k => L[k].Value)];
 }

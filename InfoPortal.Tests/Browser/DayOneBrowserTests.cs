@@ -1,0 +1,222 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using InfoPortal.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace InfoPortal.Tests.Browser;
+
+/// <summary>
+/// Issue 11 "day one for every role", in a real Chromium: a tour of every menu entry per role
+/// (screenshots kept as CI artifacts: <c>tour-*.png</c>), the officer's way to the 申请表, and a
+/// double-clicked approval.
+/// </summary>
+[Collection(BrowserTestGroup.Name)]
+public sealed partial class DayOneBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    public static TheoryData<string> Roles => ["officer", "depthead", "director", "leader", "principal", "publisher", "secrecy", "assessor", "sysadmin", "auditor"];
+
+    /// <summary>Latin words a zh-CN page may show: names of things, not sentences (the brand, formats, the other language's name, demo user names).</summary>
+    private static readonly HashSet<string> AllowedLatin = new(StringComparer.Ordinal)
+    {
+        "English", "PDF", "Word", "Excel", "SHA", "InfoPortal", "Hangfire", "CSV", "ZIP", "URL", "IP", "API", "ID", "No",
+    };
+
+    [ChromiumTheory]
+    [MemberData(nameof(Roles))]
+    public async Task Tour_EveryMenuEntry_HasAHeading_NoConsoleError_NoEnglish(string user)
+    {
+        var context = await browser.Browser.NewContextAsync(new() { Locale = "zh-CN", BaseURL = browser.BaseUrl, ViewportSize = new() { Width = 1440, Height = 900 } });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add($"{page.Url}: {m.Text}"); };
+        page.PageError += (_, e) => errors.Add($"{page.Url}: {e}");
+        await BrowserFixture.SignInAsync(page, user);
+        await BrowserFixture.WaitForCircuitAsync(page);
+
+        var hrefs = await page.EvalOnSelectorAllAsync<string[]>(".mud-navmenu a[href]", "links => [...new Set(links.map(a => a.getAttribute('href')))]");
+        Assert.NotEmpty(hrefs);
+        var findings = new List<string>();
+        var n = 0;
+        foreach (var href in hrefs)
+        {
+            var link = page.Locator($".mud-navmenu a[href='{href}']").First;
+            if (!await link.IsVisibleAsync())
+            {
+                // A collapsed group (统计考核): open it, as a person would.
+                await page.Locator($".mud-nav-group:has(a[href='{href}']) > .mud-nav-link, .mud-nav-group:has(a[href='{href}']) > button").First.ClickAsync();
+                await link.WaitForAsync();
+            }
+
+            // In-circuit navigation changes the address before the new page renders: wait for its heading.
+            var before = await page.EvaluateAsync<string>("() => document.querySelector('h1')?.innerText ?? ''");
+            await link.ClickAsync();
+            await page.WaitForURLAsync(url => new Uri(url).PathAndQuery.StartsWith(href, StringComparison.Ordinal));
+            try
+            {
+                await page.WaitForFunctionAsync("prev => { const h = document.querySelector('h1'); return h !== null && h.innerText !== prev; }", before, new() { Timeout = 10_000 });
+            }
+            catch (TimeoutException)
+            {
+                // Same heading or none: CheckPageAsync reports a missing h1.
+            }
+
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            var shot = await BrowserFixture.ScreenshotAsync(page, $"tour-{user}-{++n:D2}{Slug(href)}");
+            findings.AddRange((await CheckPageAsync(page)).Select(f => $"{href}: {f}"));
+            Assert.True(new FileInfo(shot).Length > 1000, shot);
+        }
+
+        await context.CloseAsync();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        Assert.True(findings.Count == 0, string.Join("\n", findings));
+    }
+
+    [ChromiumFact]
+    public async Task Tour_Phone_HomeFitsAndSignOutIsReachable()
+    {
+        foreach (var user in new[] { "officer", "publisher" })
+        {
+            var context = await browser.Browser.NewContextAsync(new() { Locale = "zh-CN", BaseURL = browser.BaseUrl, ViewportSize = new() { Width = 390, Height = 844 } });
+            var page = await context.NewPageAsync();
+            await BrowserFixture.SignInAsync(page, user);
+            await BrowserFixture.WaitForCircuitAsync(page);
+            await BrowserFixture.ScreenshotAsync(page, $"tour-{user}-phone-home");
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the home page scrolls sideways at 390 px");
+            var signOut = page.Locator("[data-test=sign-out]");
+            var box = await signOut.BoundingBoxAsync();
+            Assert.NotNull(box);
+            Assert.True(box!.X >= 0 && box.X + box.Width <= 390, $"sign-out at {box.X}+{box.Width}");
+            var title = await page.Locator("[data-test=app-name]").BoundingBoxAsync();
+            Assert.True(title is null || title.Height < 40, "the site name wraps one character per line");
+
+            await page.GotoAsync("/");
+            await BrowserFixture.ScreenshotAsync(page, $"tour-{user}-phone-public");
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the public home scrolls sideways at 390 px");
+            await context.CloseAsync();
+        }
+    }
+
+    [ChromiumFact]
+    public async Task Officer_ReachesTheForm_FromHomeInOneClick_AndFromTheMenuInOne()
+    {
+        var page = await browser.NewPageAsync();
+        await BrowserFixture.SignInAsync(page, "officer");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await page.ClickAsync("[data-test=home-new-request]");
+        await page.WaitForURLAsync(url => url.EndsWith("/office/requests/new", StringComparison.Ordinal));
+        await page.Locator("input[data-test=title]").WaitForAsync();
+        await BrowserFixture.ScreenshotAsync(page, "tour-officer-form-from-home");
+
+        await page.GotoAsync("/office/notifications");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await page.ClickAsync(".mud-navmenu [data-test=nav-new-request]");
+        await page.WaitForURLAsync(url => url.EndsWith("/office/requests/new", StringComparison.Ordinal));
+        await page.Locator("input[data-test=title]").WaitForAsync();
+        Assert.Equal("填写申请表", (await page.Locator(".mud-navmenu [data-test=nav-new-request]").InnerTextAsync()).Trim());
+    }
+
+    [ChromiumFact]
+    public async Task Approve_DoubleClicked_RecordsOneDecision_AndShowsOneSuccess()
+    {
+        using var officer = await ApiClient.SignInAsync(browser.App, "officer");
+        var id = await officer.DraftAsync("双击审核：县局工作动态");
+        await ApiClient.EnsureAsync(await officer.SubmitAsync(id), HttpStatusCode.OK);
+
+        var page = await browser.NewPageAsync();
+        await BrowserFixture.SignInAsync(page, "depthead");
+        await page.GotoAsync($"/office/requests/{id}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        // On a cold, busy server the first click can land before the circuit handles events: click
+        // until the dialog is there (a closed dialog records nothing), with a deadline.
+        var opinion = page.Locator(".mud-dialog textarea").First;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await opinion.IsVisibleAsync())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the approval dialog did not open");
+            try
+            {
+                await page.ClickAsync("[data-test=approve]", new() { Timeout = 5_000 });
+                await opinion.WaitForAsync(new() { Timeout = 5_000 });
+            }
+            catch (TimeoutException)
+            {
+                // Not yet interactive: click again.
+            }
+        }
+
+        await BrowserFixture.ScreenshotAsync(page, "tour-depthead-approve-dialog");
+
+        Assert.Equal("", await opinion.InputValueAsync()); // not prefilled: typing must not append to 同意发布。
+        await page.DblClickAsync("[data-test=confirm-decision]");
+        await page.Locator("[data-test=outcome]").First.WaitForAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await BrowserFixture.ScreenshotAsync(page, "tour-depthead-double-click-approve");
+
+        Assert.Equal(1, await page.Locator("[data-test=outcome]").CountAsync());
+        Assert.Contains("已转交", await page.Locator("[data-test=outcome]").InnerTextAsync());
+        // One success, not a red refusal of a second decision over it.
+        Assert.Contains("success", await page.Locator("[data-test=outcome]").GetAttributeAsync("class") ?? "", StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("[class*=mud-alert][class*=error]").CountAsync());
+        await using var db = browser.App.CreateDbContext();
+        var decisions = await db.Requests.Where(r => r.Id == id).SelectMany(r => r.Decisions).ToListAsync();
+        var decision = Assert.Single(decisions);
+        Assert.Equal("同意发布。", decision.Opinion);
+    }
+
+    /// <summary>The page's problems: no h1; a resource key, an enum name or an English word on a zh-CN page.</summary>
+    private static async Task<List<string>> CheckPageAsync(IPage page)
+    {
+        var findings = new List<string>();
+        if (await page.Locator("h1").CountAsync() == 0)
+        {
+            findings.Add("no h1");
+        }
+
+        // Visible text and the words screen readers speak; codes shown as codes (hashes, the
+        // authenticator key in <code>) are not sentences and are left out.
+        var text = await page.EvaluateAsync<string>("""
+            () => {
+              const skip = 'code,kbd,samp,.hash,script,style,[translate="no"]';
+              const out = [];
+              const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+              while (walker.nextNode()) {
+                const parent = walker.currentNode.parentElement;
+                if (parent && !parent.closest(skip) && parent.checkVisibility()) out.push(walker.currentNode.nodeValue);
+              }
+              for (const e of document.querySelectorAll('[aria-label],[title],[placeholder]')) {
+                if (e.closest(skip)) continue;
+                for (const name of ['aria-label', 'title', 'placeholder']) { const v = e.getAttribute(name); if (v) out.push(v); }
+              }
+              return out.join('\n');
+            }
+            """);
+        foreach (Match m in Key().Matches(text))
+        {
+            findings.Add("key " + m.Value);
+        }
+
+        foreach (Match m in LatinWord().Matches(text))
+        {
+            if (!AllowedLatin.Contains(m.Value) && !DemoUserName().IsMatch(m.Value))
+            {
+                findings.Add("English " + m.Value);
+            }
+        }
+
+        return [.. findings.Distinct()];
+    }
+
+    private static string Slug(string href) => Regex.Replace(href, "[^a-z0-9]+", "-").TrimEnd('-');
+
+    [GeneratedRegex(@"\b[A-Z][A-Za-z]+\.[A-Z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*\b")]
+    private static partial Regex Key();
+
+    /// <summary>A word of two or more Latin letters standing alone (not part of a hash, file name, address or version).</summary>
+    [GeneratedRegex(@"(?<![A-Za-z0-9_\-./:@#])[A-Za-z]{2,}(?![A-Za-z0-9_\-./:@#])")]
+    private static partial Regex LatinWord();
+
+    [GeneratedRegex(@"^(officer\d?|depthead\d?|clerk|officehead|director|leader|principal|publisher|secrecy|assessor|sysadmin|auditor)$")]
+    private static partial Regex DemoUserName();
+}
