@@ -88,12 +88,14 @@ public sealed class AccountService(
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             ThrowIfFailed(await users.CreateAsync(user, initialPassword), "password");
             ThrowIfFailed(await users.AddToRolesAsync(user, wanted), "roles");
+            // The records commit with the account (ADR 0021).
+            audit.Stage(db, actor, AuditActions.UserCreated, $"user:{user.UserName}", AuditOutcome.Success,
+                $"department={input.DepartmentId}; roles={string.Join(',', wanted)}");
+            audit.Stage(db, actor, AuditActions.RolesChanged, $"user:{user.UserName}", AuditOutcome.Success, RoleChange([], wanted));
+            await db.SaveChangesAsync(CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
         }
 
-        await audit.AppendAsync(actor, AuditActions.UserCreated, $"user:{user.UserName}", AuditOutcome.Success,
-            $"department={input.DepartmentId}; roles={string.Join(',', wanted)}", CancellationToken.None);
-        await audit.AppendAsync(actor, AuditActions.RolesChanged, $"user:{user.UserName}", AuditOutcome.Success, RoleChange([], wanted), CancellationToken.None);
         return user.Id;
     }
 
@@ -145,17 +147,19 @@ public sealed class AccountService(
             ThrowIfFailed(await users.UpdateAsync(user), "user");
             if (remove.Count > 0) ThrowIfFailed(await users.RemoveFromRolesAsync(user, remove), "roles");
             if (add.Count > 0) ThrowIfFailed(await users.AddToRolesAsync(user, add), "roles");
+            // The records commit with the change (ADR 0021).
+            if (changes.Count > 0)
+            {
+                audit.Stage(db, actor, AuditActions.UserUpdated, $"user:{user.UserName}", AuditOutcome.Success, string.Join("; ", changes));
+            }
+
+            if (remove.Count > 0 || add.Count > 0)
+            {
+                audit.Stage(db, actor, AuditActions.RolesChanged, $"user:{user.UserName}", AuditOutcome.Success, RoleChange(current, wanted));
+            }
+
+            await db.SaveChangesAsync(CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
-        }
-
-        if (changes.Count > 0)
-        {
-            await audit.AppendAsync(actor, AuditActions.UserUpdated, $"user:{user.UserName}", AuditOutcome.Success, string.Join("; ", changes), CancellationToken.None);
-        }
-
-        if (remove.Count > 0 || add.Count > 0)
-        {
-            await audit.AppendAsync(actor, AuditActions.RolesChanged, $"user:{user.UserName}", AuditOutcome.Success, RoleChange(current, wanted), CancellationToken.None);
         }
     }
 
@@ -172,13 +176,20 @@ public sealed class AccountService(
         var user = await users.FindByIdAsync(userId.ToString(System.Globalization.CultureInfo.InvariantCulture))
             ?? throw new NotFoundException(L["Users.NotFound"]);
         user.IsDisabled = disabled;
-        ThrowIfFailed(await users.UpdateAsync(user), "user");
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            ThrowIfFailed(await users.UpdateAsync(user), "user");
+            // The record commits with the change (ADR 0021).
+            audit.Stage(db, actor, disabled ? AuditActions.UserDisabled : AuditActions.UserEnabled, $"user:{user.UserName}", AuditOutcome.Success, null);
+            await db.SaveChangesAsync(CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+
         if (disabled)
         {
             await sessions.EndAllAsync(userId, SessionEndReason.AccountDisabled, cancellationToken: CancellationToken.None);
         }
-
-        await audit.AppendAsync(actor, disabled ? AuditActions.UserDisabled : AuditActions.UserEnabled, $"user:{user.UserName}", AuditOutcome.Success, null, CancellationToken.None);
     }
 
     /// <summary>Sets a new password that the owner must change at the next sign-in; ends the user's sessions.</summary>

@@ -130,8 +130,9 @@ public sealed class DemoSeeder(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(Actor.System("seed"), AuditActions.SettingsChanged, "demo", AuditOutcome.Success,
-            $"demo agency seeded: {departments.Count} departments, {created.Count} users", cancellationToken);
+        // Stored audit text is read by the agency's auditors as it stands: in Chinese.
+        await audit.AppendAsync(Actor.System("system"), AuditActions.SettingsChanged, "演示单位", AuditOutcome.Success,
+            $"已建立演示单位：{departments.Count} 个部门，{created.Count} 个用户", cancellationToken);
         logger.LogInformation("Seeded the demo agency: {Departments} departments, {Users} users", departments.Count, created.Count);
     }
 }

@@ -36,8 +36,12 @@ public sealed class DepartmentService(IDbContextFactory<PortalDbContext> dbFacto
         await ValidateAsync(db, input, null, cancellationToken);
         var department = new Department { Name = input.Name.Trim(), SortOrder = input.SortOrder, HeadUserId = input.HeadUserId, CreatedAt = clock.GetUtcNow() };
         db.Departments.Add(department);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(actor, AuditActions.DepartmentCreated, $"department:{department.Id}", AuditOutcome.Success, department.Name, cancellationToken);
+        // The record names the new id, so the department is saved first, in the same transaction (ADR 0021).
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveChangesAsync(CancellationToken.None);
+        audit.Stage(db, actor, AuditActions.DepartmentCreated, $"department:{department.Id}", AuditOutcome.Success, department.Name);
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
         return department.Id;
     }
 
@@ -57,11 +61,12 @@ public sealed class DepartmentService(IDbContextFactory<PortalDbContext> dbFacto
         department.HeadUserId = input.HeadUserId;
         department.SortOrder = input.SortOrder;
         department.IsActive = input.IsActive;
-        await db.SaveChangesAsync(cancellationToken);
         if (changes.Count > 0)
         {
-            await audit.AppendAsync(actor, AuditActions.DepartmentUpdated, $"department:{id}", AuditOutcome.Success, string.Join("; ", changes), cancellationToken);
+            audit.Stage(db, actor, AuditActions.DepartmentUpdated, $"department:{id}", AuditOutcome.Success, string.Join("; ", changes));
         }
+
+        await db.SaveChangesAsync(CancellationToken.None);
     }
 
     private async Task ValidateAsync(PortalDbContext db, DepartmentInput input, int? id, CancellationToken cancellationToken)

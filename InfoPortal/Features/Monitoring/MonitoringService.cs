@@ -50,8 +50,8 @@ public sealed class MonitoringService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var alert = await db.Alerts.SingleOrDefaultAsync(a => a.Id == alertId, cancellationToken) ?? throw new NotFoundException("Monitoring.Error.AlertNotFound");
         alert.Dismiss(actor, reason ?? "", clock.GetUtcNow());
+        audit.Stage(db, actor, "AlertDismissed", $"alert:{alertId}", AuditOutcome.Success, $"request:{alert.RequestId}; reason: {alert.DismissReason}");
         await SaveAsync(db, cancellationToken);
-        await audit.AppendAsync(actor, "AlertDismissed", $"alert:{alertId}", AuditOutcome.Success, $"request:{alert.RequestId}; reason: {alert.DismissReason}", cancellationToken);
         return (await ListOneAsync(db, alertId, cancellationToken))!;
     }
 
@@ -141,8 +141,8 @@ public sealed class MonitoringService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var incident = await LoadIncidentAsync(db, incidentId, input.Version, cancellationToken);
         incident.Record(actor, input.Cause, input.Remedy, input.ReportedTo);
+        audit.Stage(db, actor, "IncidentRecorded", $"incident:{incidentId}", AuditOutcome.Success, $"request:{incident.RequestId}");
         await SaveAsync(db, cancellationToken);
-        await audit.AppendAsync(actor, "IncidentRecorded", $"incident:{incidentId}", AuditOutcome.Success, $"request:{incident.RequestId}", cancellationToken);
         return await ViewAsync(db, incident, cancellationToken);
     }
 
@@ -161,8 +161,8 @@ public sealed class MonitoringService(
         }
 
         incident.Close(actor, clock.GetUtcNow());
+        audit.Stage(db, actor, "IncidentClosed", $"incident:{incidentId}", AuditOutcome.Success, $"request:{incident.RequestId}");
         await SaveAsync(db, cancellationToken);
-        await audit.AppendAsync(actor, "IncidentClosed", $"incident:{incidentId}", AuditOutcome.Success, $"request:{incident.RequestId}", cancellationToken);
         return await ViewAsync(db, incident, cancellationToken);
     }
 

@@ -12,8 +12,8 @@ namespace InfoPortal.Infrastructure.Cluster;
 /// </summary>
 public static class StartupLock
 {
-    /// <summary>The advisory lock key: "InfoPort" as an int64, so it cannot meet another app's key by chance.</summary>
-    public const long AdvisoryKey = 0x496E666F506F7274;
+    /// <summary>The advisory lock key: "InfoStrt" as an int64 — not the audit/archive chain lock's "InfoPort" (PortalDbContext.ChainLockKey): the seeder appends to the chain while this lock is held.</summary>
+    public const long AdvisoryKey = 0x496E666F53747274;
 
     public static async Task<IAsyncDisposable> AcquireAsync(DatabaseSettings settings, ILogger logger, CancellationToken cancellationToken = default)
     {

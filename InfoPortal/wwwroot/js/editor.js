@@ -51,8 +51,9 @@ function makeAccessible(toolbarElement, editorElement, labelId) {
 
 export async function create(toolbarElement, editorElement, html, dotnet, language, placeholder, labelId) {
   const { createEditor, createToolbar, i18nChangeLanguage } = await loadLibrary();
+  // The component may have been disposed (the user navigated away) while the library loaded.
+  if (editorElement.disposed) return false;
   i18nChangeLanguage(language === 'en-US' ? 'en' : 'zh-CN');
-  let timer;
   const editor = createEditor({
     selector: editorElement,
     html: html || '<p><br></p>',
@@ -60,8 +61,13 @@ export async function create(toolbarElement, editorElement, html, dotnet, langua
     config: {
       placeholder,
       onChange(e) {
-        clearTimeout(timer);
-        timer = setTimeout(() => dotnet.invokeMethodAsync('OnEditorChanged', e.getHtml()), 500);
+        clearTimeout(editorElement.changeTimer);
+        // The debounced call must not reach a component that was disposed meanwhile: its .NET
+        // reference is gone then ("There is no tracked object with id …").
+        editorElement.changeTimer = setTimeout(() => {
+          if (editorElement.disposed) return;
+          dotnet.invokeMethodAsync('OnEditorChanged', e.getHtml()).catch(() => {});
+        }, 500);
       },
       MENU_CONF: {}
     }
@@ -77,7 +83,10 @@ export function getHtml(editorElement) {
 }
 
 export function dispose(editorElement) {
-  if (editorElement && editorElement.editor) {
+  if (!editorElement) return;
+  editorElement.disposed = true;
+  clearTimeout(editorElement.changeTimer);
+  if (editorElement.editor) {
     editorElement.editor.destroy();
     editorElement.editor = null;
   }
