@@ -46,6 +46,11 @@ rm -rf "$work/pg" "$work/store" "$work/nginx" "$work"/*.log "$work"/*.pid
 mkdir -p "$work/store" "$work/nginx/logs" "$work/pg"
 
 # --- the app, published in Release (static web assets come from the published output) --------
+# Without DRILL_APP the output is the drill's own and always published afresh: an output left in
+# $work by an earlier run (of an older commit) must never stand in for the code under test.
+if [[ -z "${DRILL_APP:-}" ]]; then
+    rm -rf "$app"
+fi
 if [[ ! -f "$app/InfoPortal.dll" ]]; then
     log "dotnet publish InfoPortal -c Release -o $app"
     dotnet publish "$repo/InfoPortal/InfoPortal.csproj" -c Release -o "$app" -v q -nologo >"$work/publish.log" 2>&1 \

@@ -357,7 +357,9 @@ def main():
     started = time.monotonic()
     if check_start(args):
         for check in (check_nginx, check_sign_in_across, check_upload_submit_across, check_term_across,
-                      check_publish_takedown, check_writers, check_throttle, check_takeover):
+                      check_publish_takedown, check_writers, check_takeover,
+                      # Last: once the address is throttled, no check from it can sign in for a while.
+                      check_throttle):
             try:
                 check(args)
             except Exception as e:  # a check that cannot run fails; the others still run

@@ -94,7 +94,7 @@ public sealed class InteractionPagesTests(InteractionPagesTests.Fixture app) : I
             cut.WaitForAssertion(() => cut.Find("textarea[data-test=reply-input]"));
             Assert.Empty(cut.FindAll("[data-test=approve]"));
             Assert.Empty(cut.FindAll("[data-test=assign]"));
-            cut.Find("textarea[data-test=reply-input]").Change("您反映的问题已转执法大队核查处理。");
+            cut.Find("textarea[data-test=reply-input]").Input("您反映的问题已转执法大队核查处理。"); // Immediate: the reply binds as it is typed
             cut.Find("button[data-test=draft]").Click();
             cut.WaitForAssertion(() => Assert.Contains("答复审核中", cut.Markup, StringComparison.Ordinal));
             Assert.Contains("您反映的问题已转执法大队核查处理。", cut.Find("[data-test=reply-text]").TextContent, StringComparison.Ordinal);

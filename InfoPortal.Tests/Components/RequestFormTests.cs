@@ -41,11 +41,13 @@ public sealed class RequestFormTests(RequestFormTests.Fixture app) : IClassFixtu
         var cut = ctx.Render<RequestForm>();
         Assert.Empty(cut.FindAll("[data-test=late-warning]"));
 
+        // "Today" is the agency's day (Jobs:TimeZone, Asia/Shanghai), not the test machine's.
+        var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).Date;
         var picker = cut.FindComponent<MudDatePicker>();
-        await cut.InvokeAsync(() => picker.Instance.DateChanged.InvokeAsync(DateTime.Today.AddDays(-15)));
+        await cut.InvokeAsync(() => picker.Instance.DateChanged.InvokeAsync(today.AddDays(-15)));
         cut.WaitForAssertion(() => Assert.Contains("超过 10 天", cut.Find("[data-test=late-warning]").TextContent));
 
-        await cut.InvokeAsync(() => picker.Instance.DateChanged.InvokeAsync(DateTime.Today.AddDays(-10)));
+        await cut.InvokeAsync(() => picker.Instance.DateChanged.InvokeAsync(today.AddDays(-10)));
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-test=late-warning]")));
     }
 

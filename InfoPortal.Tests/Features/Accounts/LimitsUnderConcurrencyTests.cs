@@ -25,6 +25,7 @@ public sealed class LimitsUnderConcurrencyTests
             var other = provider == "Postgres"
                 ? new PortalFactory("Postgres", first.ConnectionString)
                 : new PortalFactory().With("ConnectionStrings:Portal", first.ConnectionString);
+            other.With("Storage:Root", first.StorageRoot); // instances share one file store (ADR 0027)
             configure?.Invoke(other);
             apps.Add(other);
         }

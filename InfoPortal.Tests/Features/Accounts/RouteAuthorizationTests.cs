@@ -80,7 +80,9 @@ public sealed partial class RouteAuthorizationTests(RouteAuthorizationTests.Fixt
                 continue;
             }
 
-            var path = RouteParameter().Replace(pattern, "1");
+            // A parameter constrained to a file name ({**path:file}) matches only a path with an
+            // extension; "/1" would reach the site's 404 fallback instead of this endpoint.
+            var path = RouteParameter().Replace(pattern.Replace(":file}", ":file}.txt", StringComparison.Ordinal), "1");
             var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [];
             var method = methods.Contains("GET") || methods.Count == 0 ? "GET" : methods[0];
             routes.Add(new Route(method, path, RequiredRoles(endpoint), pattern.StartsWith("/api/", StringComparison.Ordinal)));

@@ -52,7 +52,8 @@ public sealed class OneTransactionTests
 
     /// <summary>A second host on the first one's database (two instances, or the first one restarted).</summary>
     private static PortalFactory OnSameDatabase(PortalFactory first) =>
-        first.Provider == "Postgres" ? new PortalFactory("Postgres", first.ConnectionString) : new PortalFactory().With("ConnectionStrings:Portal", first.ConnectionString);
+        (first.Provider == "Postgres" ? new PortalFactory("Postgres", first.ConnectionString) : new PortalFactory().With("ConnectionStrings:Portal", first.ConnectionString))
+            .With("Storage:Root", first.StorageRoot); // instances share one file store (ADR 0027)
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]

@@ -106,9 +106,10 @@ public sealed class StatisticsPdfTests
         Assert.Contains("1药品监管股22022100%100", text, StringComparison.Ordinal);
         Assert.True(text.IndexOf("1药品监管股", StringComparison.Ordinal) < text.IndexOf("2综合股", StringComparison.Ordinal));
         Assert.True(text.IndexOf("2综合股", StringComparison.Ordinal) < text.IndexOf("3办公室", StringComparison.Ordinal));
-        Assert.Contains("4医疗器械股", text, StringComparison.Ordinal);
+        // 办公室 and 医疗器械股 did nothing: a tie, one rank; lagging is the last department that did something (ADR 0026).
+        Assert.Contains("3医疗器械股", text, StringComparison.Ordinal);
         Assert.Contains("表现最好：药品监管股", text, StringComparison.Ordinal);
-        Assert.Contains("相对落后：医疗器械股", text, StringComparison.Ordinal);
+        Assert.Contains("相对落后：综合股", text, StringComparison.Ordinal);
         Assert.Contains($"统计样例B1（No.{s.Requests["B1"]}）药品监管股", text, StringComparison.Ordinal);
         Assert.Contains("信息已过时", text, StringComparison.Ordinal);
 
@@ -152,7 +153,9 @@ public sealed class StatisticsPdfTests
         Assert.Contains("医疗器械股", text, StringComparison.Ordinal);
         Assert.Contains("药品监管股+3专题信息质量突出", text, StringComparison.Ordinal);
         Assert.Contains("表扬：综合股", text, StringComparison.Ordinal);
-        Assert.Contains("通报批评：医疗器械股", text, StringComparison.Ordinal);
+        // Criticism goes to the last active department, never to one that published nothing (ADR 0026).
+        Assert.Contains("通报批评：药品监管股", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("通报批评：医疗器械股", text, StringComparison.Ordinal);
         Assert.Contains(Role(Roles.Assessor), text, StringComparison.Ordinal);
         Assert.Contains(Role(Roles.PrincipalLeader), text, StringComparison.Ordinal);
 

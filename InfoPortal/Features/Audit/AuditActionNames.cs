@@ -57,7 +57,7 @@ public static partial class AuditActionNames
             return m.Value;
         });
 
-    private static readonly string[] DetailPrefixes = ["Role.", "Interaction.Kind.", "Requests.Status.", "Kind.", "Importance.", "Audit.Outcome.", "Screening.Category.", "Screening.Level."];
+    private static readonly string[] DetailPrefixes = ["Role.", "Interaction.Kind.", "Requests.Status.", "Kind.", "Importance.", "Audit.Outcome.", "Screening.Category.", "Screening.Level.", "SessionEnd."];
 
     [System.Text.RegularExpressions.GeneratedRegex(@"(?<![A-Za-z0-9_\-./:#])[A-Z][A-Za-z]+(?![A-Za-z0-9_\-/:#])")]
     private static partial System.Text.RegularExpressions.Regex Code();

@@ -110,11 +110,14 @@ public static class WebModule
 
         // An address nothing else answers is a 404 with the site's own page (the status-code pages
         // re-execute /error/404) — for visitors too, not a challenge and a trip to the staff sign-in.
+        // GET and HEAD only: a fallback that takes every method also wins over a real endpoint that
+        // routing set aside for its content type (a POST without JSON), answering 404 where the API
+        // answers 401, 403 or 415.
         app.MapFallback(http =>
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
-        }).AllowAnonymous();
+        }).WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])).AllowAnonymous();
         return app;
     }
 

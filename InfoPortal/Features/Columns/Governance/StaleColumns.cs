@@ -81,7 +81,8 @@ public sealed class StaleColumnJob(
     public DateTimeOffset EndOf(DateOnly day)
     {
         var endLocal = day.AddDays(1).ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(endLocal, clock.LocalTimeZone.GetUtcOffset(endLocal));
+        // In UTC: PostgreSQL stores timestamptz from offset-0 values only (the agency zone is +08:00).
+        return new DateTimeOffset(endLocal, clock.LocalTimeZone.GetUtcOffset(endLocal)).ToUniversalTime();
     }
 
     /// <summary>Notifies for the stale columns as of the end of <paramref name="day"/>; returns how many columns were notified.</summary>
