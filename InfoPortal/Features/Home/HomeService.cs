@@ -74,7 +74,7 @@ public sealed class HomeService(
                 "/office/monitoring", open.Count));
         }
 
-        if (actor.IsInAnyRole(Roles.Assessor, Roles.Leader, Roles.PrincipalLeader))
+        if (actor.IsInAnyRole(Roles.Publisher, Roles.Assessor, Roles.Leader, Roles.PrincipalLeader))
         {
             // Not a queue: the reports this role reads, one click each.
             sections.Add(new WaitingSection("Home.Reports", MudBlazor.Icons.Material.Filled.BarChart,

@@ -155,7 +155,7 @@ public sealed class AssessmentService(
 {
     public const int MaxReasonLength = 2000;
 
-    public static bool CanRead(Actor actor) => actor.IsInAnyRole(Roles.Assessor, Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector);
+    public static bool CanRead(Actor actor) => actor.IsInAnyRole(StatisticsModule.AssessmentReaders);
 
     public async Task<AssessmentReport?> GetAsync(Actor actor, int year, CancellationToken cancellationToken = default)
     {
@@ -274,7 +274,7 @@ public sealed class AssessmentService(
 
     private static void EnsureAssessor(Actor actor)
     {
-        if (!actor.IsInRole(Roles.Assessor) || actor.UserId is null)
+        if (!StatisticsModule.IsCounter(actor) || actor.UserId is null)
         {
             throw new ForbiddenException("Statistics.Error.AssessorOnly");
         }

@@ -265,7 +265,7 @@ public sealed class BulletinService(IDbContextFactory<PortalDbContext> dbFactory
 
     public async Task<BulletinReport> ComputeAsync(Actor actor, int year, int quarter, CancellationToken cancellationToken = default)
     {
-        if (!actor.IsInRole(Roles.Assessor))
+        if (!StatisticsModule.IsCounter(actor))
         {
             throw new ForbiddenException("Statistics.Error.AssessorOnly");
         }

@@ -29,11 +29,21 @@ public static class StatisticsModule
         return services;
     }
 
+    /// <summary>
+    /// Who counts: 办法 第五章 第一条 gives the monthly statistics, the quarterly 通报 and the year-end
+    /// 考核、评比 to the 局网络管理员, the web administrator (Publisher); the assessment group
+    /// (Assessor) keeps the same powers. They compute, rerun and adjust (ADR 0038).
+    /// </summary>
+    public static readonly string[] Counters = [Roles.Publisher, Roles.Assessor];
+
     /// <summary>Who may read statistics and bulletins; the service narrows department heads to their own department.</summary>
-    public static readonly string[] Readers = [Roles.Assessor, Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector, Roles.DeptHead];
+    public static readonly string[] Readers = [.. Counters, Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector, Roles.DeptHead];
 
     /// <summary>Who may read the annual assessment (the service checks the same).</summary>
-    public static readonly string[] AssessmentReaders = [Roles.Assessor, Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector];
+    public static readonly string[] AssessmentReaders = [.. Counters, Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector];
+
+    /// <summary>Whether the actor counts (computes and adjusts statistics, bulletins and the assessment).</summary>
+    public static bool IsCounter(Actor actor) => actor.IsInAnyRole(Counters);
 
     public const string PdfContentType = "application/pdf";
 
@@ -78,7 +88,7 @@ public static class StatisticsModule
         {
             await assessment.AdjustAsync(http.GetActor(), year, body.DepartmentId, body.Points, body.Reason, ct);
             return Results.NoContent();
-        }).RequireAuthorization(p => p.RequireRole(Roles.Assessor)).WithName("AdjustAssessment");
+        }).RequireAuthorization(p => p.RequireRole(Counters)).WithName("AdjustAssessment");
         api.MapPost("/requests/{id:int}/used-by-higher-authorities", async (HttpContext http, AssessmentService assessment, int id, UsedBody body, CancellationToken ct) =>
         {
             await assessment.SetUsedByHigherAuthoritiesAsync(http.GetActor(), id, body.Used, ct);

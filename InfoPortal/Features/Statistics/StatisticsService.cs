@@ -22,7 +22,7 @@ public sealed class StatisticsService(
     /// <summary>Null: every department; a value: only that one; throws for anybody else.</summary>
     public static int? VisibleDepartment(Actor actor)
     {
-        if (actor.IsInAnyRole(Roles.Assessor, Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector))
+        if (StatisticsModule.IsCounter(actor) || actor.IsInAnyRole(Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector))
         {
             return null;
         }
@@ -36,7 +36,7 @@ public sealed class StatisticsService(
     }
 
     public static bool CanRead(Actor actor) =>
-        actor.IsInAnyRole(Roles.Assessor, Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector) ||
+        StatisticsModule.IsCounter(actor) || actor.IsInAnyRole(Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector) ||
         (actor.IsInRole(Roles.DeptHead) && actor.DepartmentId is not null);
 
     /// <summary>The stored month; <see cref="MonthlyReport.ComputedAt"/> is null when the month was never computed.</summary>
@@ -100,10 +100,10 @@ public sealed class StatisticsService(
         })];
     }
 
-    /// <summary>"Compute now" for the Assessor: runs the monthly job for the month (replacing it), audited.</summary>
+    /// <summary>"Compute now" for those who count (<see cref="StatisticsModule.Counters"/>): runs the monthly job for the month (replacing it), audited.</summary>
     public async Task<MonthlyStatisticsRunResult> ComputeAsync(Actor actor, int year, int month, CancellationToken cancellationToken = default)
     {
-        if (!actor.IsInRole(Roles.Assessor))
+        if (!StatisticsModule.IsCounter(actor))
         {
             await audit.AppendAsync(actor, "StatisticsComputed", $"month:{year:D4}-{month:D2}", AuditOutcome.Refused, null, cancellationToken);
             throw new ForbiddenException("Statistics.Error.AssessorOnly");
