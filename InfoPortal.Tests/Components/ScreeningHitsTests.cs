@@ -33,8 +33,8 @@ public sealed class ScreeningHitsTests(ScreeningHitsTests.Fixture app) : IClassF
         var items = cut.FindAll("[data-test=screening-hit]");
         Assert.Contains(items, li => li.TextContent.Contains("阻断", StringComparison.Ordinal) && li.TextContent.Contains("涉密标识", StringComparison.Ordinal) && li.TextContent.Contains("“内部资料”", StringComparison.Ordinal));
         Assert.Contains(items, li => li.TextContent.Contains("警告", StringComparison.Ordinal) && li.TextContent.Contains("个人信息", StringComparison.Ordinal));
-        // 内部 and 内部资料 are both terms: two blocking hits, merged into one mark above.
-        Assert.Contains($"阻断 2 处，警告 1 处（词表版本 {report.ListVersion}）", cut.Find("[data-test=screening-summary]").TextContent);
+        // Bare 内部 is no longer a marking (issue 11: 内网-仅内部通知 is an ordinary notice): one blocking hit.
+        Assert.Contains($"阻断 1 处，警告 1 处（词表版本 {report.ListVersion}）", cut.Find("[data-test=screening-summary]").TextContent);
         Assert.NotNull(cut.Find("[role=alert]"));
     }
 

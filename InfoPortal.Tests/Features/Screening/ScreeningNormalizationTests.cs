@@ -28,8 +28,8 @@ public sealed class ScreeningNormalizationTests
     [Fact]
     public void Ideographic_space_is_noise_between_term_chars()
     {
-        var hit = Single("见内\u3000部", "内部");
-        Assert.Equal((1, 3), (hit.Start, hit.Length));
+        var hit = Single("见内\u3000部资料", "内部资料");
+        Assert.Equal((1, 5), (hit.Start, hit.Length));
     }
 
     [Fact]
@@ -69,12 +69,12 @@ public sealed class ScreeningNormalizationTests
     }
 
     [Fact]
-    public void Spaced_internal_material_spans_the_whole_original_range_and_nests_the_shorter_hit()
+    public void Spaced_marking_spans_the_whole_original_range_and_nests_the_shorter_hit()
     {
-        var hits = BuiltIn.Find("请看 内 部 资 料 。");
+        var hits = BuiltIn.Find("请看 绝 密 级 。");
 
         Assert.Equal(
-            [(3, 7, "内部资料"), (3, 3, "内部")],
+            [(3, 5, "绝密级"), (3, 3, "绝密")],
             hits.Select(h => (h.Start, h.Length, h.Term)).ToArray());
     }
 
@@ -115,7 +115,7 @@ public sealed class ScreeningNormalizationTests
         var hits = BuiltIn.Find("内部资料，绝密级");
 
         Assert.Equal(
-            [(0, 4, "内部资料"), (0, 2, "内部"), (5, 3, "绝密级"), (5, 2, "绝密")],
+            [(0, 4, "内部资料"), (5, 3, "绝密级"), (5, 2, "绝密")],
             hits.Select(h => (h.Start, h.Length, h.Term)).ToArray());
     }
 

@@ -157,7 +157,9 @@ public static class ScreeningModule
 {
     public static IServiceCollection AddScreening(this IServiceCollection services)
     {
-        services.AddSingleton(_ => new ScreeningEngineHolder(ScreeningEngine.Compile(BuiltInTerms.All), ScreeningService.BuiltInListVersion));
+        services.AddSingleton(sp => new BuiltInTermSet(BuiltInTerms.For(
+            sp.GetRequiredService<IConfiguration>().GetSection(BuiltInTerms.PlacesSection).Get<string[]>() ?? [])));
+        services.AddSingleton(sp => new ScreeningEngineHolder(ScreeningEngine.Compile(sp.GetRequiredService<BuiltInTermSet>().Terms), ScreeningService.BuiltInListVersion));
         services.AddOptions<ExtractionLimits>().BindConfiguration(ExtractionLimits.Section);
         services.AddSingleton<AttachmentTextExtractor>();
         services.AddScoped<ManualFileReviewService>();

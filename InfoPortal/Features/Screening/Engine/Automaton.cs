@@ -28,6 +28,7 @@ internal sealed class Automaton
     private readonly ScreeningTerm[] _terms;
     private readonly string[] _norms;      // normalised term text, for the clause rule
     private readonly bool[] _clauseRule;   // secrecy markings: a hit across a clause break is checked by ClauseContext
+    private readonly bool[] _telegramRule; // 〈地名〉发电: not when the next word is about power generation (发电量, 发电厂)
     private readonly int _ringMask;
 
     /// <summary>
@@ -59,6 +60,7 @@ internal sealed class Automaton
         _terms = terms;
         _norms = norms;
         _clauseRule = [.. terms.Select(t => t.Category == BuiltInTerms.SecrecyMarkCategory)];
+        _telegramRule = [.. terms.Select(t => t.Category == BuiltInTerms.SecrecyMarkCategory && t.Text.EndsWith(BuiltInTerms.TelegramSuffix, StringComparison.Ordinal))];
         var termLength = norms.Select(n => n.Length).ToArray();
         _termLength = termLength;
         _rootNext = rootNext;
@@ -129,6 +131,11 @@ internal sealed class Automaton
                         // a clause break, the context rule decides (rare: only on hits).
                         if (normalize && _clauseRule[t] && i - start + 1 > _termLength[t]
                             && ClauseContext.IsClauseBoundary(text, start, i, _norms[t], Normalizer.Table))
+                        {
+                            continue;
+                        }
+
+                        if (_telegramRule[t] && ClauseContext.IsPowerGeneration(text, i, Normalizer.Table))
                         {
                             continue;
                         }

@@ -80,6 +80,16 @@ public static class ClauseContext
         return false;
     }
 
+    // 〈地名〉发电 is a telegram header (甘肃省发电〔2024〕3号); 甘肃省发电量, 发电厂, 发电企业 are energy news.
+    private const string PowerWords = "量机厂站企能项集公装设容效行成技用规总负收侧端业煤热";
+
+    /// <summary>
+    /// True when the 〈地名〉发电 hit ending at <paramref name="end"/> is followed, in the same clause,
+    /// by a char that makes it the verb "generate power" (发电量, 发电厂, 发电企业), not a telegram.
+    /// </summary>
+    public static bool IsPowerGeneration(ReadOnlySpan<char> original, int end, char[] map) =>
+        Neighbour(original, end + 1, +1, map) is { } after && PowerWords.Contains(after);
+
     /// <summary>The nearest kept char from <paramref name="index"/> in direction <paramref name="step"/>, stopping at a clause break.</summary>
     private static char? Neighbour(ReadOnlySpan<char> original, int index, int step, char[] map)
     {

@@ -10,8 +10,11 @@ namespace InfoPortal.Features.Screening.Lists;
 /// into <see cref="ScreeningEngineHolder"/>. Compilation runs outside any lock; readers keep the
 /// engine they started with; a slower reload of an older revision never replaces a newer one.
 /// </summary>
-public sealed class WordListCompiler(IDbContextFactory<PortalDbContext> dbFactory, ScreeningEngineHolder holder, ILogger<WordListCompiler> logger)
+public sealed class WordListCompiler(IDbContextFactory<PortalDbContext> dbFactory, ScreeningEngineHolder holder, BuiltInTermSet builtIns, ILogger<WordListCompiler> logger)
 {
+    /// <summary>The built-in markings compiled into every engine (the agency's places included).</summary>
+    public IReadOnlyList<ScreeningTerm> BuiltIns => builtIns.Terms;
+
     public static string VersionOf(int revision) => revision == 0 ? ScreeningService.BuiltInListVersion : $"lists-r{revision}";
 
     public string CurrentVersion => holder.Snapshot.Version;
@@ -64,10 +67,10 @@ public sealed class WordListCompiler(IDbContextFactory<PortalDbContext> dbFactor
             await transaction.CommitAsync(cancellationToken);
         }
 
-        var engine = ScreeningEngine.Compile([.. BuiltInTerms.All, .. terms]);
+        var engine = ScreeningEngine.Compile([.. builtIns.Terms, .. terms]);
         if (holder.TrySwap(engine, VersionOf(revision), revision))
         {
-            logger.LogInformation("Screening lists {Version} compiled: {Count} terms", VersionOf(revision), terms.Count + BuiltInTerms.All.Count);
+            logger.LogInformation("Screening lists {Version} compiled: {Count} terms", VersionOf(revision), terms.Count + builtIns.Terms.Count);
         }
     }
 }

@@ -46,8 +46,6 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
         return await db.WordListRevisions.AsNoTracking().OrderByDescending(r => r.Number).Take(Math.Clamp(limit, 1, 500)).ToListAsync(cancellationToken);
     }
 
-    public static IReadOnlyList<ScreeningTerm> BuiltIns => BuiltInTerms.All;
-
     public Task<WordList> CreateListAsync(Actor actor, string? name, string? category, CancellationToken cancellationToken = default) =>
         ChangeAsync(actor, "WordListCreated", async db =>
         {

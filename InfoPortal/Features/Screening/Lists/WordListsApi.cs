@@ -25,7 +25,7 @@ public static class WordListsApi
             return TypedResults.Ok(new
             {
                 listVersion = compiler.CurrentVersion,
-                builtIn = WordListService.BuiltIns.Select(t => new { text = t.Text, category = t.Category, level = t.Level.ToString() }),
+                builtIn = compiler.BuiltIns.Select(t => new { text = t.Text, category = t.Category, level = t.Level.ToString() }),
                 lists = all.Select(l => new { id = l.Id, name = l.Name, category = l.Category, terms = l.Terms.Select(t => new { id = t.Id, text = t.Text, category = t.Category, level = t.Level.ToString() }) }),
             });
         }).WithName("ListWordLists").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer, Roles.SystemAdmin));
