@@ -162,6 +162,10 @@ internal sealed class DecisionConfiguration : IEntityTypeConfiguration<Features.
         builder.Property(d => d.ReviewerName).HasMaxLength(100);
         builder.Property(d => d.Opinion).HasMaxLength(2000);
         builder.Property(d => d.ContentSha256).HasMaxLength(64);
+        builder.Property(d => d.ApprovingAuthority).HasMaxLength(Features.Requests.ProvincialEvidence.MaxLength);
+        builder.Property(d => d.ApprovalNumber).HasMaxLength(Features.Requests.ProvincialEvidence.MaxLength);
+        builder.Property(d => d.ApprovalScanSha256).HasMaxLength(64);
+        builder.Property(d => d.ApprovalScanName).HasMaxLength(200);
     }
 }
 

@@ -287,7 +287,9 @@ public sealed class RequestJourneyTests(RequestJourneyTests.Fixture fixture) : I
         await ApiClient.EnsureAsync(await depthead.ApproveAsync(id), HttpStatusCode.Forbidden);
         var afterLeader = await ApiClient.EnsureAsync(await leader.ApproveAsync(id, "同意，报省局审批。"), HttpStatusCode.OK);
         Assert.Equal("provincial-approval", afterLeader.GetProperty("currentStep").GetProperty("key").GetString());
-        var done = await ApiClient.EnsureAsync(await director.ApproveAsync(id, "省局已批复同意（批复文号：省农合办〔2026〕12号）。"), HttpStatusCode.OK);
+        // The higher authority's approval is evidence, not a click (issue 10 item 10): a plain approval is refused.
+        await ApiClient.EnsureAsync(await director.ApproveAsync(id, "省局已批复同意。"), HttpStatusCode.BadRequest);
+        var done = await ApiClient.EnsureAsync(await ProvincialEvidenceTests.RecordAsync(director, id, "甘肃省农村合作医疗管理办公室", "甘农合办〔2026〕12号", "2026-11-30", "省局已批复同意。"), HttpStatusCode.OK);
         Assert.Equal("Approved", done.GetProperty("status").GetString());
 
         await using var check = app.CreateDbContext();

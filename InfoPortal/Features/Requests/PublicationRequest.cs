@@ -253,10 +253,29 @@ public sealed partial class PublicationRequest
     }
 
     /// <summary>Signs the current step; the last approval makes the request Approved.</summary>
-    public Decision Approve(Actor reviewer, string? opinion, DateTimeOffset now, bool acknowledgedWarnings = false)
+    public Decision Approve(Actor reviewer, string? opinion, DateTimeOffset now, bool acknowledgedWarnings = false, ProvincialEvidence? evidence = null, DateOnly? today = null)
     {
         var step = EnsureReviewer(reviewer);
+        if (step.Key == ReviewChain.ProvincialApprovalStep)
+        {
+            // The higher authority's approval is evidence, not a click (issue 10 item 10): all of it or nothing.
+            var errors = ProvincialEvidence.Errors(evidence, opinion, today ?? DateOnly.FromDateTime(now.UtcDateTime.AddDays(1)));
+            if (errors.Count > 0)
+            {
+                throw new ValidationFailedException(errors, "Review.Provincial.EvidenceRequired");
+            }
+        }
+
         var decision = Record(reviewer, step, DecisionOutcome.Approve, opinion, now, acknowledgedWarnings);
+        if (step.Key == ReviewChain.ProvincialApprovalStep)
+        {
+            decision.ApprovingAuthority = evidence!.Authority!.Trim();
+            decision.ApprovalNumber = evidence.Number!.Trim();
+            decision.ApprovalDate = evidence.Date;
+            decision.ApprovalScanSha256 = evidence.ScanSha256;
+            decision.ApprovalScanName = evidence.ScanName;
+        }
+
         if (CurrentStepIndex + 1 < PlannedSteps.Count)
         {
             MoveToStep(CurrentStepIndex + 1, now);

@@ -92,7 +92,7 @@ public sealed class RequestFormPdf(
                 [.. decisions.Select(d => new PdfRow(
                 [
                     d.Round.ToString(CultureInfo.InvariantCulture),
-                    L["Role." + d.Role].Value,
+                    StepLabel(d),
                     d.ReviewerName,
                     L["Decision." + d.Outcome].Value,
                     d.Opinion,
@@ -102,12 +102,20 @@ public sealed class RequestFormPdf(
                 [new PdfRow([L["Pdf.Form.Reviewer"].Value, L["Pdf.Form.Version"].Value, L["Pdf.Form.SignedHash"].Value])],
                 [.. decisions.Select(d => new PdfRow([d.ReviewerName, $"v{d.ContentVersion}", d.ContentSha256]))], PdfTextStyle.Small));
             blocks.Add(new PdfSignatureBlock([.. decisions.Where(d => d.Outcome == DecisionOutcome.Approve && d.Round == r.Round)
-                .Select(d => new PdfSignature(L["Role." + d.Role].Value, d.ReviewerName, Time(d.DecidedAt)))]));
+                .Select(d => new PdfSignature(StepLabel(d), d.ReviewerName, Time(d.DecidedAt)))]));
+            foreach (var d in decisions.Where(d => d.ApprovalNumber is not null))
+            {
+                blocks.Add(new PdfParagraph(string.Format(CultureInfo.InvariantCulture, L["Pdf.Form.ProvincialEvidence"].Value,
+                    d.ApprovingAuthority, d.ApprovalNumber, d.ApprovalDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.ApprovalScanSha256)));
+            }
         }
 
         return new PdfDocumentModel(title, officer, r.Title, blocks, Labels(L)) { Header = $"{title} · No. {r.Id}" };
 
         KeyValuePair<string, string> Pair(string key, string value) => new(L[key].Value, value);
+
+        // The provincial step is the higher authority's approval, recorded by the director: print it as such.
+        string StepLabel(Decision d) => d.StepKey == ReviewChain.ProvincialApprovalStep ? L["Step.provincial-approval"].Value : L["Role." + d.Role].Value;
     }
 
     /// <summary>The composer's footer words in the current UI language.</summary>

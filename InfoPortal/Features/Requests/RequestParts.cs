@@ -94,6 +94,61 @@ public sealed class Decision
 
     /// <summary>The reviewer acknowledged screening warnings in writing before approving.</summary>
     public bool AcknowledgedWarnings { get; set; }
+
+    /// <summary>上级审批 evidence (制度 第十条), on the provincial-approval step's approval only: 批准机关.</summary>
+    public string? ApprovingAuthority { get; set; }
+
+    /// <summary>批准文号.</summary>
+    public string? ApprovalNumber { get; set; }
+
+    /// <summary>The date on the higher authority's approval.</summary>
+    public DateOnly? ApprovalDate { get; set; }
+
+    /// <summary>The scan of the approval in the file store (SHA-256), and its file name.</summary>
+    public string? ApprovalScanSha256 { get; set; }
+
+    public string? ApprovalScanName { get; set; }
+}
+
+/// <summary>
+/// What the office director records for the higher authority's approval (制度 第十条(二)1):
+/// the authority, its document number, the date and a scan already in the file store.
+/// </summary>
+public sealed record ProvincialEvidence(string? Authority, string? Number, DateOnly? Date, string? ScanSha256, string? ScanName)
+{
+    public const int MaxLength = 200;
+
+    /// <summary>Every missing or invalid field at once (field → message key); empty when complete.</summary>
+    public static Dictionary<string, string[]> Errors(ProvincialEvidence? evidence, string? opinion, DateOnly today)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(opinion))
+        {
+            errors["opinion"] = ["Requests.Error.OpinionRequired"];
+        }
+
+        if (string.IsNullOrWhiteSpace(evidence?.Authority) || evidence.Authority.Trim().Length > MaxLength)
+        {
+            errors["approvingAuthority"] = ["Review.Provincial.AuthorityRequired"];
+        }
+
+        if (string.IsNullOrWhiteSpace(evidence?.Number) || evidence.Number.Trim().Length > MaxLength)
+        {
+            errors["approvalNumber"] = ["Review.Provincial.NumberRequired"];
+        }
+
+        if (evidence?.Date is not { } date || date > today)
+        {
+            errors["approvalDate"] = ["Review.Provincial.DateRequired"];
+        }
+
+        if (string.IsNullOrWhiteSpace(evidence?.ScanSha256))
+        {
+            errors["scan"] = ["Review.Provincial.ScanRequired"];
+        }
+
+        return errors;
+    }
 }
 
 /// <summary>附件 / 图片: a stored file (by SHA-256) belonging to a request; images carry a caption.</summary>

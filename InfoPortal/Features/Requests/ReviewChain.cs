@@ -30,6 +30,9 @@ public sealed class ReviewChain
     public const string County = "county";
     public const string Provincial = "provincial";
 
+    /// <summary>The step that records the higher authority's approval (制度 第十条): it needs evidence (<see cref="ProvincialEvidence"/>).</summary>
+    public const string ProvincialApprovalStep = "provincial-approval";
+
     public int Id { get; set; }
 
     public string Code { get; set; } = "";
@@ -70,7 +73,7 @@ public sealed class ReviewChain
         [Provincial] =
         [
             new("unit-leader", Roles.Leader, StepScope.Global),
-            new("provincial-approval", Roles.OfficeDirector, StepScope.Global, Importance.Important),
+            new(ProvincialApprovalStep, Roles.OfficeDirector, StepScope.Global, Importance.Important),
         ],
     };
 

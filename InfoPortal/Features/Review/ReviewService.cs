@@ -31,8 +31,46 @@ public sealed class ReviewService(
     Screening.ScreeningRecorder screeningResults,
     AuditLog audit,
     IOptions<ReviewOptions> options,
-    TimeProvider clock)
+    TimeProvider clock,
+    AgencyClock agency,
+    Infrastructure.Files.FileStore files)
 {
+    /// <summary>Largest scan of a higher authority's approval (PDF or image).</summary>
+    public const long MaxScanBytes = 20L * 1024 * 1024;
+
+    /// <summary>
+    /// 上级审批 (制度 第十条(二)1): the office director records the higher authority's approval with
+    /// its evidence — authority, 批准文号, date, a scan (PDF or image) and an opinion — as the
+    /// approval of the provincial-approval step. The scan goes to the file store first (content
+    /// addressed, harmless if the decision then fails); the decision, its evidence and its audit
+    /// record commit together.
+    /// </summary>
+    public async Task<PublicationRequest> RecordProvincialApprovalAsync(Actor actor, int id, ProvincialApprovalInput input, CancellationToken cancellationToken = default)
+    {
+        string? sha = null;
+        string? name = null;
+        if (input.Scan is { } scan)
+        {
+            if (scan.Length > MaxScanBytes)
+            {
+                throw ValidationFailedException.For("scan", "Review.Provincial.ScanTooLarge");
+            }
+
+            var kind = Infrastructure.Files.FileSniffer.Sniff(scan);
+            if (kind is null || !(kind == Infrastructure.Files.FileSniffer.Pdf || kind.IsImage))
+            {
+                throw ValidationFailedException.For("scan", "Review.Provincial.ScanType");
+            }
+
+            sha = await files.SaveAsync(scan, cancellationToken);
+            name = Path.GetFileName(input.ScanName ?? "scan")[..Math.Min(Path.GetFileName(input.ScanName ?? "scan").Length, 200)];
+        }
+
+        return await DecideAsync(actor, id, new DecisionInput(DecisionOutcome.Approve, input.Opinion, input.Version, input.AcknowledgeWarnings,
+            new ProvincialEvidence(input.Authority, input.Number, input.Date, sha, name)), cancellationToken);
+    }
+
+
     public async Task<PublicationRequest> DecideAsync(Actor actor, int id, DecisionInput input, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -52,11 +90,12 @@ public sealed class ReviewService(
 
         var decision = input.Decision == DecisionOutcome.Return
             ? request.Return(actor, input.Opinion ?? "", now)
-            : request.Approve(actor, input.Opinion, now, acknowledged);
+            : request.Approve(actor, input.Opinion, now, acknowledged, input.Evidence, agency.Today);
         // One transaction, one fsync (ADR 0021, issue 12): the decision, its screening record, audit
         // record and notices commit together; nothing is written before this save.
         audit.Stage(db, actor, decision.Outcome == DecisionOutcome.Approve ? "RequestApproved" : "RequestReturned", $"request:{id}", AuditOutcome.Success,
-            $"round {decision.Round} step {decision.StepIndex + 1} ({decision.Role}); v{decision.ContentVersion} {decision.ContentSha256}");
+            $"round {decision.Round} step {decision.StepIndex + 1} ({decision.Role}); v{decision.ContentVersion} {decision.ContentSha256}"
+            + (decision.ApprovalNumber is null ? "" : $"; 上级审批 {decision.ApprovingAuthority} {decision.ApprovalNumber} {decision.ApprovalDate:yyyy-MM-dd} scan sha256={decision.ApprovalScanSha256}"));
         await NotifyAfterDecisionAsync(db, request, decision, cancellationToken);
         try
         {
@@ -188,7 +227,10 @@ public sealed class ReviewService(
     }
 }
 
-public sealed record DecisionInput(DecisionOutcome Decision, string? Opinion, int? Version, bool AcknowledgeWarnings);
+public sealed record DecisionInput(DecisionOutcome Decision, string? Opinion, int? Version, bool AcknowledgeWarnings, ProvincialEvidence? Evidence = null);
+
+/// <summary>The provincial approval as entered (the scan still a stream).</summary>
+public sealed record ProvincialApprovalInput(string? Authority, string? Number, DateOnly? Date, string? Opinion, int? Version, bool AcknowledgeWarnings, Stream? Scan, string? ScanName);
 
 public sealed record QueueFilter(int? DepartmentId = null, int? ColumnId = null, Importance? Importance = null, bool OverdueOnly = false, int? After = null, int Limit = 50);
 

@@ -1237,6 +1237,25 @@ namespace InfoPortal.Data.Postgres.Migrations
                     b.Property<bool>("AcknowledgedWarnings")
                         .HasColumnType("boolean");
 
+                    b.Property<DateOnly?>("ApprovalDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("ApprovalNumber")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ApprovalScanName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ApprovalScanSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ApprovingAuthority")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("ContentSha256")
                         .IsRequired()
                         .HasMaxLength(64)

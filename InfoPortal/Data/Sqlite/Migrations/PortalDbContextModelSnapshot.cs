@@ -1192,6 +1192,25 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.Property<bool>("AcknowledgedWarnings")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateOnly?>("ApprovalDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApprovalNumber")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApprovalScanName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApprovalScanSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApprovingAuthority")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ContentSha256")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -41,7 +41,10 @@ public sealed record StepDto(int Index, string Key, string Role, string Scope, D
 
 public sealed record AttachmentDto(int Id, string Sha256, string ContentType, long Size, string FileName, string? Caption, string Url);
 
-public sealed record DecisionDto(int Id, int Round, int Step, string Role, int ReviewerId, string Reviewer, string Decision, string Opinion, DateTimeOffset DecidedAt, int ContentVersion, string ContentSha256, bool AcknowledgedWarnings);
+public sealed record DecisionDto(int Id, int Round, int Step, string Role, int ReviewerId, string Reviewer, string Decision, string Opinion, DateTimeOffset DecidedAt, int ContentVersion, string ContentSha256, bool AcknowledgedWarnings, ProvincialApprovalDto? ProvincialApproval = null);
+
+/// <summary>上级审批 evidence of a provincial-approval decision; the scan downloads from <see cref="ScanUrl"/>.</summary>
+public sealed record ProvincialApprovalDto(string Authority, string Number, DateOnly? Date, string ScanSha256, string? ScanName, string ScanUrl);
 
 public sealed record VersionDto(int Number, string Sha256, DateTimeOffset CreatedAt);
 
@@ -79,7 +82,9 @@ public sealed record RequestDetail(
         r.CurrentStep is { } s ? new StepDto(r.CurrentStepIndex, s.Key, s.Role, s.Scope.ToString(), r.CurrentStepSince) : null;
 
     public static DecisionDto DecisionOf(Decision d) =>
-        new(d.Id, d.Round, d.StepIndex + 1, d.Role, d.ReviewerId, d.ReviewerName, d.Outcome.ToString(), d.Opinion, d.DecidedAt, d.ContentVersion, d.ContentSha256, d.AcknowledgedWarnings);
+        new(d.Id, d.Round, d.StepIndex + 1, d.Role, d.ReviewerId, d.ReviewerName, d.Outcome.ToString(), d.Opinion, d.DecidedAt, d.ContentVersion, d.ContentSha256, d.AcknowledgedWarnings,
+            d.ApprovalNumber is null ? null : new ProvincialApprovalDto(d.ApprovingAuthority ?? "", d.ApprovalNumber, d.ApprovalDate, d.ApprovalScanSha256 ?? "", d.ApprovalScanName,
+                $"/api/v1/requests/{d.RequestId}/decisions/{d.Id}/scan"));
 
     public static AttachmentDto AttachmentOf(Attachment a) =>
         new(a.Id, a.Sha256, a.ContentType, a.Size, a.FileName, a.Caption, $"/files/{a.Id}/{Uri.EscapeDataString(a.FileName)}");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using InfoPortal.Features.Accounts;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Publishing;
@@ -75,6 +76,18 @@ public static class RequestsApi
             return Status(await review.DecideAsync(http.GetActor(), id, new DecisionInput(decision, body.Opinion, body.Version, body.AcknowledgeWarnings), ct));
         }).WithName("DecideRequest");
 
+        // 上级审批 with its evidence (issue 10 item 10): multipart, the scan as "scan".
+        api.MapPost("/requests/{id:int}/provincial-approval", RecordProvincialApprovalAsync).DisableAntiforgery().WithName("RecordProvincialApproval");
+        api.MapGet("/requests/{id:int}/decisions/{decisionId:int}/scan", async (HttpContext http, RequestService requests, Infrastructure.Files.FileStore files, int id, int decisionId, CancellationToken ct) =>
+        {
+            var request = await requests.GetAsync(http.GetActor(), id, ct);
+            var decision = request.Decisions.SingleOrDefault(d => d.Id == decisionId && d.ApprovalScanSha256 is not null)
+                ?? throw new NotFoundException("Requests.Error.NotFound");
+            var stream = files.OpenRead(decision.ApprovalScanSha256!) ?? throw new NotFoundException("Requests.Error.NotFound");
+            var kind = Infrastructure.Files.FileSniffer.Sniff(stream);
+            return Results.File(stream, kind?.ContentType ?? "application/octet-stream", decision.ApprovalScanName ?? "scan");
+        }).WithName("ProvincialApprovalScan");
+
         api.MapPost("/requests/{id:int}/publish", async (HttpContext http, PublishingService publishing, int id, PublishBody? body, CancellationToken ct) =>
             Status(await publishing.PublishAsync(http.GetActor(), id, body?.At, body?.ColumnIds, ct))).WithName("PublishRequest");
 
@@ -109,6 +122,44 @@ public static class RequestsApi
         await stream.CopyToAsync(buffered, ct);
         var attachment = await attachments.UploadAsync(http.GetActor(), id, file.FileName, buffered, form["caption"].ToString(), ct);
         return TypedResults.Ok(RequestDetail.AttachmentOf(attachment));
+    }
+
+    private static async Task<IResult> RecordProvincialApprovalAsync(HttpContext http, ReviewService review, int id, CancellationToken ct)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            throw ValidationFailedException.For("scan", "Review.Provincial.ScanRequired");
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(ct);
+        }
+        catch (InvalidDataException ex)
+        {
+            // A malformed multipart body is the caller's error (400), not the server's.
+            throw new BadHttpRequestException(ex.Message, StatusCodes.Status400BadRequest, ex);
+        }
+
+        var file = form.Files.GetFile("scan");
+        await using var buffered = new MemoryStream();
+        if (file is not null)
+        {
+            if (file.Length > ReviewService.MaxScanBytes)
+            {
+                throw ValidationFailedException.For("scan", "Review.Provincial.ScanTooLarge");
+            }
+
+            await using var upload = file.OpenReadStream();
+            await upload.CopyToAsync(buffered, ct);
+        }
+
+        DateOnly? date = DateOnly.TryParseExact(form["approvalDate"].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+        int? version = int.TryParse(form["version"].ToString(), CultureInfo.InvariantCulture, out var v) ? v : null;
+        var input = new ProvincialApprovalInput(form["approvingAuthority"].ToString(), form["approvalNumber"].ToString(), date, form["opinion"].ToString(), version,
+            bool.TryParse(form["acknowledgeWarnings"].ToString(), out var ack) && ack, file is null ? null : buffered, file?.FileName);
+        return Status(await review.RecordProvincialApprovalAsync(http.GetActor(), id, input, ct));
     }
 
     /// <summary>Warnings leave the API as sentences in the request's language, never as resource keys.</summary>
