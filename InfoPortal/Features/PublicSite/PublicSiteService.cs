@@ -13,6 +13,9 @@ namespace InfoPortal.Features.PublicSite;
 /// </summary>
 public sealed class PublicSiteService(IDbContextFactory<PortalDbContext> dbFactory)
 {
+    /// <summary>The column of the public exchange (rules.md §3 互动交流); its page leads to the message form.</summary>
+    public const string InteractionColumnName = "互动交流";
+
     public async Task<IReadOnlyList<ColumnBlock>> HomeAsync(Site site, int perColumn = 6, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
