@@ -29,6 +29,14 @@ public sealed class ApiClient : IDisposable
         return new ApiClient(http, user);
     }
 
+    /// <summary>A client of an app running in its own process (a real socket), on an existing token.</summary>
+    public static ApiClient ForToken(Uri baseAddress, string user, string token)
+    {
+        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(100) };
+        http.WithBearer(token);
+        return new ApiClient(http, user);
+    }
+
     /// <summary>Another client on the same sign-in (token), as a second browser tab shares the session.</summary>
     public ApiClient NewTab(PortalFactory app)
     {

@@ -42,6 +42,86 @@ public static class ScreeningFixtures
         return builder.Build();
     }
 
+    /// <summary>
+    /// A scan as a copier makes it: each page one full-page image (drawn with PDFsharp), plus an
+    /// optional line of real text (a page number, or a typed caption).
+    /// </summary>
+    public static byte[] ScannedPdf(int pages, string? textPerPage = null)
+    {
+        InfoPortal.Infrastructure.Pdf.PdfFonts.EnsureRegistered();
+        using var document = new PdfSharp.Pdf.PdfDocument();
+        var png = Png(64, 64);
+        for (var i = 0; i < pages; i++)
+        {
+            var page = document.AddPage();
+            using var graphics = PdfSharp.Drawing.XGraphics.FromPdfPage(page);
+            using var image = PdfSharp.Drawing.XImage.FromStream(new MemoryStream(png));
+            graphics.DrawImage(image, 36, 36, page.Width.Point - 72, page.Height.Point - 108);
+            if (textPerPage is not null)
+            {
+                graphics.DrawString(textPerPage, new PdfSharp.Drawing.XFont("Noto Sans SC", 12), PdfSharp.Drawing.XBrushes.Black, new PdfSharp.Drawing.XPoint(72, page.Height.Point - 40));
+            }
+        }
+
+        using var stream = new MemoryStream();
+        document.Save(stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>A grey-striped 8-bit greyscale PNG, written by hand (no imaging library needed).</summary>
+    public static byte[] Png(int width, int height)
+    {
+        var raw = new MemoryStream();
+        for (var y = 0; y < height; y++)
+        {
+            raw.WriteByte(0); // filter: none
+            for (var x = 0; x < width; x++)
+            {
+                raw.WriteByte((byte)(((x / 4) + (y / 4)) % 2 == 0 ? 40 : 220));
+            }
+        }
+
+        var compressed = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            raw.Position = 0;
+            raw.CopyTo(zlib);
+        }
+
+        var png = new MemoryStream();
+        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        void Chunk(string type, byte[] data)
+        {
+            var typeBytes = System.Text.Encoding.ASCII.GetBytes(type);
+            png.Write(BigEndian((uint)data.Length));
+            png.Write(typeBytes);
+            png.Write(data);
+            png.Write(BigEndian(Crc32([.. typeBytes, .. data])));
+        }
+
+        Chunk("IHDR", [.. BigEndian((uint)width), .. BigEndian((uint)height), 8, 0, 0, 0, 0]);
+        Chunk("IDAT", compressed.ToArray());
+        Chunk("IEND", []);
+        return png.ToArray();
+    }
+
+    private static byte[] BigEndian(uint value) => [(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value];
+
+    private static uint Crc32(byte[] data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+
     public static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

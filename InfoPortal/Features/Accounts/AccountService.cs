@@ -208,15 +208,23 @@ public sealed class AccountService(
         }
 
         var token = await users.GeneratePasswordResetTokenAsync(user);
-        ThrowIfFailed(await users.ResetPasswordAsync(user, token, newPassword), "password");
-        user.MustChangePassword = true;
-        user.PasswordChangedAt = clock.GetUtcNow();
-        await users.SetLockoutEndDateAsync(user, null);
-        await users.ResetAccessFailedCountAsync(user);
-        ThrowIfFailed(await users.UpdateAsync(user), "user");
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            ThrowIfFailed(await users.ResetPasswordAsync(user, token, newPassword), "password");
+            user.MustChangePassword = true;
+            user.PasswordChangedAt = clock.GetUtcNow();
+            await users.SetLockoutEndDateAsync(user, null);
+            await users.ResetAccessFailedCountAsync(user);
+            ThrowIfFailed(await users.UpdateAsync(user), "user");
+            // The record commits with the new password or neither does (ADR 0021): a reset nobody can trace is worse than none.
+            audit.Stage(db, actor, AuditActions.PasswordReset, $"user:{user.UserName}", AuditOutcome.Success, null);
+            await db.SaveChangesAsync(CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+
         await lockout.ClearAsync(user.UserName ?? "");
         await sessions.EndAllAsync(userId, SessionEndReason.PasswordReset, cancellationToken: CancellationToken.None);
-        await audit.AppendAsync(actor, AuditActions.PasswordReset, $"user:{user.UserName}", AuditOutcome.Success, null, CancellationToken.None);
     }
 
     /// <summary>"roles: A,B → C": the audit detail of a role change (— for none).</summary>

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Localization;
 namespace InfoPortal.Features.Accounts;
 
 /// <summary>What a user does to their own account: change the password and set up two-factor sign-in.</summary>
-public sealed class ProfileService(UserManager<AppUser> users, SessionService sessions, AuditLog audit, IStringLocalizer<SharedResource> L, TimeProvider clock)
+public sealed class ProfileService(UserManager<AppUser> users, InfoPortal.Data.PortalDbContext db, SessionService sessions, AuditLog audit, IStringLocalizer<SharedResource> L, TimeProvider clock)
 {
     public async Task<AppUser> GetAsync(Actor actor)
     {
@@ -26,7 +26,23 @@ public sealed class ProfileService(UserManager<AppUser> users, SessionService se
             throw ValidationFailedException.For("newPassword", L["Password.MustDiffer"]);
         }
 
-        var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        // The new password and its audit record commit together (ADR 0021); UserManager writes
+        // through this scope's context, so its saves join the transaction.
+        IdentityResult result;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+            if (result.Succeeded)
+            {
+                user.PasswordChangedAt = clock.GetUtcNow();
+                user.MustChangePassword = false;
+                ThrowIfFailed(await users.UpdateAsync(user));
+                audit.Stage(db, new AuditEntry(user.Id, user.UserName ?? "", ip, AuditActions.PasswordChanged, $"user:{user.UserName}", AuditOutcome.Success, null));
+                await db.SaveChangesAsync(CancellationToken.None);
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+        }
+
         if (!result.Succeeded)
         {
             var wrongCurrent = result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch));
@@ -35,17 +51,14 @@ public sealed class ProfileService(UserManager<AppUser> users, SessionService se
                 await users.AccessFailedAsync(user);
             }
 
+            // A refused change writes nothing else: a standalone record.
             await audit.AppendAsync(new AuditEntry(user.Id, user.UserName ?? "", ip, AuditActions.PasswordChanged, $"user:{user.UserName}", AuditOutcome.Failure,
                 wrongCurrent ? "wrong current password" : "policy"), cancellationToken);
             var messages = wrongCurrent ? [L["Password.CurrentWrong"].Value] : result.Errors.Select(e => e.Description).Distinct().ToArray();
             throw new ValidationFailedException(new Dictionary<string, string[]> { [wrongCurrent ? "currentPassword" : "newPassword"] = messages }, string.Join(" ", messages));
         }
 
-        user.PasswordChangedAt = clock.GetUtcNow();
-        user.MustChangePassword = false;
-        await users.UpdateAsync(user);
-        await sessions.EndAllAsync(user.Id, SessionEndReason.PasswordChanged, keepSession, cancellationToken);
-        await audit.AppendAsync(new AuditEntry(user.Id, user.UserName ?? "", ip, AuditActions.PasswordChanged, $"user:{user.UserName}", AuditOutcome.Success, null), cancellationToken);
+        await sessions.EndAllAsync(user.Id, SessionEndReason.PasswordChanged, keepSession, CancellationToken.None);
     }
 
     /// <summary>The authenticator key (created on first use) and the otpauth URI for a QR code.</summary>
@@ -73,16 +86,30 @@ public sealed class ProfileService(UserManager<AppUser> users, SessionService se
             throw ValidationFailedException.For("code", L["TwoFactor.CodeInvalid"]);
         }
 
-        await users.SetTwoFactorEnabledAsync(user, true);
-        await audit.AppendAsync(actor, AuditActions.TwoFactorChanged, $"user:{user.UserName}", AuditOutcome.Success, "enabled", cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        ThrowIfFailed(await users.SetTwoFactorEnabledAsync(user, true));
+        audit.Stage(db, actor, AuditActions.TwoFactorChanged, $"user:{user.UserName}", AuditOutcome.Success, "enabled");
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
     }
 
     public async Task DisableTwoFactorAsync(Actor actor, CancellationToken cancellationToken = default)
     {
         var user = await GetAsync(actor);
-        await users.SetTwoFactorEnabledAsync(user, false);
-        await users.ResetAuthenticatorKeyAsync(user);
-        await audit.AppendAsync(actor, AuditActions.TwoFactorChanged, $"user:{user.UserName}", AuditOutcome.Success, "disabled", cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        ThrowIfFailed(await users.SetTwoFactorEnabledAsync(user, false));
+        ThrowIfFailed(await users.ResetAuthenticatorKeyAsync(user));
+        audit.Stage(db, actor, AuditActions.TwoFactorChanged, $"user:{user.UserName}", AuditOutcome.Success, "disabled");
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+    }
+
+    private static void ThrowIfFailed(IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Code)));
+        }
     }
 
     private static string RequireUser(Actor actor) =>

@@ -33,18 +33,30 @@ public static class AuditModule
         return app;
     }
 
-    private static async Task ExportCsvAsync(HttpContext http, AuditLog audit, string? actor, string? action, AuditOutcome? outcome, string? text, DateTimeOffset? from, DateTimeOffset? to)
+    /// <summary>The export's columns, in order; the header row is their codes with <c>?codes=true</c>, else their display names.</summary>
+    internal static readonly string[] CsvColumns = ["id", "sequence", "at_utc", "actor_id", "actor", "ip", "action", "target", "outcome", "detail", "previous_hash", "hash"];
+
+    private static readonly string[] CsvColumnKeys = ["Id", "Sequence", "At", "ActorId", "Actor", "Ip", "Action", "Target", "Outcome", "Detail", "PreviousHash", "Hash"];
+
+    /// <summary>
+    /// People get a header row and action/outcome names in their language (zh-CN by default);
+    /// scripts ask for <c>codes=true</c> and get the stable codes (header and values), as before.
+    /// </summary>
+    private static async Task ExportCsvAsync(HttpContext http, AuditLog audit, Microsoft.Extensions.Localization.IStringLocalizer<InfoPortal.SharedResource> L,
+        string? actor, string? action, AuditOutcome? outcome, string? text, DateTimeOffset? from, DateTimeOffset? to, bool? codes)
     {
+        var raw = codes == true;
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv\"";
         await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
-        await writer.WriteLineAsync("id,sequence,at_utc,actor_id,actor,ip,action,target,outcome,detail,previous_hash,hash");
+        await writer.WriteLineAsync(raw ? string.Join(',', CsvColumns) : string.Join(',', CsvColumnKeys.Select(k => Csv(L["Audit.Csv." + k]))));
         await foreach (var r in audit.ExportAsync(http.GetActor(), new AuditQuery(actor, action, outcome, text, from, to), http.RequestAborted))
         {
             await writer.WriteLineAsync(string.Join(',',
                 r.Id.ToString(CultureInfo.InvariantCulture), r.Sequence.ToString(CultureInfo.InvariantCulture), r.At.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-                r.ActorId?.ToString(CultureInfo.InvariantCulture) ?? "", Csv(r.ActorName), Csv(r.IpAddress), Csv(r.Action), Csv(r.Target),
-                r.Outcome.ToString(), Csv(r.Detail), r.PreviousHash, r.Hash));
+                r.ActorId?.ToString(CultureInfo.InvariantCulture) ?? "", Csv(r.ActorName), Csv(r.IpAddress),
+                Csv(raw ? r.Action : AuditActionNames.Name(L, r.Action)), Csv(r.Target),
+                raw ? r.Outcome.ToString() : Csv(L["Audit.Outcome." + r.Outcome]), Csv(r.Detail), r.PreviousHash, r.Hash));
         }
     }
 

@@ -59,9 +59,7 @@ public sealed class DailyMonitoringJob(
             throw;
         }
 
-        var run = await FinishAsync(runId.Value, day, scan, listVersion, watch.ElapsedMilliseconds, MonitoringOutcome.Succeeded, null, cancellationToken);
-        await audit.AppendAsync(Actor.System("monitoring"), "MonitoringRun", $"monitoring:{day:yyyy-MM-dd}", AuditOutcome.Success,
-            $"by {triggeredBy}; checked {run.ItemsChecked}; hits {run.Hits}; new alerts {scan.Raised.Count}; list {listVersion}; {run.DurationMs} ms", cancellationToken);
+        var run = await FinishAsync(runId.Value, day, scan, listVersion, watch.ElapsedMilliseconds, MonitoringOutcome.Succeeded, null, cancellationToken, triggeredBy);
         await NotifyAsync(scan.Raised, day, cancellationToken);
         return new MonitoringResult(run, AlreadyRunning: false, scan.Raised);
     }
@@ -192,7 +190,7 @@ public sealed class DailyMonitoringJob(
         }
     }
 
-    private async Task<MonitoringRun> FinishAsync(int runId, DateOnly day, ScanTotals scan, string listVersion, long durationMs, MonitoringOutcome outcome, string? error, CancellationToken cancellationToken)
+    private async Task<MonitoringRun> FinishAsync(int runId, DateOnly day, ScanTotals scan, string listVersion, long durationMs, MonitoringOutcome outcome, string? error, CancellationToken cancellationToken, string? triggeredBy = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var run = await db.MonitoringRuns.SingleAsync(r => r.Id == runId, cancellationToken);
@@ -205,7 +203,14 @@ public sealed class DailyMonitoringJob(
         run.FinishedAt = clock.GetUtcNow();
         run.Outcome = outcome;
         run.Error = error;
-        await db.SaveChangesAsync(cancellationToken);
+        if (triggeredBy is not null)
+        {
+            // The finished run and its record commit together (ADR 0021).
+            audit.Stage(db, Actor.System("monitoring"), "MonitoringRun", $"monitoring:{day:yyyy-MM-dd}", AuditOutcome.Success,
+                $"by {triggeredBy}; checked {run.ItemsChecked}; hits {run.Hits}; new alerts {scan.Raised.Count}; list {listVersion}; {run.DurationMs} ms");
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
         if (outcome == MonitoringOutcome.Failed)
         {
             logger.LogError("Monitoring run for {Day} failed after {Checked} item(s): {Error}", day, scan.ItemsChecked, error);

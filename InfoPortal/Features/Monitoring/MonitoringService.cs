@@ -93,10 +93,12 @@ public sealed class MonitoringService(
                 OpenedByName = actor.DisplayName,
             };
             db.Incidents.Add(incident);
+            // The incident's id names it in the record, so it is saved first — still inside the
+            // takedown's transaction, which commits the record with the alert change (ADR 0021).
+            await db.SaveChangesAsync(ct);
+            audit.Stage(db, actor, "AlertTakenDown", $"alert:{alertId}", AuditOutcome.Success,
+                $"request:{requestId}; takedown:{takedown.Id}; incident:{incident.Id}; reason: {takedown.Reason}");
         }, cancellationToken);
-
-        await audit.AppendAsync(actor, "AlertTakenDown", $"alert:{alertId}", AuditOutcome.Success,
-            $"request:{requestId}; takedown:{takedown.Id}; incident:{incident!.Id}; reason: {takedown.Reason}", cancellationToken);
 
         // The takedown itself told the leaders, the director, the department head and the author;
         // this asks the leaders and the whole department to trace the cause and report (§3 七(二)).
@@ -114,7 +116,7 @@ public sealed class MonitoringService(
                 users.AddRange(await notifications.UsersInRoleAsync(role, request.DepartmentId, cancellationToken));
             }
 
-            await notifications.NotifyUsersAsync(users, NotificationKinds.IncidentOpened, [request.Title, takedown.Reason], MonitoringPaths.Incident(incident.Id), cancellationToken);
+            await notifications.NotifyUsersAsync(users, NotificationKinds.IncidentOpened, [request.Title, takedown.Reason], MonitoringPaths.Incident(incident!.Id), cancellationToken);
         }
 
         return new TakedownFromAlert(takedown, incident);

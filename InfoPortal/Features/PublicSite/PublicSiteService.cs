@@ -13,6 +13,9 @@ namespace InfoPortal.Features.PublicSite;
 /// </summary>
 public sealed class PublicSiteService(IDbContextFactory<PortalDbContext> dbFactory)
 {
+    /// <summary>The column of the public exchange (rules.md §3 互动交流); its page leads to the message form.</summary>
+    public const string InteractionColumnName = "互动交流";
+
     public async Task<IReadOnlyList<ColumnBlock>> HomeAsync(Site site, int perColumn = 6, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -52,6 +55,32 @@ public sealed class PublicSiteService(IDbContextFactory<PortalDbContext> dbFacto
 
         return query.OrderByDescending(p => p.PublishedAt).ThenByDescending(p => p.RequestId).Take(take)
             .Join(db.Requests, p => p.RequestId, r => r.Id, (p, r) => new ArticleLink(r.Id, r.Title, p.PublishedAt));
+    }
+
+    /// <summary>
+    /// The request's current content as it will look once published (issue 11 item 6), for those
+    /// who may see the request (null otherwise). Never cached: it changes with every edit.
+    /// </summary>
+    public async Task<Article?> PreviewAsync(int id, Actor reader, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var request = await db.Requests.AsNoTracking().VisibleTo(reader).SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (request is null)
+        {
+            return null;
+        }
+
+        var snapshot = (await db.ContentVersions.AsNoTracking().Where(v => v.RequestId == id).OrderByDescending(v => v.Number).FirstOrDefaultAsync(cancellationToken))?.Snapshot;
+        if (snapshot is null)
+        {
+            return null;
+        }
+
+        var department = await db.Departments.AsNoTracking().Where(d => d.Id == request.DepartmentId).Select(d => d.Name).SingleAsync(cancellationToken);
+        var columnIds = snapshot.ColumnIds.ToList();
+        var columns = await db.Columns.AsNoTracking().Where(c => columnIds.Contains(c.Id)).ToListAsync(cancellationToken);
+        return new Article(id, snapshot.Title, snapshot.BodyHtml, snapshot.Source, department, now, snapshot.EventDate, columns,
+            [.. snapshot.Attachments.Where(a => a.ContentType != "")]);
     }
 
     public async Task<ArticleResult> ArticleAsync(int id, Actor reader, CancellationToken cancellationToken = default)

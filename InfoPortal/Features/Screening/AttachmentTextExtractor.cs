@@ -39,6 +39,12 @@ public sealed class AttachmentTextExtractor(
     public const string Refused = "Screening.Extract.Refused";
     public const string TimedOut = "Screening.Extract.TimedOut";
 
+    /// <summary>A PDF page that carries an image but (almost) no text: a scan, which the machine cannot read.</summary>
+    public const string Scanned = "Screening.Extract.Scanned";
+
+    /// <summary>Fewer non-blank characters than this on a page with an image make the page a scan (a page number, a stamp's caption).</summary>
+    public const int ScannedPageMaxChars = 20;
+
     /// <summary>The audit action of the 保密员's manual review of an unreadable file; its target is <c>file:{sha256}</c>.</summary>
     public const string ManualReviewAction = "AttachmentManuallyReviewed";
 
@@ -46,7 +52,7 @@ public sealed class AttachmentTextExtractor(
     /// Fail closed: every note means some of the file's text was not screened (unreadable, missing,
     /// over the size or time bounds, cut short), so every note blocks.
     /// </summary>
-    public static bool BlocksScreening(string? note) => note is Missing or Failed or Truncated or Refused or TimedOut;
+    public static bool BlocksScreening(string? note) => note is Missing or Failed or Truncated or Refused or TimedOut or Scanned;
 
     /// <summary>A missing file cannot be read by a person either: it blocks until the file is back.</summary>
     public static bool MayBeReviewedByHand(string? note) => BlocksScreening(note) && note != Missing;
@@ -74,7 +80,14 @@ public sealed class AttachmentTextExtractor(
         {
             if (db.AttachmentTexts.AsNoTracking().SingleOrDefault(t => t.Sha256 == attachment.Sha256) is { } cached)
             {
-                return new ExtractedText(JsonSerializer.Deserialize<List<TextPart>>(cached.PartsJson, Json) ?? [], cached.Note);
+                var parts = JsonSerializer.Deserialize<List<TextPart>>(cached.PartsJson, Json) ?? [];
+                if (!(cached.Note is null && attachment.ContentType == "application/pdf" && parts.Any(p => p.Part == "page" && IsNearlyEmpty(p.Text))))
+                {
+                    return new ExtractedText(parts, cached.Note);
+                }
+
+                // Cached before scans were recognised (a page with next to no text passed): read it again.
+                db.AttachmentTexts.Where(t => t.Sha256 == attachment.Sha256).ExecuteDelete();
             }
         }
 
@@ -140,14 +153,17 @@ public sealed class AttachmentTextExtractor(
                 return new ExtractedText([], Refused);
             }
 
+            var scanned = false;
             var parts = contentType switch
             {
-                "application/pdf" => Pdf(stream),
+                "application/pdf" => Pdf(stream, out scanned),
                 DocxType => Docx(stream),
                 "text/plain" => [new TextPart("text", null, PlainText(stream))],
                 _ => [],
             };
-            return Cap(parts);
+            var capped = Cap(parts);
+            // Fail closed (ADR 0029): a scanned page's words are in pixels the screening never saw.
+            return scanned && capped.Note is null ? capped with { Note = Scanned } : capped;
         }
 #pragma warning disable CA1031 // a broken or hostile file must give a note, never a 500
         catch (Exception ex)
@@ -177,16 +193,35 @@ public sealed class AttachmentTextExtractor(
         return new ExtractedText(kept, null);
     }
 
-    private static List<TextPart> Pdf(Stream stream)
+    private static List<TextPart> Pdf(Stream stream, out bool scanned)
     {
         using var document = PdfDocument.Open(stream);
         var parts = new List<TextPart>();
+        scanned = false;
         foreach (var page in document.GetPages())
         {
             parts.Add(new TextPart("page", page.Number, page.Text));
+            if (!scanned && IsNearlyEmpty(page.Text) && page.GetImages().Any())
+            {
+                scanned = true;
+            }
         }
 
         return parts;
+    }
+
+    private static bool IsNearlyEmpty(string text)
+    {
+        var count = 0;
+        foreach (var c in text)
+        {
+            if (!char.IsWhiteSpace(c) && ++count >= ScannedPageMaxChars)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static List<TextPart> Docx(Stream stream)

@@ -44,9 +44,11 @@ public sealed class ManualFileReviewService(IDbContextFactory<PortalDbContext> d
         }
 
         // From here on the record is written whatever the caller does (ADR 0021 §2).
-        await audit.AppendAsync(actor, AttachmentTextExtractor.ManualReviewAction, "file:" + attachment.Sha256, AuditOutcome.Success, reason, CancellationToken.None);
-        await audit.AppendAsync(actor, "ScreeningFileCleared", $"request:{attachment.RequestId}", AuditOutcome.Success,
-            $"attachment {attachment.Id} {attachment.FileName} ({note}) sha256={attachment.Sha256}", CancellationToken.None);
+        // Both records in one transaction: the file's review and the request's clearance exist together or not at all.
+        audit.Stage(db, actor, AttachmentTextExtractor.ManualReviewAction, "file:" + attachment.Sha256, AuditOutcome.Success, reason);
+        audit.Stage(db, actor, "ScreeningFileCleared", $"request:{attachment.RequestId}", AuditOutcome.Success,
+            $"attachment {attachment.Id} {attachment.FileName} ({note}) sha256={attachment.Sha256}");
+        await db.SaveChangesAsync(CancellationToken.None);
         var review = extractor.ManualReviewOf(attachment.Sha256)!;
         return new ManualReviewResult(attachment.Id, attachment.RequestId, attachment.Sha256, note!, review.Reviewer, review.At, review.Reason);
     }

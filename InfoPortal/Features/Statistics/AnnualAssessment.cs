@@ -248,9 +248,10 @@ public sealed class AssessmentService(
             ByName = actor.DisplayName,
             At = clock.GetUtcNow(),
         });
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(actor, "AssessmentAdjusted", $"year:{year};department:{departmentId}", AuditOutcome.Success,
-            $"{points:+0.##;-0.##}: {text}", cancellationToken);
+        // The adjustment and its record commit together (ADR 0021): a changed score nobody can trace is not allowed.
+        audit.Stage(db, actor, "AssessmentAdjusted", $"year:{year};department:{departmentId}", AuditOutcome.Success,
+            $"{points:+0.##;-0.##}: {text}");
+        await db.SaveChangesAsync(CancellationToken.None);
     }
 
     /// <summary>采用: marks a published item as used by higher authorities (Publisher, leaders), audited.</summary>
@@ -268,8 +269,8 @@ public sealed class AssessmentService(
             throw;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.AppendAsync(actor, "RequestUsedByHigherAuthorities", $"request:{requestId}", AuditOutcome.Success, used ? "set" : "cleared", cancellationToken);
+        audit.Stage(db, actor, "RequestUsedByHigherAuthorities", $"request:{requestId}", AuditOutcome.Success, used ? "set" : "cleared");
+        await db.SaveChangesAsync(CancellationToken.None);
     }
 
     private static void EnsureAssessor(Actor actor)

@@ -1,0 +1,134 @@
+using InfoPortal.Data;
+using InfoPortal.Features.Accounts;
+using InfoPortal.Features.Audit;
+using InfoPortal.Features.Statistics;
+using InfoPortal.Tests.TestSupport;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InfoPortal.Tests.Features.Audit;
+
+/// <summary>
+/// ADR 0021 for the writes that still audited after their commit (issue 10, follow-up): a password
+/// reset, a password change, an assessment adjustment and a 采用 mark whose audit write fails are
+/// not committed either — on both databases.
+/// </summary>
+public sealed class AuditInTransactionTests
+{
+    private const string NewPassword = "Welcome#2026x";
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ResetPassword_WhoseAuditWriteFails_KeepsTheOldPassword(string provider)
+    {
+        await using var app = await PortalFactory.CreateAsync(provider);
+        var admin = await ActorAsync(app, "sysadmin");
+        var officer = (await ActorAsync(app, "officer")).UserId!.Value;
+        var before = await PasswordStateAsync(app, officer);
+        await FailAuditWritesAsync(app, AuditActions.PasswordReset);
+
+        using (var scope = app.Services.CreateScope())
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => scope.ServiceProvider.GetRequiredService<AccountService>().ResetPasswordAsync(admin, officer, NewPassword));
+        }
+
+        Assert.Equal(before, await PasswordStateAsync(app, officer));
+        using var client = app.CreatePortalClient();
+        await client.SignInAsync("officer"); // the old password still works
+        await AssertChainOkAsync(app);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ChangePassword_WhoseAuditWriteFails_KeepsTheOldPassword(string provider)
+    {
+        await using var app = await PortalFactory.CreateAsync(provider);
+        var officer = (await ActorAsync(app, "officer")).UserId!.Value;
+        var before = await PasswordStateAsync(app, officer);
+        await FailAuditWritesAsync(app, AuditActions.PasswordChanged);
+
+        using (var scope = app.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var user = (await users.FindByNameAsync("officer"))!;
+            await Assert.ThrowsAnyAsync<Exception>(() => scope.ServiceProvider.GetRequiredService<ProfileService>()
+                .ChangePasswordAsync(user, PortalFactory.DemoPassword, NewPassword, "127.0.0.1", null));
+        }
+
+        Assert.Equal(before, await PasswordStateAsync(app, officer));
+        await AssertChainOkAsync(app);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AssessmentAdjustment_WhoseAuditWriteFails_IsNotSaved(string provider)
+    {
+        await using var app = await PortalFactory.CreateAsync(provider);
+        var assessor = await ActorAsync(app, "assessor");
+        int department;
+        await using (var db = app.CreateDbContext())
+        {
+            department = await db.Departments.Where(d => d.Name == "综合股").Select(d => d.Id).SingleAsync();
+        }
+
+        using (var scope = app.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AssessmentService>().ComputeAsync(assessor, 2026);
+        }
+
+        await FailAuditWritesAsync(app, "AssessmentAdjusted");
+        using (var scope = app.Services.CreateScope())
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => scope.ServiceProvider.GetRequiredService<AssessmentService>().AdjustAsync(assessor, 2026, department, -10, "漏报重要信息"));
+        }
+
+        await using (var db = app.CreateDbContext())
+        {
+            Assert.Equal(0, await db.AssessmentAdjustments.CountAsync());
+        }
+
+        await AssertChainOkAsync(app);
+    }
+
+    private static async Task<(string? Hash, bool MustChange, DateTimeOffset? ChangedAt)> PasswordStateAsync(PortalFactory app, int userId)
+    {
+        await using var db = app.CreateDbContext();
+        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId);
+        return (user.PasswordHash, user.MustChangePassword, user.PasswordChangedAt);
+    }
+
+    /// <summary>The audit write of <paramref name="action"/> fails inside the database (as a full disk or a broken chain would).</summary>
+    internal static async Task FailAuditWritesAsync(PortalFactory app, string action)
+    {
+        await using var db = app.CreateDbContext();
+        if (app.Provider == "Postgres")
+        {
+            var sql = $"""
+                CREATE FUNCTION test_fail_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'test: audit write fails'; END; $$;
+                CREATE TRIGGER test_fail_audit BEFORE INSERT ON "AuditRecords" FOR EACH ROW WHEN (NEW."Action" = '{action}') EXECUTE FUNCTION test_fail_audit();
+                """;
+            await db.Database.ExecuteSqlRawAsync(sql);
+        }
+        else
+        {
+            var sql = $"CREATE TRIGGER test_fail_audit BEFORE INSERT ON AuditRecords WHEN NEW.Action = '{action}' BEGIN SELECT RAISE(ABORT, 'test: audit write fails'); END;";
+            await db.Database.ExecuteSqlRawAsync(sql);
+        }
+    }
+
+    private static async Task AssertChainOkAsync(PortalFactory app)
+    {
+        using var scope = app.Services.CreateScope();
+        var verification = await scope.ServiceProvider.GetRequiredService<AuditLog>().VerifyChainAsync();
+        Assert.True(verification.Ok, $"first broken id {verification.FirstBrokenId}");
+    }
+
+    private static async Task<Actor> ActorAsync(PortalFactory app, string userName)
+    {
+        await using var db = app.CreateDbContext();
+        var user = await db.Users.SingleAsync(u => u.UserName == userName);
+        var roles = await db.UserRoles.Where(r => r.UserId == user.Id).Join(db.Roles, r => r.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync();
+        return new Actor(user.Id, userName, user.DisplayName, user.DepartmentId, roles.ToHashSet(StringComparer.Ordinal), "127.0.0.1");
+    }
+}
