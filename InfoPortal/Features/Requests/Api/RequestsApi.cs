@@ -82,8 +82,8 @@ public static class RequestsApi
         {
             var request = await requests.GetAsync(http.GetActor(), id, ct);
             var decision = request.Decisions.SingleOrDefault(d => d.Id == decisionId && d.ApprovalScanSha256 is not null)
-                ?? throw new NotFoundException("Requests.Error.NotFound");
-            var stream = files.OpenRead(decision.ApprovalScanSha256!) ?? throw new NotFoundException("Requests.Error.NotFound");
+                ?? throw new NotFoundException("Requests.NotFound");
+            var stream = files.OpenRead(decision.ApprovalScanSha256!) ?? throw new NotFoundException("Requests.NotFound");
             var kind = Infrastructure.Files.FileSniffer.Sniff(stream);
             return Results.File(stream, kind?.ContentType ?? "application/octet-stream", decision.ApprovalScanName ?? "scan");
         }).WithName("ProvincialApprovalScan");
