@@ -40,5 +40,9 @@ public sealed class JobsServiceTests
         Assert.Equal(2, audits.Count);
         Assert.Equal("sysadmin", audits[0].ActorName);
         Assert.Equal(InfoPortal.Features.Audit.AuditOutcome.Refused, audits[1].Outcome);
+        // The request is on record before the run: it precedes the outcome in the chain.
+        var requested = await db.AuditRecords.SingleAsync(a => a.Action == "JobRunRequested");
+        Assert.Equal(("sysadmin", $"job:{BackupJob.JobName}", "2026-11-26"), (requested.ActorName, requested.Target, requested.Detail));
+        Assert.True(requested.Sequence < audits[0].Sequence);
     }
 }

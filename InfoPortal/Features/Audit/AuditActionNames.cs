@@ -24,7 +24,7 @@ public static partial class AuditActionNames
 
         // monitoring, archive, statistics, jobs
         "AlertDismissed", "AlertTakenDown", "IncidentRecorded", "IncidentClosed", "MonitoringRun", "MonitoringRunRequested",
-        "ArchiveExported", "ArchiveVerified", "StatisticsComputed", "BulletinComputed", "AssessmentComputed", "AssessmentAdjusted", "JobRunManual",
+        "ArchiveExported", "ArchiveVerified", "StatisticsComputed", "BulletinComputed", "AssessmentComputed", "AssessmentAdjusted", "JobRunRequested", "JobRunManual",
 
         // columns
         "ColumnChangeProposed", "ColumnChangeApproved", "ColumnChangeRejected", "ColumnChangeApplied", "ColumnChangeApplyRefused", "ColumnChangeDecisionRefused",

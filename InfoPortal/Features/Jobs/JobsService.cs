@@ -47,9 +47,13 @@ public sealed class JobsService(IDbContextFactory<PortalDbContext> dbFactory, Jo
             throw ValidationFailedException.For("period", "Jobs.PeriodInvalid");
         }
 
+        // Who asked is on record before the job changes anything (the job commits in the runner's
+        // own transactions, one per period, ADR 0006): the request first, then its outcome. Neither
+        // write takes the caller's token, so a closed tab or a crash mid-run leaves the request on record.
+        await audit.AppendAsync(actor, "JobRunRequested", $"job:{jobName}", AuditOutcome.Success, period.Key, CancellationToken.None);
         var result = await runner.RunAsync(job.Name, period, $"Manual:{actor.UserName}", cancellationToken);
         await audit.AppendAsync(actor, "JobRunManual", $"job:{jobName}", result.Outcome == JobOutcome.Failed ? AuditOutcome.Failure : AuditOutcome.Success,
-            $"{period.Key}: {result.Outcome} {result.Count} {result.Summary}", cancellationToken);
+            $"{period.Key}: {result.Outcome} {result.Count} {result.Summary}", CancellationToken.None);
         return result;
     }
 }

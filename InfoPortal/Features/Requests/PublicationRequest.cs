@@ -237,6 +237,24 @@ public sealed partial class PublicationRequest
         Touch(now);
     }
 
+    /// <summary>
+    /// Makes sure a leader (分管领导 or 主要领导) signs before the request is approved: when no step
+    /// still to come belongs to a leader, <paramref name="step"/> is appended as the last one.
+    /// </summary>
+    public void EnsureLeaderApproval(PlannedStep step, DateTimeOffset now)
+    {
+        EnsureStatus("add a step to", RequestStatus.InReview);
+        var steps = PlannedSteps.ToList();
+        if (steps.Skip(CurrentStepIndex).Any(s => s.Role is Roles.Leader or Roles.PrincipalLeader))
+        {
+            return;
+        }
+
+        steps.Add(step);
+        PlannedStepsJson = JsonSerializer.Serialize(steps, ReviewChain.JsonOptions);
+        Touch(now);
+    }
+
     /// <summary>Draft or InReview (before anybody decided) → Withdrawn.</summary>
     public void Withdraw(Actor actor, DateTimeOffset now)
     {

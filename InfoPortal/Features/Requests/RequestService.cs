@@ -107,9 +107,15 @@ public sealed class RequestService(
             request.Submit(actor, await chains.GetActiveAsync(cancellationToken), sites, now);
         }
 
-        if (overridden.Count > 0)
+        if (overridden.Any(h => !Screening.ScreeningPolicy.IsInternalMatter(h.Term)))
         {
             request.InsertStepAfterCurrent(Screening.ScreeningPolicy.SecrecyStep, now);
+        }
+
+        if (overridden.Any(h => Screening.ScreeningPolicy.IsInternalMatter(h.Term)))
+        {
+            // 保密制度 五: an internal matter goes online only with a leader's signature.
+            request.EnsureLeaderApproval(Screening.ScreeningPolicy.InternalMatterStep, now);
         }
 
         var used = claims.Where(c => overridden.Any(h => Screening.Engine.TextNormalizer.NormalizeTerm(h.Term) == Screening.Engine.TextNormalizer.NormalizeTerm(c.Term))).ToList();

@@ -28,6 +28,24 @@ public static class ScreeningPolicy
 
     public static PlannedStep SecrecyStep => new(SecrecyStepKey, Roles.SecrecyOfficer, StepScope.Global);
 
+    /// <summary>The key of the leader's step added for an internal matter (保密制度 五).</summary>
+    public const string InternalMatterStepKey = "internal-matter-leader";
+
+    /// <summary>
+    /// 保密制度 五: internal work matters and internal material, though not state secrets, go online
+    /// only with a leader's approval. An override of these hits is that request for approval: it adds
+    /// a leader's step, not the 保密员's (which stays for every other override).
+    /// </summary>
+    private static readonly HashSet<string> InternalMatters = new(new[]
+    {
+        "内部事项", "内部材料", "内部使用", "仅供内部", "内部发行",
+    }.Select(TextNormalizer.NormalizeTerm), StringComparer.Ordinal);
+
+    public static PlannedStep InternalMatterStep => new(InternalMatterStepKey, Roles.Leader, StepScope.Global);
+
+    /// <summary>Whether the term marks an internal matter (→ a leader approves its override).</summary>
+    public static bool IsInternalMatter(string term) => InternalMatters.Contains(TextNormalizer.NormalizeTerm(term));
+
     /// <summary>A secrecy marking proper: no reason lets it through.</summary>
     public static bool IsMarking(string term) => Markings.Contains(TextNormalizer.NormalizeTerm(term));
 
