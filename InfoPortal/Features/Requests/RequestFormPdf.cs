@@ -115,7 +115,7 @@ public sealed class RequestFormPdf(
         KeyValuePair<string, string> Pair(string key, string value) => new(L[key].Value, value);
 
         // The provincial step is the higher authority's approval, recorded by the director: print it as such.
-        string StepLabel(Decision d) => d.StepKey == ReviewChain.ProvincialApprovalStep ? L["Step.provincial-approval"].Value : L["Role." + d.Role].Value;
+        string StepLabel(Decision d) => StepLabels.Of(L, d.StepKey, d.Role);
     }
 
     /// <summary>The composer's footer words in the current UI language.</summary>

@@ -124,7 +124,7 @@ public sealed record ProvincialEvidence(string? Authority, string? Number, DateO
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(opinion))
         {
-            errors["opinion"] = ["Requests.Error.OpinionRequired"];
+            errors["opinion"] = ["Review.Provincial.OpinionRequired"];
         }
 
         if (string.IsNullOrWhiteSpace(evidence?.Authority) || evidence.Authority.Trim().Length > MaxLength)

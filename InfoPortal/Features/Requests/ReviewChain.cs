@@ -80,5 +80,12 @@ public sealed class ReviewChain
     public static string Serialize(IEnumerable<ChainStep> steps) => JsonSerializer.Serialize(steps, JsonOptions);
 }
 
+/// <summary>How a step is named to people: its own name where it has one (上级审批), else its role's.</summary>
+public static class StepLabels
+{
+    public static string Of(Microsoft.Extensions.Localization.IStringLocalizer L, string key, string role) =>
+        L["Step." + key] is { ResourceNotFound: false } named ? named.Value : L["Role." + role].Value;
+}
+
 /// <summary>A step as planned for one request at submission (stored with the request).</summary>
 public sealed record PlannedStep(string Key, string Role, StepScope Scope);
