@@ -244,11 +244,5 @@ public sealed class DailyMonitoringTests
         Assert.Equal(1, await db.MonitoringRuns.CountAsync(r => r.Day == today));
     }
 
-    internal static async Task<Actor> ActorAsync(PortalFactory app, string userName)
-    {
-        await using var db = app.CreateDbContext();
-        var user = await db.Users.SingleAsync(u => u.UserName == userName);
-        var roles = await db.UserRoles.Where(r => r.UserId == user.Id).Join(db.Roles, r => r.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync();
-        return new Actor(user.Id, userName, user.DisplayName, user.DepartmentId, roles.ToHashSet(), "127.0.0.1");
-    }
+    internal static Task<Actor> ActorAsync(PortalFactory app, string userName) => app.ActorAsync(userName);
 }

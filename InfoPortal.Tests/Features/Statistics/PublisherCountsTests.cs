@@ -82,11 +82,5 @@ public sealed class PublisherCountsTests
         }
     }
 
-    private static async Task<Actor> ActorAsync(PortalFactory app, string userName)
-    {
-        await using var db = app.CreateDbContext();
-        var user = await db.Users.SingleAsync(u => u.UserName == userName);
-        var roles = await db.UserRoles.Where(r => r.UserId == user.Id).Join(db.Roles, r => r.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync();
-        return new Actor(user.Id, userName, user.DisplayName, user.DepartmentId, roles.ToHashSet(StringComparer.Ordinal), null);
-    }
+    internal static Task<Actor> ActorAsync(PortalFactory app, string userName) => app.ActorAsync(userName);
 }
