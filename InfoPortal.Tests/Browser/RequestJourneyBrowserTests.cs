@@ -52,7 +52,7 @@ public sealed class RequestJourneyBrowserTests(BrowserFixture browser) : IClassF
         await officer.Locator("[data-status=InReview]").WaitForAsync();
         shots.Add(await ShotAsync(officer, "03-submitted"));
 
-        foreach (var (user, expected) in new[] { ("depthead", "已转交"), ("director", "全部审核环节完成") })
+        foreach (var (user, expected) in new[] { ("depthead", "已转交"), ("director", "已转交"), ("leader", "全部审核环节完成") })
         {
             var page = await browser.NewPageAsync();
             await BrowserFixture.SignInAsync(page, user);

@@ -39,6 +39,7 @@ public sealed class AgencyClockTests
         await ApiClient.EnsureAsync(await head.ApproveAsync(id, "同意。"), HttpStatusCode.OK);
         clock.SetUtcNow(Decided.AddMinutes(5));
         await ApiClient.EnsureAsync(await director.ApproveAsync(id, "同意发布。"), HttpStatusCode.OK);
+        await ApiClient.ApproveRemainingAsync(app, id, director); // the internet needs a leader (ADR 0045)
 
         // The page (as prerendered for the reviewer): the decision's time in Shanghai.
         using var browser = app.CreatePortalClient();

@@ -105,6 +105,8 @@ internal sealed class PublicationRequestConfiguration : IEntityTypeConfiguration
         builder.Property(r => r.Title).HasMaxLength(200);
         builder.Property(r => r.Source).HasMaxLength(200);
         builder.Property(r => r.ContentSha256).HasMaxLength(64);
+        builder.Property(r => r.InvolvedDepartmentIds).HasMaxLength(400);
+        builder.Ignore(r => r.InvolvedDepartments);
         builder.Property(r => r.Version).IsConcurrencyToken();
         builder.Ignore(r => r.PlannedSteps);
         builder.Ignore(r => r.CurrentStep);

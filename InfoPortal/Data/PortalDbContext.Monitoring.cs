@@ -10,4 +10,7 @@ public partial class PortalDbContext
     public DbSet<Alert> Alerts => Set<Alert>();
 
     public DbSet<Incident> Incidents => Set<Incident>();
+
+    /// <summary>每日监管记录 (ADR 0049).</summary>
+    public DbSet<DutyRecord> DutyRecords => Set<DutyRecord>();
 }

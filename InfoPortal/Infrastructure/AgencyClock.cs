@@ -24,6 +24,10 @@ public sealed class AgencyClock(IConfiguration configuration, TimeProvider clock
     /// <summary>An instant as the agency's wall clock shows it.</summary>
     public DateTimeOffset Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone);
 
+    /// <summary>The instant (UTC, as PostgreSQL wants it) at which <paramref name="day"/> begins in the agency's zone.</summary>
+    public DateTimeOffset StartOfDay(DateOnly day) =>
+        new(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), Zone), TimeSpan.Zero);
+
     /// <summary>The one format of a date and time on screens and paper: 2026-10-31 07:30.</summary>
     public string Format(DateTimeOffset at) => Local(at).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 

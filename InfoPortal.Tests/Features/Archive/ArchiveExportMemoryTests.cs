@@ -41,6 +41,7 @@ public sealed class ArchiveExportMemoryTests(ITestOutputHelper output)
         await ApiClient.EnsureAsync(await officer.SubmitAsync(id), HttpStatusCode.OK);
         await ApiClient.EnsureAsync(await depthead.ApproveAsync(id), HttpStatusCode.OK);
         await ApiClient.EnsureAsync(await director.ApproveAsync(id), HttpStatusCode.OK);
+        await ApiClient.ApproveRemainingAsync(app, id, director); // the internet needs a leader (ADR 0045)
         await ApiClient.EnsureAsync(await publisher.PublishAsync(id), HttpStatusCode.OK);
 
         // 25 files of 20 MB (the upload cap) written straight into the file store, and archive records

@@ -52,7 +52,7 @@ public sealed class CrashTests(ITestOutputHelper output)
                 var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
                 using (var http = new HttpClient { BaseAddress = first.BaseAddress })
                 {
-                    foreach (var user in new[] { "officer", "depthead", "director", "publisher" })
+                    foreach (var user in new[] { "officer", "depthead", "director", "leader", "publisher" })
                     {
                         tokens[user] = await http.GetTokenAsync(user);
                     }
@@ -84,6 +84,7 @@ public sealed class CrashTests(ITestOutputHelper output)
                     using var officer = For("officer");
                     using var depthead = For("depthead");
                     using var director = For("director");
+                    using var leader = For("leader");
                     using var publisher = For("publisher");
                     try
                     {
@@ -94,6 +95,7 @@ public sealed class CrashTests(ITestOutputHelper output)
                             if (!await StepAsync(officer.SubmitAsync(id), client, Op.Submitted, id, "officer")) continue;
                             if (!await StepAsync(depthead.ApproveAsync(id, "内容属实，同意报送。"), client, Op.Approved, id, "depthead")) continue;
                             if (!await StepAsync(director.ApproveAsync(id, "同意发布。"), client, Op.Approved, id, "director")) continue;
+                            if (!await StepAsync(leader.ApproveAsync(id, "同意在互联网发布。"), client, Op.Approved, id, "leader")) continue;
                             await StepAsync(publisher.PublishAsync(id), client, Op.Published, id, "publisher");
                         }
                     }
@@ -142,7 +144,7 @@ public sealed class CrashTests(ITestOutputHelper output)
                 : new PortalFactory().With("ConnectionStrings:Portal", data.ConnectionString);
             check.With("Storage:Root", data.StorageRoot);
             await using var db = check.CreateDbContext();
-            var userIds = await db.Users.AsNoTracking().Where(u => u.UserName == "depthead" || u.UserName == "director")
+            var userIds = await db.Users.AsNoTracking().Where(u => u.UserName == "depthead" || u.UserName == "director" || u.UserName == "leader")
                 .ToDictionaryAsync(u => u.UserName!, u => u.Id, StringComparer.Ordinal);
             var missing = new List<string>();
             var found = 0;

@@ -28,6 +28,7 @@ public sealed class StaleColumnTests
         await ApiClient.EnsureAsync(await officer.SubmitAsync(item), HttpStatusCode.OK);
         await ApiClient.EnsureAsync(await depthead.ApproveAsync(item), HttpStatusCode.OK);
         await ApiClient.EnsureAsync(await director.ApproveAsync(item), HttpStatusCode.OK);
+        await ApiClient.ApproveRemainingAsync(app, item, director); // the internet needs a leader (ADR 0045)
         await ApiClient.EnsureAsync(await publisher.PublishAsync(item), HttpStatusCode.OK);
 
         using var scope = app.Services.CreateScope();

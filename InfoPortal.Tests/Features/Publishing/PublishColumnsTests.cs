@@ -31,6 +31,7 @@ public sealed class PublishColumnsTests
         await ApiClient.EnsureAsync(await officer.SubmitAsync(id), HttpStatusCode.OK);
         await ApiClient.EnsureAsync(await depthead.ApproveAsync(id), HttpStatusCode.OK);
         await ApiClient.EnsureAsync(await director.ApproveAsync(id), HttpStatusCode.OK);
+        await ApiClient.ApproveRemainingAsync(app, id, director); // the internet needs a leader (ADR 0045)
 
         // The reproduction of the issue: approved for the intranet, published to two internet columns.
         var refused = await ApiClient.EnsureAsync(await publisher.PublishAsync(id, columnIds: [notices, news]), HttpStatusCode.Conflict);

@@ -48,6 +48,7 @@ public sealed class PublicationRequestTests
                 {
                     request.Approve(DeptHead, "同意", Now);
                     request.Approve(Director, "同意", Now);
+                    request.Approve(Leader, "同意", Now); // the internet ends with a leader (ADR 0045)
                 }
 
                 if (status == RequestStatus.Scheduled) request.Schedule(Publisher, Now.AddDays(1), Now);
@@ -111,26 +112,32 @@ public sealed class PublicationRequestTests
     }
 
     [Fact]
-    public void NormalItem_CountyChain_GoesDeptHeadThenDirector_ThenApproved()
+    public void NormalItem_CountyChain_GoesDeptHeadThenDirectorThenLeader_ThenApproved()
     {
         var request = Arrange(RequestStatus.Draft);
         request.Submit(Officer, Chain(ReviewChain.County), [Site.External], Now);
-        Assert.Equal([Roles.DeptHead, Roles.OfficeDirector], request.PlannedSteps.Select(s => s.Role));
+        Assert.Equal([Roles.DeptHead, Roles.OfficeDirector, Roles.Leader], request.PlannedSteps.Select(s => s.Role));
         request.Approve(DeptHead, "同意", Now);
         Assert.Equal(Roles.OfficeDirector, request.CurrentRole);
         request.Approve(Director, "同意", Now.AddHours(1));
+        Assert.Equal(Roles.Leader, request.CurrentRole);
+        Assert.Throws<InvalidTransitionException>(() => request.Publish(Publisher, [External], Now.AddHours(1)));
+        request.Approve(Leader, "同意", Now.AddHours(2));
         Assert.Equal(RequestStatus.Approved, request.Status);
         Assert.All(request.Decisions, d => Assert.Equal(request.ContentSha256, d.ContentSha256));
     }
 
     [Theory]
-    [InlineData(Importance.Normal, new[] { Roles.DeptHead, Roles.OfficeDirector })]
-    [InlineData(Importance.Important, new[] { Roles.DeptHead, Roles.OfficeDirector, Roles.Leader })]
-    [InlineData(Importance.Major, new[] { Roles.DeptHead, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader })]
-    public void CountyChain_StepsDependOnImportance(Importance importance, string[] roles)
+    [InlineData(Importance.Normal, Site.External, new[] { Roles.DeptHead, Roles.OfficeDirector, Roles.Leader })]
+    [InlineData(Importance.Important, Site.External, new[] { Roles.DeptHead, Roles.OfficeDirector, Roles.Leader })]
+    [InlineData(Importance.Major, Site.External, new[] { Roles.DeptHead, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader })]
+    [InlineData(Importance.Normal, Site.Internal, new[] { Roles.DeptHead, Roles.OfficeDirector })]
+    [InlineData(Importance.Important, Site.Internal, new[] { Roles.DeptHead, Roles.OfficeDirector, Roles.Leader })]
+    [InlineData(Importance.Major, Site.Internal, new[] { Roles.DeptHead, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader })]
+    public void CountyChain_StepsDependOnImportance_AndTheInternetAlwaysEndsWithALeader(Importance importance, Site site, string[] roles)
     {
         var request = PublicationRequest.Create(Officer, Content(importance), [], Now);
-        request.Submit(Officer, Chain(ReviewChain.County), [Site.External], Now);
+        request.Submit(Officer, Chain(ReviewChain.County), [site], Now);
         Assert.Equal(roles, request.PlannedSteps.Select(s => s.Role));
     }
 

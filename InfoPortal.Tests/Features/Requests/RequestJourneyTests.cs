@@ -22,7 +22,7 @@ public sealed class RequestJourneyTests(RequestJourneyTests.Fixture fixture) : I
          await ApiClient.SignInAsync(App, "director"), await ApiClient.SignInAsync(App, "publisher"));
 
     [Fact]
-    public async Task NormalItem_OfficerDeptHeadDirectorPublisher_VisibleOnPublicPage()
+    public async Task NormalInternetItem_OfficerDeptHeadDirectorLeaderPublisher_VisibleOnPublicPage()
     {
         var (officer, depthead, director, publisher) = await ClientsAsync();
         var id = await officer.DraftAsync("县局开展春季药品安全检查");
@@ -34,7 +34,15 @@ public sealed class RequestJourneyTests(RequestJourneyTests.Fixture fixture) : I
         Assert.Contains((await depthead.QueueAsync()).EnumerateArray(), q => q.GetProperty("id").GetInt32() == id);
         var afterHead = await ApiClient.EnsureAsync(await depthead.ApproveAsync(id, "内容属实，同意。"), HttpStatusCode.OK);
         Assert.Equal("OfficeDirector", afterHead.GetProperty("currentStep").GetProperty("role").GetString());
-        var approved = await ApiClient.EnsureAsync(await director.ApproveAsync(id, "同意发布。"), HttpStatusCode.OK);
+        var afterDirector = await ApiClient.EnsureAsync(await director.ApproveAsync(id, "同意发布。"), HttpStatusCode.OK);
+
+        // 互联网发布信息保密管理制度 一、二: whatever goes to the internet ends with a leader's signature,
+        // a Normal item too (ADR 0045); until then nobody can publish it.
+        Assert.Equal("InReview", afterDirector.GetProperty("status").GetString());
+        Assert.Equal("Leader", afterDirector.GetProperty("currentStep").GetProperty("role").GetString());
+        await ApiClient.EnsureAsync(await publisher.PublishAsync(id), HttpStatusCode.Conflict);
+        using var leader = await ApiClient.SignInAsync(App, "leader");
+        var approved = await ApiClient.EnsureAsync(await leader.ApproveAsync(id, "同意在互联网发布。"), HttpStatusCode.OK);
         Assert.Equal("Approved", approved.GetProperty("status").GetString());
 
         var published = await ApiClient.EnsureAsync(await publisher.PublishAsync(id), HttpStatusCode.OK);
@@ -55,8 +63,8 @@ public sealed class RequestJourneyTests(RequestJourneyTests.Fixture fixture) : I
         var detail = await officer.GetAsync(id);
         Assert.Equal(url, detail.GetProperty("publicUrl").GetString());
         var decisions = detail.GetProperty("decisions").EnumerateArray().ToList();
-        Assert.Equal(["DeptHead", "OfficeDirector"], decisions.Select(d => d.GetProperty("role").GetString()));
-        Assert.Equal(["李综合", "孙主任"], decisions.Select(d => d.GetProperty("reviewer").GetString()));
+        Assert.Equal(["DeptHead", "OfficeDirector", "Leader"], decisions.Select(d => d.GetProperty("role").GetString()));
+        Assert.Equal(["李综合", "孙主任", "周副局长"], decisions.Select(d => d.GetProperty("reviewer").GetString()));
         Assert.All(decisions, d => Assert.Equal(detail.GetProperty("contentSha256").GetString(), d.GetProperty("contentSha256").GetString()));
         Assert.Equal("内容属实，同意。", decisions[0].GetProperty("opinion").GetString());
     }
@@ -81,6 +89,41 @@ public sealed class RequestJourneyTests(RequestJourneyTests.Fixture fixture) : I
         var done = await ApiClient.EnsureAsync(await principal.ApproveAsync(id), HttpStatusCode.OK);
         Assert.Equal("Approved", done.GetProperty("status").GetString());
         Assert.Equal(4, (await officer.GetAsync(id)).GetProperty("decisions").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task NormalIntranetItem_FollowsThe办法_DeptHeadAndDirectorOnly_WhileEveryInternetItemEndsWithOneLeader()
+    {
+        var (officer, depthead, director, _) = await ClientsAsync();
+
+        // 办法 第四章 第一条 is the internal website's procedure: 部门负责人 → 办公室主任 for a Normal item.
+        var intranet = await officer.DraftAsync("第三季度工作简报", columnIds: [await officer.ColumnIdAsync("工作简报")]);
+        await ApiClient.EnsureAsync(await officer.SubmitAsync(intranet), HttpStatusCode.OK);
+        Assert.Equal(["DeptHead", "OfficeDirector"], Roles(await officer.GetAsync(intranet)));
+        await ApiClient.EnsureAsync(await depthead.ApproveAsync(intranet), HttpStatusCode.OK);
+        Assert.Equal("Approved", (await ApiClient.EnsureAsync(await director.ApproveAsync(intranet), HttpStatusCode.OK)).GetProperty("status").GetString());
+
+        // The internet always ends with a leader (制度 一、二); an Important item gets that one leader step,
+        // not two, and a Major one adds the principal after it (办法 重大举措).
+        foreach (var (importance, expected) in new[]
+        {
+            ("Normal", new[] { "DeptHead", "OfficeDirector", "Leader" }),
+            ("Important", ["DeptHead", "OfficeDirector", "Leader"]),
+            ("Major", ["DeptHead", "OfficeDirector", "Leader", "PrincipalLeader"]),
+        })
+        {
+            var id = await officer.DraftAsync($"互联网信息（{importance}）", importance);
+            await ApiClient.EnsureAsync(await officer.SubmitAsync(id), HttpStatusCode.OK);
+            Assert.Equal(expected, Roles(await officer.GetAsync(id)));
+        }
+
+        // An item for both sites is an internet item.
+        var both = await officer.DraftAsync("两网同时发布的通知", columnIds: [await officer.ColumnIdAsync("工作动态"), await officer.ColumnIdAsync("工作简报")]);
+        await ApiClient.EnsureAsync(await officer.SubmitAsync(both), HttpStatusCode.OK);
+        Assert.Equal(["DeptHead", "OfficeDirector", "Leader"], Roles(await officer.GetAsync(both)));
+
+        static string[] Roles(System.Text.Json.JsonElement detail) =>
+            [.. detail.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("role").GetString()!)];
     }
 
     [Fact]
@@ -114,6 +157,7 @@ public sealed class RequestJourneyTests(RequestJourneyTests.Fixture fixture) : I
         await ApiClient.EnsureAsync(await director.ApproveAsync(id), HttpStatusCode.Forbidden);
         await ApiClient.EnsureAsync(await depthead.ApproveAsync(id, "已修改，同意。"), HttpStatusCode.OK);
         await ApiClient.EnsureAsync(await director.ApproveAsync(id), HttpStatusCode.OK);
+        await ApiClient.ApproveRemainingAsync(App, id, director); // the internet needs a leader (ADR 0045)
 
         var final = await officer.GetAsync(id);
         Assert.Equal("Approved", final.GetProperty("status").GetString());
@@ -121,7 +165,7 @@ public sealed class RequestJourneyTests(RequestJourneyTests.Fixture fixture) : I
         var newHash = final.GetProperty("contentSha256").GetString();
         Assert.NotEqual(signedHash, newHash);
         var round2 = final.GetProperty("decisions").EnumerateArray().Where(d => d.GetProperty("round").GetInt32() == 2).ToList();
-        Assert.Equal(2, round2.Count);
+        Assert.Equal(3, round2.Count); // 部门负责人, 办公室主任, 分管领导 again
         Assert.All(round2, d => Assert.Equal(newHash, d.GetProperty("contentSha256").GetString()));
     }
 
@@ -149,6 +193,7 @@ public sealed class RequestJourneyTests(RequestJourneyTests.Fixture fixture) : I
         await ApiClient.EnsureAsync(await officer.SubmitAsync(id), HttpStatusCode.OK);
         await ApiClient.EnsureAsync(await depthead.ApproveAsync(id), HttpStatusCode.OK);
         await ApiClient.EnsureAsync(await director.ApproveAsync(id), HttpStatusCode.OK);
+        await ApiClient.ApproveRemainingAsync(App, id, director); // the internet needs a leader (ADR 0045)
         await ApiClient.EnsureAsync(await publisher.PublishAsync(id), HttpStatusCode.OK);
 
         var intranet = await publisher.ColumnIdAsync("工作简报");
@@ -158,7 +203,7 @@ public sealed class RequestJourneyTests(RequestJourneyTests.Fixture fixture) : I
 
         var publications = (await officer.GetAsync(id)).GetProperty("publications").EnumerateArray().ToList();
         Assert.Equal(["External", "Internal"], publications.Select(p => p.GetProperty("site").GetString()));
-        Assert.Equal(2, (await officer.GetAsync(id)).GetProperty("decisions").GetArrayLength());
+        Assert.Equal(3, (await officer.GetAsync(id)).GetProperty("decisions").GetArrayLength()); // 部门负责人, 办公室主任, 分管领导: none for the intranet
 
         // The intranet column is for signed-in users only.
         using var anonymous = App.CreatePortalClient();
@@ -174,6 +219,7 @@ public sealed class RequestJourneyTests(RequestJourneyTests.Fixture fixture) : I
         await ApiClient.EnsureAsync(await officer.SubmitAsync(id), HttpStatusCode.OK);
         await ApiClient.EnsureAsync(await depthead.ApproveAsync(id), HttpStatusCode.OK);
         await ApiClient.EnsureAsync(await director.ApproveAsync(id), HttpStatusCode.OK);
+        await ApiClient.ApproveRemainingAsync(App, id, director); // the internet needs a leader (ADR 0045)
 
         var at = DateTimeOffset.UtcNow.AddSeconds(2);
         var scheduled = await ApiClient.EnsureAsync(await publisher.PublishAsync(id, at), HttpStatusCode.OK);
@@ -202,6 +248,7 @@ public sealed class RequestJourneyTests(RequestJourneyTests.Fixture fixture) : I
         await ApiClient.EnsureAsync(await officer.SubmitAsync(id), HttpStatusCode.OK);
         await ApiClient.EnsureAsync(await depthead.ApproveAsync(id), HttpStatusCode.OK);
         await ApiClient.EnsureAsync(await director.ApproveAsync(id), HttpStatusCode.OK);
+        await ApiClient.ApproveRemainingAsync(App, id, director); // the internet needs a leader (ADR 0045)
         await ApiClient.EnsureAsync(await publisher.PublishAsync(id), HttpStatusCode.OK);
 
         using var anonymous = App.CreatePortalClient();

@@ -53,7 +53,9 @@ public sealed class ParallelDecisionTests
 
         await using var db = app.CreateDbContext();
         Assert.Equal(1, await db.Decisions.CountAsync(d => d.RequestId == id && d.Role == "OfficeDirector"));
-        Assert.Equal("Approved", (await officer.GetAsync(id)).GetProperty("status").GetString());
+        var after = await officer.GetAsync(id);
+        Assert.Equal("InReview", after.GetProperty("status").GetString()); // the winner moved it on, once
+        Assert.Equal("Leader", after.GetProperty("currentStep").GetProperty("role").GetString()); // the internet ends with a leader (ADR 0045)
         foreach (var tab in tabs)
         {
             tab.Dispose();

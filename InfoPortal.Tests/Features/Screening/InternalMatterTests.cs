@@ -27,7 +27,8 @@ public sealed class InternalMatterTests
         using var director = await ApiClient.SignInAsync(app, "director");
         using var leader = await ApiClient.SignInAsync(app, "leader");
 
-        var id = await officer.DraftAsync("关于调整值班安排的说明", body: "<p>本说明涉及局内部事项，经局领导同意后发布。</p>");
+        // An intranet item: its chain (办法 第四章 第一条) has no leader of its own, so the override adds one.
+        var id = await officer.DraftAsync("关于调整值班安排的说明", columnIds: [await officer.ColumnIdAsync("工作简报")], body: "<p>本说明涉及局内部事项，经局领导同意后发布。</p>");
         var refused = await ApiClient.EnsureAsync(await officer.SubmitAsync(id), (HttpStatusCode)422);
         Assert.Contains(refused.GetProperty("hits").EnumerateArray(), h => h.GetProperty("term").GetString() == "内部事项");
 

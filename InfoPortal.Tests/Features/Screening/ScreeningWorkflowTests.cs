@@ -133,12 +133,13 @@ public sealed class ScreeningWorkflowTests
         var submitted = await ApiClient.EnsureAsync(await SubmitWithOverridesAsync(officer, id, new { term = "星火工程", reason = "公开的国家科技计划名称，非涉密项目。" }), HttpStatusCode.OK);
         Assert.Equal("InReview", submitted.GetProperty("status").GetString());
         var steps = (await officer.GetAsync(id)).GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("role").GetString()).ToList();
-        Assert.Equal(["DeptHead", "SecrecyOfficer", "OfficeDirector"], steps);
+        Assert.Equal(["DeptHead", "SecrecyOfficer", "OfficeDirector", "Leader"], steps); // the internet ends with a leader (ADR 0045)
 
         await ApiClient.EnsureAsync(await depthead.ApproveAsync(id), HttpStatusCode.OK);
         var afterSecrecy = await ApiClient.EnsureAsync(await secrecy.ApproveAsync(id, "经核，不涉密。"), HttpStatusCode.OK);
         Assert.Equal("OfficeDirector", afterSecrecy.GetProperty("currentStep").GetProperty("role").GetString());
         await ApiClient.EnsureAsync(await director.ApproveAsync(id), HttpStatusCode.OK);
+        await ApiClient.ApproveRemainingAsync(app, id, director); // the internet needs a leader (ADR 0045)
         // The override made at submit still counts at publish.
         await ApiClient.EnsureAsync(await publisher.PublishAsync(id), HttpStatusCode.OK);
         var detail = await officer.GetAsync(id);
@@ -164,6 +165,7 @@ public sealed class ScreeningWorkflowTests
             await ApiClient.EnsureAsync(await officer.SubmitAsync(id), HttpStatusCode.OK);
             await ApiClient.EnsureAsync(await depthead.ApproveAsync(id), HttpStatusCode.OK);
             await ApiClient.EnsureAsync(await director.ApproveAsync(id), HttpStatusCode.OK);
+            await ApiClient.ApproveRemainingAsync(app, id, director); // the internet needs a leader (ADR 0045)
         }
 
         await ApiClient.EnsureAsync(await publisher.PublishAsync(later, DateTimeOffset.UtcNow.AddHours(1)), HttpStatusCode.OK);

@@ -101,7 +101,7 @@ public sealed class MonthlyStatisticsTests
         Assert.Equal(1, await check.MonthlyStatisticsRuns.CountAsync(r => r.Year == 2026 && r.Month == 10));
         var a = await check.MonthlyStatistics.SingleAsync(r => r.Year == 2026 && r.Month == 10 && r.DepartmentId == s.Departments["综合股"] && r.ColumnId == 0);
         Assert.Equal(1, a.TakenDown);
-        Assert.Equal(4, await check.MonthlyStepStatistics.CountAsync(r => r.Year == 2026 && r.Month == 10));
+        Assert.Equal(6, await check.MonthlyStepStatistics.CountAsync(r => r.Year == 2026 && r.Month == 10)); // 2 departments × 部门负责人, 办公室主任, 分管领导 (ADR 0045)
     }
 
     [Fact]

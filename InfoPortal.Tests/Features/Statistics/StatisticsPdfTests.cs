@@ -198,6 +198,7 @@ public sealed class StatisticsPdfTests
         Roles.OfficeDirector => "办公室主任",
         Roles.Assessor => "考核小组",
         Roles.PrincipalLeader => "主要领导",
+        Roles.Leader => "分管领导",
         _ => role,
     };
 

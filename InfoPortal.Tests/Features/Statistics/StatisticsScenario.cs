@@ -12,7 +12,8 @@ namespace InfoPortal.Tests.Features.Statistics;
 /// <summary>
 /// A hand-checked October 2026 (Asia/Shanghai, UTC+8) built through the request's own transition
 /// methods with fixed timestamps, saved through the DbContext. The expected figures are in
-/// <see cref="Expected"/>; the comments say where each comes from.
+/// <see cref="Expected"/>; the comments say where each comes from. The leader's signature every
+/// internet item needs (ADR 0045) comes in the director's minute, so it adds no review time.
 /// </summary>
 public sealed class StatisticsScenario
 {
@@ -37,6 +38,7 @@ public sealed class StatisticsScenario
         var depthead = await ActorAsync(db, "depthead");
         var depthead2 = await ActorAsync(db, "depthead2");
         var director = await ActorAsync(db, "director");
+        var leader = await ActorAsync(db, "leader");
         var publisher = await ActorAsync(db, "publisher");
         Site[] external = [Site.External];
         var requests = new Dictionary<string, PublicationRequest>();
@@ -54,6 +56,7 @@ public sealed class StatisticsScenario
         a1.Submit(officer, chain, external, Utc("2026-10-02T02:00:00Z"));
         a1.Approve(depthead, "同意", Utc("2026-10-02T06:00:00Z"));
         a1.Approve(director, "同意", Utc("2026-10-03T02:00:00Z"));
+        a1.Approve(leader, "同意", Utc("2026-10-03T02:00:00Z")); // the internet needs a leader (ADR 0045), in the same minute
         a1.Publish(publisher, [x], Utc("2026-10-03T03:00:00Z"));
 
         // A2 (综合股): returned after 72 h (overdue, > 2 days), resubmitted, DeptHead 2 h, OfficeDirector 8 h, published 10-10 local, event 10-01 → timely.
@@ -63,6 +66,7 @@ public sealed class StatisticsScenario
         a2.Resubmit(officer, chain, external, Utc("2026-10-09T02:00:00Z"));
         a2.Approve(depthead, "同意", Utc("2026-10-09T04:00:00Z"));
         a2.Approve(director, "同意", Utc("2026-10-09T12:00:00Z"));
+        a2.Approve(leader, "同意", Utc("2026-10-09T12:00:00Z")); // the internet needs a leader (ADR 0045), in the same minute
         a2.Publish(publisher, [x], Utc("2026-10-10T00:00:00Z"));
 
         // A3 (综合股): created 2026-09-30T17:00Z = 1 October 01:00 in Shanghai → drafted in October.
@@ -78,6 +82,7 @@ public sealed class StatisticsScenario
         b1.Submit(officer2, chain, external, Utc("2026-10-01T01:00:00Z"));
         b1.Approve(depthead2, "同意", Utc("2026-10-01T02:00:00Z"));
         b1.Approve(director, "同意", Utc("2026-10-01T03:00:00Z"));
+        b1.Approve(leader, "同意", Utc("2026-10-01T03:00:00Z")); // the internet needs a leader (ADR 0045), in the same minute
         b1.Publish(publisher, [x, y], Utc("2026-10-01T04:00:00Z"));
         b1.TakeDown(publisher, "信息已过时", Utc("2026-10-20T00:00:00Z"));
 
@@ -86,6 +91,7 @@ public sealed class StatisticsScenario
         b2.Submit(officer2, chain, external, Utc("2026-10-30T01:00:00Z"));
         b2.Approve(depthead2, "同意", Utc("2026-10-30T02:00:00Z"));
         b2.Approve(director, "同意", Utc("2026-10-31T01:00:00Z"));
+        b2.Approve(leader, "同意", Utc("2026-10-31T01:00:00Z")); // the internet needs a leader (ADR 0045), in the same minute
         b2.Publish(publisher, [x], Utc("2026-10-31T17:30:00Z"));
 
         db.Requests.AddRange(requests.Values);

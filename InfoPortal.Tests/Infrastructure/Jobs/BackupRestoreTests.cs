@@ -35,6 +35,7 @@ public sealed class BackupRestoreTests
             await ApiClient.EnsureAsync(await officer.SubmitAsync(id), HttpStatusCode.OK);
             await ApiClient.EnsureAsync(await depthead.ApproveAsync(id), HttpStatusCode.OK);
             await ApiClient.EnsureAsync(await director.ApproveAsync(id), HttpStatusCode.OK);
+            await ApiClient.ApproveRemainingAsync(source, id, director); // the internet needs a leader (ADR 0045)
             await ApiClient.EnsureAsync(await publisher.PublishAsync(id), HttpStatusCode.OK);
 
             var day = new JobPeriod(PeriodKind.Day, DateTime.Today);

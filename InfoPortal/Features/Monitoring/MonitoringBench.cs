@@ -72,7 +72,7 @@ public static class MonitoringBench
             "活动现场通过发放宣传资料、设置咨询台等方式，向群众普及安全用药知识。",
             "本次培训邀请了省市专家授课，内容涵盖法律法规、质量管理规范和典型案例分析。",
         ];
-        var (officer, head, director, publisher, column, chain) = await Infrastructure.Bench.BenchCommand.BenchActorsAsync(dbFactory, now);
+        var (officer, head, director, leader, publisher, column, chain) = await Infrastructure.Bench.BenchCommand.BenchActorsAsync(dbFactory, now);
         const int batch = 1000;
         for (var done = 0; done < count; done += batch)
         {
@@ -94,6 +94,7 @@ public static class MonitoringBench
                 request.Submit(officer, chain, [Site.External], at);
                 request.Approve(head, "同意", at);
                 request.Approve(director, "同意", at);
+                request.Approve(leader, "同意", at); // the internet needs a leader (ADR 0045)
                 request.Publish(publisher, [column], at);
                 db.Requests.Add(request);
             }

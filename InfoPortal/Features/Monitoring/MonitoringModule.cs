@@ -1,3 +1,4 @@
+using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Jobs;
 using InfoPortal.Infrastructure.Web;
 
@@ -11,6 +12,9 @@ public static class MonitoringModule
         services.AddSingleton<JobClock>();
         services.AddScoped<DailyMonitoringJob>();
         services.AddScoped<MonitoringService>();
+        services.AddScoped<DutyRecordService>();
+        services.AddScoped<SecrecyReport>();
+        services.AddPeriodicJob<SecrecyReportPeriodicJob>();
         services.AddPeriodicJob<DailyMonitoringPeriodicJob>();
 
         return services;
@@ -20,6 +24,62 @@ public static class MonitoringModule
     public static IEndpointRouteBuilder MapMonitoring(this IEndpointRouteBuilder app)
     {
         var api = app.MapApiGroup().MapGroup("/monitoring");
+
+        // 网上发布信息保密管理情况 (保密制度 七、八、九, ADR 0050).
+        api.MapGet("/secrecy-report", async (HttpContext http, SecrecyReport report, int year, int quarter, CancellationToken ct) =>
+            TypedResults.Ok(await report.BuildAsync(http.GetActor(), year, quarter, ct))).WithName("SecrecyReport");
+        api.MapGet("/secrecy-report.xlsx", async (HttpContext http, SecrecyReport report, int year, int quarter, CancellationToken ct) =>
+            Results.File(report.Xlsx(await report.BuildAsync(http.GetActor(), year, quarter, ct)), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"secrecy-{year}-q{quarter}.xlsx"))
+            .WithName("SecrecyReportXlsx");
+        api.MapGet("/secrecy-report.pdf", async (HttpContext http, SecrecyReport report, int year, int quarter, CancellationToken ct) =>
+            Results.File(report.Pdf(await report.BuildAsync(http.GetActor(), year, quarter, ct)).Bytes, "application/pdf", $"secrecy-{year}-q{quarter}.pdf"))
+            .WithName("SecrecyReportPdf");
+        // The page's downloads (cookie): the same files; errors as plain text outside /api.
+        foreach (var (suffix, pdf) in new[] { ("xlsx", false), ("pdf", true) })
+        {
+            app.MapGet($"/office/secrecy/report.{suffix}", async (HttpContext http, SecrecyReport report, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> L, int year, int quarter, CancellationToken ct) =>
+            {
+                try
+                {
+                    var data = await report.BuildAsync(http.GetActor(), year, quarter, ct);
+                    return pdf
+                        ? Results.File(report.Pdf(data).Bytes, "application/pdf", $"secrecy-{year}-q{quarter}.pdf")
+                        : Results.File(report.Xlsx(data), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"secrecy-{year}-q{quarter}.xlsx");
+                }
+                catch (PortalException e)
+                {
+                    return Results.Text(e.Localize(L), statusCode: e is ForbiddenException ? 403 : 400);
+                }
+            }).RequireAuthorization();
+        }
+
+        // 每日监管记录 (制度 第十四条, ADR 0049).
+        api.MapGet("/duty", async (HttpContext http, DutyRecordService duty, AgencyClock agency, DateOnly? from, DateOnly? to, CancellationToken ct) =>
+        {
+            var until = to ?? agency.Today;
+            return TypedResults.Ok(await duty.DaysAsync(http.GetActor(), from ?? until.AddDays(-30), until, ct));
+        }).WithName("DutyDays");
+        api.MapGet("/duty/{day}", async (HttpContext http, DutyRecordService duty, DateOnly day, CancellationToken ct) =>
+            TypedResults.Ok(new { day, facts = await duty.FactsAsync(day, ct), versions = await duty.VersionsAsync(http.GetActor(), day, ct) })).WithName("DutyDay");
+        api.MapPost("/duty", async (HttpContext http, DutyRecordService duty, DutyInput body, CancellationToken ct) =>
+        {
+            var record = await duty.SignAsync(http.GetActor(), body, ct);
+            return TypedResults.Created($"/api/v1/monitoring/duty/{record.Day:yyyy-MM-dd}", record);
+        }).WithName("SignDuty");
+        api.MapGet("/duty-missing", async (HttpContext http, DutyRecordService duty, int year, int month, CancellationToken ct) =>
+        {
+            if (!DutyRecordService.CanRead(http.GetActor()))
+            {
+                throw new ForbiddenException("Duty.ReadForbidden");
+            }
+
+            if (month is < 1 or > 12 || year is < 2000 or > 2100)
+            {
+                throw ValidationFailedException.For("month", "Duty.RangeInvalid");
+            }
+
+            return TypedResults.Ok(new { year, month, missingDays = await duty.MissingDaysAsync(year, month, ct) });
+        }).WithName("DutyMissing");
 
         api.MapGet("/runs", async (HttpContext http, MonitoringService monitoring, int? limit, CancellationToken ct) =>
             TypedResults.Ok((await monitoring.ListRunsAsync(http.GetActor(), limit ?? 30, cancellationToken: ct)).Select(RunDto.From)))

@@ -41,6 +41,18 @@ public sealed partial class PublicationRequest
 
     public bool DeclarationAccepted { get; private set; }
 
+    /// <summary>内部事项 (保密制度 五): the officer says the item is an internal matter, so a leader signs it.</summary>
+    public bool InternalMatter { get; private set; }
+
+    /// <summary>
+    /// 涉及部门 (保密制度 九(二)): the other departments the item concerns, as "3,5" (never the
+    /// request's own). Any at all adds the 保密工作领导小组's review before the leader.
+    /// </summary>
+    public string InvolvedDepartmentIds { get; private set; } = "";
+
+    public IReadOnlyList<int> InvolvedDepartments =>
+        [.. InvolvedDepartmentIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
+
     public int ContentVersion { get; private set; }
 
     public string ContentSha256 { get; private set; } = "";
@@ -131,7 +143,8 @@ public sealed partial class PublicationRequest
         ApplyContent(actor, CurrentContent, Attachments, now);
     }
 
-    public RequestContent CurrentContent => new(Title, BodyHtml, Source, Kind, Importance, EventDate, [.. Columns.Select(c => c.ColumnId).Order()], DeclarationAccepted);
+    public RequestContent CurrentContent => new(Title, BodyHtml, Source, Kind, Importance, EventDate, [.. Columns.Select(c => c.ColumnId).Order()], DeclarationAccepted,
+        InvolvedDepartments, InternalMatter);
 
     private void ApplyContent(Actor actor, RequestContent content, IEnumerable<Attachment> attachments, DateTimeOffset now)
     {
@@ -142,6 +155,8 @@ public sealed partial class PublicationRequest
         Importance = content.Importance;
         EventDate = content.EventDate;
         DeclarationAccepted = content.DeclarationAccepted;
+        InternalMatter = content.InternalMatter;
+        InvolvedDepartmentIds = string.Join(',', InvolvedOthers(content));
         var wanted = content.ColumnIds.Distinct().ToHashSet();
         Columns.RemoveAll(c => !wanted.Contains(c.ColumnId));
         foreach (var id in wanted.Where(id => Columns.All(c => c.ColumnId != id)))
@@ -149,7 +164,7 @@ public sealed partial class PublicationRequest
             Columns.Add(new RequestColumn { ColumnId = id });
         }
 
-        var snapshot = ContentSnapshot.From(content, attachments.Where(a => !a.IsRemoved));
+        var snapshot = ContentSnapshot.From(content with { InvolvedDepartmentIds = InvolvedOthers(content) }, attachments.Where(a => !a.IsRemoved));
         if (ContentVersion > 0 && snapshot.Sha256() == ContentSha256)
         {
             // Saving what is already saved (检查, a save before an upload, autosave) is not a new
@@ -170,6 +185,32 @@ public sealed partial class PublicationRequest
         Touch(now);
     }
 
+    private IReadOnlyList<int> InvolvedOthers(RequestContent content) =>
+        [.. (content.InvolvedDepartmentIds ?? []).Where(d => d != DepartmentId).Distinct().Order()];
+
+    /// <summary>
+    /// The steps this request must pass: its chain's plan for the importance and sites, plus what the
+    /// form itself asks for — the 保密工作领导小组's review of an item spanning departments (保密制度
+    /// 九(二)), placed before the first leader, and a leader for a declared internal matter (保密制度 五)
+    /// where the chain has none.
+    /// </summary>
+    public IReadOnlyList<PlannedStep> PlanFor(ReviewChain chain, IReadOnlyCollection<Site> targetSites)
+    {
+        var steps = chain.Plan(Importance, targetSites, Kind, InvolvedDepartments.Count > 0).ToList();
+        if (InvolvedDepartments.Count > 0 && !steps.Any(s => s.Role == Roles.SecrecyOfficer))
+        {
+            var leaderAt = steps.FindIndex(s => s.Role is Roles.Leader or Roles.PrincipalLeader);
+            steps.Insert(leaderAt < 0 ? steps.Count : leaderAt, ReviewChain.CrossDepartmentSecrecyStep);
+        }
+
+        if (InternalMatter && !steps.Any(s => s.Role is Roles.Leader or Roles.PrincipalLeader))
+        {
+            steps.Add(ReviewChain.InternalMatterLeaderStep);
+        }
+
+        return steps;
+    }
+
     /// <summary>Draft → InReview at the first planned step.</summary>
     public void Submit(Actor actor, ReviewChain chain, IReadOnlyCollection<Site> targetSites, DateTimeOffset now)
     {
@@ -178,7 +219,7 @@ public sealed partial class PublicationRequest
         EnsureComplete();
         ChainId = chain.Id;
         Round = 1;
-        StartReview(chain.Plan(Importance, targetSites), now);
+        StartReview(PlanFor(chain, targetSites), now);
         SubmittedAt = now;
     }
 
@@ -189,7 +230,7 @@ public sealed partial class PublicationRequest
         EnsureStatus("resubmit", RequestStatus.Returned);
         EnsureComplete();
         Round++;
-        StartReview(chain.Plan(Importance, targetSites), now);
+        StartReview(PlanFor(chain, targetSites), now);
         SubmittedAt = now;
     }
 
@@ -235,6 +276,18 @@ public sealed partial class PublicationRequest
         steps.Insert(CurrentStepIndex + 1, step);
         PlannedStepsJson = JsonSerializer.Serialize(steps, ReviewChain.JsonOptions);
         Touch(now);
+    }
+
+    /// <summary>
+    /// A reviewer of the current step marks the item an internal matter (保密制度 五) as they sign:
+    /// a leader must then sign too. Returns whether that added a step.
+    /// </summary>
+    public bool MarkInternalMatter(Actor reviewer, DateTimeOffset now)
+    {
+        EnsureReviewer(reviewer);
+        var before = PlannedStepsJson;
+        EnsureLeaderApproval(ReviewChain.InternalMatterLeaderStep, now);
+        return before != PlannedStepsJson;
     }
 
     /// <summary>
@@ -476,7 +529,7 @@ public sealed class InvalidTransitionException(string action, RequestStatus stat
     public RequestStatus Status { get; } = status;
 }
 
-/// <summary>What the officer fills in; the form's fields.</summary>
+/// <summary>What the officer fills in; the form's fields (涉及部门 and 内部事项 since ADR 0046).</summary>
 public sealed record RequestContent(
     string Title, string BodyHtml, string Source, ContentKind Kind, Importance Importance, DateOnly EventDate,
-    IReadOnlyList<int> ColumnIds, bool DeclarationAccepted);
+    IReadOnlyList<int> ColumnIds, bool DeclarationAccepted, IReadOnlyList<int>? InvolvedDepartmentIds = null, bool InternalMatter = false);

@@ -40,6 +40,8 @@ public sealed class RequestFormPdf(
         var columnIds = r.Columns.Select(c => c.ColumnId).ToList();
         var columns = await db.Columns.AsNoTracking().Where(c => columnIds.Contains(c.Id)).OrderBy(c => c.Id).Select(c => c.Name).ToListAsync(cancellationToken);
 
+        var involvedIds = r.InvolvedDepartments.ToList();
+        var involved = await db.Departments.AsNoTracking().Where(d => involvedIds.Contains(d.Id)).OrderBy(d => d.SortOrder).Select(d => d.Name).ToListAsync(cancellationToken);
         var title = L["Pdf.Form.Title"].Value;
         var blocks = new List<PdfBlock>
         {
@@ -55,6 +57,8 @@ public sealed class RequestFormPdf(
                 Pair("RequestForm.Field.Importance", L["Importance." + r.Importance].Value),
                 Pair("RequestForm.Field.EventDate", r.EventDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
                 Pair("RequestForm.Field.Source", r.Source),
+                Pair("RequestForm.Field.Involved", involved.Count == 0 ? L["Pdf.Form.None"].Value : string.Join("、", involved)),
+                Pair("RequestForm.Field.InternalMatter", r.InternalMatter ? L["Common.Yes"].Value : L["Common.No"].Value),
                 Pair("Pdf.Form.SubmittedAt", Time(r.SubmittedAt)),
                 Pair("Pdf.Form.Version", $"v{r.ContentVersion} · SHA-256 {r.ContentSha256}"),
                 Pair("RequestPage.Declaration", r.DeclarationAccepted ? L["RequestForm.Declaration"].Value : L["RequestPage.NotDeclared"].Value),

@@ -36,7 +36,10 @@ public sealed class ContentVersionRecord
 /// <summary>Exactly what a signature covers: every field of the form and the attachments by hash.</summary>
 public sealed record ContentSnapshot(
     string Title, string BodyHtml, string Source, ContentKind Kind, Importance Importance, DateOnly EventDate,
-    IReadOnlyList<int> ColumnIds, bool DeclarationAccepted, IReadOnlyList<SnapshotAttachment> Attachments)
+    IReadOnlyList<int> ColumnIds, bool DeclarationAccepted, IReadOnlyList<SnapshotAttachment> Attachments,
+    // 涉及部门 and 内部事项 (ADR 0046) are signed too; left out when empty, so every hash signed before them stands.
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<int>? InvolvedDepartmentIds = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] bool InternalMatter = false)
 {
     private static readonly JsonSerializerOptions Canonical = new(JsonSerializerDefaults.Web)
     {
@@ -47,7 +50,8 @@ public sealed record ContentSnapshot(
     public static ContentSnapshot From(RequestContent content, IEnumerable<Attachment> attachments) =>
         new(content.Title, content.BodyHtml, content.Source, content.Kind, content.Importance, content.EventDate,
             [.. content.ColumnIds.Distinct().Order()], content.DeclarationAccepted,
-            [.. attachments.OrderBy(a => a.Id).Select(a => new SnapshotAttachment(a.Id, a.Sha256, a.FileName, a.ContentType, a.Size, a.Caption))]);
+            [.. attachments.OrderBy(a => a.Id).Select(a => new SnapshotAttachment(a.Id, a.Sha256, a.FileName, a.ContentType, a.Size, a.Caption))],
+            content.InvolvedDepartmentIds is { Count: > 0 } involved ? [.. involved.Distinct().Order()] : null, content.InternalMatter);
 
     public string ToJson() => JsonSerializer.Serialize(this, Canonical);
 

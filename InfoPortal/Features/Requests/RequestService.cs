@@ -275,6 +275,12 @@ public sealed class RequestService(
             errors["eventDate"] = ["Requests.Validation.EventDateInvalid"];
         }
 
+        var involved = (input.InvolvedDepartmentIds ?? []).Distinct().ToList();
+        if (involved.Count > 0 && await db.Departments.CountAsync(d => involved.Contains(d.Id), cancellationToken) != involved.Count)
+        {
+            errors["involvedDepartmentIds"] = ["Requests.Validation.DepartmentsInvalid"];
+        }
+
         var body = html.Clean(input.BodyHtml);
         if (body.Length > 1_000_000) errors["bodyHtml"] = ["Requests.Validation.BodyTooLong"];
         if (errors.Count > 0)
@@ -283,14 +289,15 @@ public sealed class RequestService(
         }
 
         return new RequestContent(title, body, source, input.Kind ?? ContentKind.Text, input.Importance ?? Importance.Normal,
-            input.EventDate ?? DateOnly.FromDateTime(clock.GetLocalNow().DateTime), columnIds, input.DeclarationAccepted);
+            input.EventDate ?? DateOnly.FromDateTime(clock.GetLocalNow().DateTime), columnIds, input.DeclarationAccepted, involved, input.InternalMatter);
     }
 }
 
 /// <summary>The form as the API and the page send it; missing values are allowed in a draft.</summary>
 public sealed record RequestInput(
     string? Title, IReadOnlyList<int>? ColumnIds, ContentKind? Kind, string? BodyHtml, string? Source,
-    Importance? Importance, DateOnly? EventDate, bool DeclarationAccepted);
+    Importance? Importance, DateOnly? EventDate, bool DeclarationAccepted,
+    IReadOnlyList<int>? InvolvedDepartmentIds = null, bool InternalMatter = false);
 
 public sealed record SubmitResult(PublicationRequest Request, Screening.ScreeningReport Screening);
 

@@ -15,15 +15,19 @@ public static class RequestsModule
         services.AddSingleton<HtmlCleaner>();
         services.AddSingleton<FileStore>();
         services.AddScoped<ReviewChainService>();
+        services.AddScoped<ChainChangeService>();
         services.AddScoped<RequestService>();
         services.AddScoped<AttachmentService>();
         services.AddScoped<RequestFormPdf>();
+        services.AddScoped<ApprovalRecordBook>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapRequests(this IEndpointRouteBuilder app)
     {
         Api.RequestsApi.Map(app);
+        Api.ChainsApi.Map(app);
+        Api.RecordsApi.Map(app);
 
         // The print button's target: the same PDF as GET /api/v1/requests/{id}/form.pdf, for the signed-in browser (cookie).
         // Outside /api the problem+json handler does not answer, so a request the user may not see is

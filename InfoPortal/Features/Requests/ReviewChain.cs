@@ -14,11 +14,22 @@ public enum StepScope
     Global = 2,
 }
 
-/// <summary>One step of a chain definition: who signs, and when the step applies.</summary>
-public sealed record ChainStep(string Key, string Role, StepScope Scope, Importance MinImportance = Importance.Normal, Site? OnlyForSite = null)
+/// <summary>
+/// One step of a chain definition: who signs, and when the step applies. A step applies when the
+/// item is at least <see cref="MinImportance"/> <em>or</em> goes to <see cref="AlsoForSite"/>
+/// (the internet needs a leader whatever the importance, ADR 0045), and, when set, only if the
+/// item goes to <see cref="OnlyForSite"/>, is of <see cref="OnlyForKind"/>, and concerns other
+/// departments (<see cref="OnlyIfSeveralDepartments"/>, the form's 涉及部门; ADR 0047).
+/// </summary>
+public sealed record ChainStep(
+    string Key, string Role, StepScope Scope, Importance MinImportance = Importance.Normal, Site? OnlyForSite = null, Site? AlsoForSite = null,
+    ContentKind? OnlyForKind = null, bool OnlyIfSeveralDepartments = false)
 {
-    public bool AppliesTo(Importance importance, IReadOnlyCollection<Site> sites) =>
-        importance >= MinImportance && (OnlyForSite is null || sites.Contains(OnlyForSite.Value));
+    public bool AppliesTo(Importance importance, IReadOnlyCollection<Site> sites, ContentKind kind = ContentKind.Text, bool severalDepartments = false) =>
+        (importance >= MinImportance || (AlsoForSite is { } also && sites.Contains(also)))
+        && (OnlyForSite is null || sites.Contains(OnlyForSite.Value))
+        && (OnlyForKind is null || OnlyForKind == kind)
+        && (!OnlyIfSeveralDepartments || severalDepartments);
 }
 
 /// <summary>
@@ -33,6 +44,12 @@ public sealed class ReviewChain
     /// <summary>The step that records the higher authority's approval (制度 第十条): it needs evidence (<see cref="ProvincialEvidence"/>).</summary>
     public const string ProvincialApprovalStep = "provincial-approval";
 
+    /// <summary>The 保密工作领导小组's review of an item spanning several departments (保密制度 九(二), ADR 0046).</summary>
+    public static PlannedStep CrossDepartmentSecrecyStep => new("cross-department-secrecy", Roles.SecrecyOfficer, StepScope.Global);
+
+    /// <summary>The leader's step added for an internal matter (保密制度 五, ADR 0040) where the chain has no leader.</summary>
+    public static PlannedStep InternalMatterLeaderStep => new("internal-matter-leader", Roles.Leader, StepScope.Global);
+
     public int Id { get; set; }
 
     public string Code { get; set; } = "";
@@ -45,11 +62,14 @@ public sealed class ReviewChain
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>The approved change that made this version (ADR 0047); null for a shipped definition.</summary>
+    public int? ChangeId { get; set; }
+
     public IReadOnlyList<ChainStep> Steps => JsonSerializer.Deserialize<List<ChainStep>>(StepsJson, JsonOptions) ?? [];
 
     /// <summary>The steps a request of this importance and these target sites must pass, in order.</summary>
-    public IReadOnlyList<PlannedStep> Plan(Importance importance, IReadOnlyCollection<Site> sites) =>
-        [.. Steps.Where(s => s.AppliesTo(importance, sites)).Select(s => new PlannedStep(s.Key, s.Role, s.Scope))];
+    public IReadOnlyList<PlannedStep> Plan(Importance importance, IReadOnlyCollection<Site> sites, ContentKind kind = ContentKind.Text, bool severalDepartments = false) =>
+        [.. Steps.Where(s => s.AppliesTo(importance, sites, kind, severalDepartments)).Select(s => new PlannedStep(s.Key, s.Role, s.Scope))];
 
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
@@ -57,8 +77,9 @@ public sealed class ReviewChain
     };
 
     /// <summary>
-    /// The two shipped definitions. County (rules.md §2 第四章第一条): 部门负责人 → 办公室主任 →
-    /// [重要/重大: 分管领导] → [重大: 主要领导]. Provincial (rules.md §1 第十条(二)1): 单位主管领导 →
+    /// The two shipped definitions. County (rules.md §2 第四章第一条 for the internal website, and
+    /// 互联网发布信息保密管理制度 一、二 for the internet): 部门负责人 → 办公室主任 →
+    /// [重要/重大, or any item for the internet: 分管领导] → [重大: 主要领导] (ADR 0045). Provincial (rules.md §1 第十条(二)1): 单位主管领导 →
     /// [重要: 上级(省)审批, recorded by the office director, see ADR 0004].
     /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<ChainStep>> Shipped { get; } = new Dictionary<string, IReadOnlyList<ChainStep>>
@@ -67,7 +88,7 @@ public sealed class ReviewChain
         [
             new("dept-head", Roles.DeptHead, StepScope.OwnDepartment),
             new("office-director", Roles.OfficeDirector, StepScope.Global),
-            new("leader", Roles.Leader, StepScope.Global, Importance.Important),
+            new("leader", Roles.Leader, StepScope.Global, Importance.Important, AlsoForSite: Site.External),
             new("principal", Roles.PrincipalLeader, StepScope.Global, Importance.Major),
         ],
         [Provincial] =

@@ -20,8 +20,9 @@ public sealed class ReviewChainService(IDbContextFactory<PortalDbContext> dbFact
         {
             var json = ReviewChain.Serialize(steps);
             var latest = existing.Where(c => c.Code == code).MaxBy(c => c.Version);
-            if (latest?.StepsJson == json)
+            if (latest?.StepsJson == json || latest?.ChangeId is not null)
             {
+                // Unchanged, or the agency's own approved version (ADR 0047): a new release never overrides it.
                 continue;
             }
 

@@ -88,6 +88,13 @@ public sealed class ReviewService(
             acknowledged = await CheckScreeningAsync(db, actor, request, input, now, cancellationToken);
         }
 
+        if (input.MarkInternalMatter && input.Decision == DecisionOutcome.Approve && request.MarkInternalMatter(actor, now))
+        {
+            // 保密制度 五: the reviewer says it is an internal matter; a leader signs before it is approved.
+            audit.Stage(db, actor, "InternalMatterMarked", $"request:{id}", AuditOutcome.Success,
+                $"round {request.Round} step {request.CurrentStepIndex + 1} ({request.CurrentRole}): leader step added");
+        }
+
         var decision = input.Decision == DecisionOutcome.Return
             ? request.Return(actor, input.Opinion ?? "", now)
             : request.Approve(actor, input.Opinion, now, acknowledged, input.Evidence, agency.Today);
@@ -227,7 +234,7 @@ public sealed class ReviewService(
     }
 }
 
-public sealed record DecisionInput(DecisionOutcome Decision, string? Opinion, int? Version, bool AcknowledgeWarnings, ProvincialEvidence? Evidence = null);
+public sealed record DecisionInput(DecisionOutcome Decision, string? Opinion, int? Version, bool AcknowledgeWarnings, ProvincialEvidence? Evidence = null, bool MarkInternalMatter = false);
 
 /// <summary>The provincial approval as entered (the scan still a stream).</summary>
 public sealed record ProvincialApprovalInput(string? Authority, string? Number, DateOnly? Date, string? Opinion, int? Version, bool AcknowledgeWarnings, Stream? Scan, string? ScanName);

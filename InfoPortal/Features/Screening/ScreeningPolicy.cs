@@ -29,7 +29,7 @@ public static class ScreeningPolicy
     public static PlannedStep SecrecyStep => new(SecrecyStepKey, Roles.SecrecyOfficer, StepScope.Global);
 
     /// <summary>The key of the leader's step added for an internal matter (保密制度 五).</summary>
-    public const string InternalMatterStepKey = "internal-matter-leader";
+    public const string InternalMatterStepKey = "internal-matter-leader"; // = ReviewChain.InternalMatterLeaderStep.Key
 
     /// <summary>
     /// 保密制度 五: internal work matters and internal material, though not state secrets, go online
@@ -41,7 +41,7 @@ public static class ScreeningPolicy
         "内部事项", "内部材料", "内部使用", "仅供内部", "内部发行",
     }.Select(TextNormalizer.NormalizeTerm), StringComparer.Ordinal);
 
-    public static PlannedStep InternalMatterStep => new(InternalMatterStepKey, Roles.Leader, StepScope.Global);
+    public static PlannedStep InternalMatterStep => ReviewChain.InternalMatterLeaderStep;
 
     /// <summary>Whether the term marks an internal matter (→ a leader approves its override).</summary>
     public static bool IsInternalMatter(string term) => InternalMatters.Contains(TextNormalizer.NormalizeTerm(term));

@@ -73,7 +73,7 @@ public static class BenchCommand
         var now = DateTimeOffset.UtcNow;
         string[] topics = ["疫苗流通专项检查", "医疗器械经营企业培训", "药品零售企业检查通报", "冷链设备巡查", "化妆品安全宣传", "食品抽检结果公告", "执法案件信息公开", "行政许可办理指南"];
         string[] fillers = ["县局召开专题会议，部署下一阶段工作。", "各股室要高度重视，认真落实。", "检查发现的问题已责令限期整改。", "请各单位按时报送材料。"];
-        var (officer, head, director, publisher, column, chain) = await BenchActorsAsync(dbFactory, now);
+        var (officer, head, director, leader, publisher, column, chain) = await BenchActorsAsync(dbFactory, now);
         const int batch = 2000;
         for (var done = 0; done < count; done += batch)
         {
@@ -90,6 +90,7 @@ public static class BenchCommand
                 request.Submit(officer, chain, [Site.External], at);
                 request.Approve(head, "同意", at);
                 request.Approve(director, "同意", at);
+                request.Approve(leader, "同意", at); // the internet needs a leader (ADR 0045)
                 request.Publish(publisher, [column], at);
                 requests.Add(request);
             }
@@ -106,7 +107,7 @@ public static class BenchCommand
         }
     }
 
-    internal static async Task<(Actor Officer, Actor Head, Actor Director, Actor Publisher, Column Column, ReviewChain Chain)> BenchActorsAsync(IDbContextFactory<PortalDbContext> dbFactory, DateTimeOffset now)
+    internal static async Task<(Actor Officer, Actor Head, Actor Director, Actor Leader, Actor Publisher, Column Column, ReviewChain Chain)> BenchActorsAsync(IDbContextFactory<PortalDbContext> dbFactory, DateTimeOffset now)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         var chain = await db.ReviewChains.SingleAsync(c => c.IsActive);
@@ -126,11 +127,11 @@ public static class BenchCommand
 
         await db.SaveChangesAsync();
         AppUser User(string name) => new() { UserName = name + "-" + Guid.NewGuid().ToString("N")[..6], DisplayName = name, DepartmentId = department.Id, CreatedAt = now, PasswordChangedAt = now, SecurityStamp = Guid.NewGuid().ToString() };
-        var users = new[] { User("officer"), User("head"), User("director") };
+        var users = new[] { User("officer"), User("head"), User("director"), User("leader") };
         db.Users.AddRange(users);
         await db.SaveChangesAsync();
         Actor As(AppUser u, string role) => new(u.Id, u.UserName!, u.DisplayName, u.DepartmentId, new HashSet<string> { role }, null);
-        return (As(users[0], Roles.Officer), As(users[1], Roles.DeptHead), As(users[2], Roles.OfficeDirector), As(users[2], Roles.Publisher), column, chain);
+        return (As(users[0], Roles.Officer), As(users[1], Roles.DeptHead), As(users[2], Roles.OfficeDirector), As(users[3], Roles.Leader), As(users[2], Roles.Publisher), column, chain);
     }
 
     private static async Task<int> RunQueueAsync(IServiceProvider services, string[] args, TextWriter output)
@@ -204,6 +205,7 @@ public static class BenchCommand
         var now = DateTimeOffset.UtcNow;
         List<(Actor Officer, Actor Head)> departments;
         Actor director;
+        Actor leader;
         Column[] columns;
         ReviewChain chain;
         await using (var db = await dbFactory.CreateDbContextAsync())
@@ -227,7 +229,8 @@ public static class BenchCommand
             }
 
             var directorUser = new AppUser { UserName = "bench-director", DisplayName = "主任", DepartmentId = (await db.Departments.FirstAsync()).Id, CreatedAt = now, PasswordChangedAt = now, SecurityStamp = Guid.NewGuid().ToString() };
-            users.Add(directorUser);
+            var leaderUser = new AppUser { UserName = "bench-leader", DisplayName = "分管领导", DepartmentId = directorUser.DepartmentId, CreatedAt = now, PasswordChangedAt = now, SecurityStamp = Guid.NewGuid().ToString() };
+            users.AddRange([directorUser, leaderUser]);
             db.Users.AddRange(users);
             await db.SaveChangesAsync();
             departments = [.. Enumerable.Range(0, 10).Select(d =>
@@ -238,6 +241,7 @@ public static class BenchCommand
                         new Actor(h.Id, h.UserName!, h.DisplayName, h.DepartmentId, new HashSet<string> { Roles.DeptHead }, null));
             })];
             director = new Actor(directorUser.Id, "bench-director", "主任", directorUser.DepartmentId, new HashSet<string> { Roles.OfficeDirector }, null);
+            leader = new Actor(leaderUser.Id, "bench-leader", "分管领导", leaderUser.DepartmentId, new HashSet<string> { Roles.Leader }, null);
             columns = [.. await db.Columns.Where(c => c.Site == Site.External).ToArrayAsync()];
         }
 
@@ -267,6 +271,11 @@ public static class BenchCommand
                         if (roll >= 40)
                         {
                             request.Approve(director, "同意", at.AddHours(5));
+                            if (importance == Importance.Normal && request.CurrentStep?.Role == Roles.Leader)
+                            {
+                                request.Approve(leader, "同意", at.AddHours(5.5)); // the internet needs a leader (ADR 0045)
+                            }
+
                             if (request.Status == RequestStatus.Approved && roll >= 50) request.Publish(publisher, [column], at.AddHours(6));
                         }
                     }

@@ -55,6 +55,83 @@ public static class PdfComposer
         return new RenderedPdf(output.ToArray(), hash, pages);
     }
 
+    /// <summary>
+    /// A book: every part starts on a new page, and a contents built from the parts' first pages
+    /// (1-based, counting the contents itself) goes in front. <paramref name="parts"/> is read once,
+    /// lazily, so the caller can load its data in batches. The hash covers the book's model and
+    /// every part, in order. The contents is laid out until its own length is stable (its page
+    /// count decides the numbers it prints).
+    /// </summary>
+    public static RenderedPdf RenderBook(PdfDocumentModel book, IEnumerable<IReadOnlyList<PdfBlock>> parts,
+        Func<IReadOnlyList<int>, IReadOnlyList<PdfBlock>> contents, DateTimeOffset generatedAt)
+    {
+        ArgumentNullException.ThrowIfNull(book);
+        PdfFonts.EnsureRegistered();
+        using var hasher = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        hasher.AppendData(System.Text.Encoding.UTF8.GetBytes(book.CanonicalJson()));
+        using var document = new PdfDocument();
+        document.Info.Title = book.Title;
+        document.Info.Author = book.Author;
+        document.Info.Subject = book.Subject;
+        document.Info.Creator = "InfoPortal";
+        document.Info.CreationDate = generatedAt.UtcDateTime;
+        document.Info.ModificationDate = generatedAt.UtcDateTime;
+        document.Options.CompressContentStreams = true;
+
+        var layout = new Layout(document);
+        var starts = new List<int>();
+        foreach (var part in parts)
+        {
+            hasher.AppendData(System.Text.Encoding.UTF8.GetBytes(PdfDocumentModel.CanonicalJsonOf(part)));
+            layout.NewPage();
+            starts.Add(document.PageCount - 1);
+            foreach (var block in part)
+            {
+                layout.Draw(block);
+            }
+        }
+
+        layout.Finish();
+        var bodyPages = document.PageCount;
+        var contentPages = 1;
+        for (var attempt = 0; ; attempt++)
+        {
+            var shifted = starts.Select(s => s + contentPages + 1).ToList();
+            layout.NewPage();
+            foreach (var block in contents(shifted))
+            {
+                layout.Draw(block);
+            }
+
+            layout.Finish();
+            var laidOut = document.PageCount - bodyPages;
+            if (laidOut == contentPages || attempt == 3)
+            {
+                break;
+            }
+
+            while (document.PageCount > bodyPages)
+            {
+                document.Pages.RemoveAt(document.PageCount - 1);
+            }
+
+            contentPages = laidOut;
+        }
+
+        for (var i = 0; i < document.PageCount - bodyPages; i++)
+        {
+            document.Pages.MovePage(bodyPages + i, i);
+        }
+
+        var hash = Convert.ToHexStringLower(hasher.GetHashAndReset());
+        document.Info.Keywords = $"sha256:{hash}";
+        DrawHeadersAndFooters(document, book, hash, generatedAt);
+        var pages = document.PageCount;
+        using var output = new MemoryStream();
+        document.Save(output, false);
+        return new RenderedPdf(output.ToArray(), hash, pages);
+    }
+
     private static void DrawHeadersAndFooters(PdfDocument document, PdfDocumentModel model, string hash, DateTimeOffset generatedAt)
     {
         var small = Fonts.For(PdfTextStyle.Small, false);

@@ -32,6 +32,9 @@ public sealed record PdfDocumentModel(
 
     public string CanonicalJson() => JsonSerializer.Serialize(this, Canonical);
 
+    /// <summary>The canonical JSON of a list of blocks (a part of a book, <see cref="PdfComposer.RenderBook"/>).</summary>
+    public static string CanonicalJsonOf(IReadOnlyList<PdfBlock> blocks) => JsonSerializer.Serialize(blocks, Canonical);
+
     /// <summary>SHA-256 (lower-case hex) of <see cref="CanonicalJson"/>.</summary>
     public string ContentHash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson())));
 }

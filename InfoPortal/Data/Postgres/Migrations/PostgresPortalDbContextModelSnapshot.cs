@@ -874,6 +874,65 @@ namespace InfoPortal.Data.Postgres.Migrations
                     b.ToTable("Alerts");
                 });
 
+            modelBuilder.Entity("InfoPortal.Features.Monitoring.DutyRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Checked")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("CorrectionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("FactsJson")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Problems")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int?>("ReplacesId")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("ReportedToLeader")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("SignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("SignedById")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SignedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReplacesId");
+
+                    b.HasIndex("Day", "Version")
+                        .IsUnique();
+
+                    b.ToTable("DutyRecords");
+                });
+
             modelBuilder.Entity("InfoPortal.Features.Monitoring.Incident", b =>
                 {
                     b.Property<int>("Id")
@@ -1189,6 +1248,72 @@ namespace InfoPortal.Data.Postgres.Migrations
                     b.ToTable("Attachments");
                 });
 
+            modelBuilder.Entity("InfoPortal.Features.Requests.ChainChange", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("BaseVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("DecidedById")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("DecidedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Opinion")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset>("ProposedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ProposedById")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ProposedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("StepsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.ToTable("ChainChanges");
+                });
+
             modelBuilder.Entity("InfoPortal.Features.Requests.ContentVersionRecord", b =>
                 {
                     b.Property<int>("Id")
@@ -1409,6 +1534,14 @@ namespace InfoPortal.Data.Postgres.Migrations
                     b.Property<int>("Importance")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("InternalMatter")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("InvolvedDepartmentIds")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<int>("Kind")
                         .HasColumnType("integer");
 
@@ -1508,6 +1641,9 @@ namespace InfoPortal.Data.Postgres.Migrations
                         .HasColumnType("integer");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("ChangeId")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Code")
                         .IsRequired()
@@ -2385,6 +2521,14 @@ namespace InfoPortal.Data.Postgres.Migrations
                     b.HasOne("InfoPortal.Features.Publishing.Takedown", null)
                         .WithMany()
                         .HasForeignKey("TakedownId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Monitoring.DutyRecord", b =>
+                {
+                    b.HasOne("InfoPortal.Features.Monitoring.DutyRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ReplacesId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 

@@ -845,6 +845,63 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.ToTable("Alerts");
                 });
 
+            modelBuilder.Entity("InfoPortal.Features.Monitoring.DutyRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Checked")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CorrectionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FactsJson")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Problems")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ReplacesId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ReportedToLeader")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SignedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SignedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReplacesId");
+
+                    b.HasIndex("Day", "Version")
+                        .IsUnique();
+
+                    b.ToTable("DutyRecords");
+                });
+
             modelBuilder.Entity("InfoPortal.Features.Monitoring.Incident", b =>
                 {
                     b.Property<int>("Id")
@@ -1148,6 +1205,70 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.ToTable("Attachments");
                 });
 
+            modelBuilder.Entity("InfoPortal.Features.Requests.ChainChange", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BaseVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("DecidedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DecidedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Opinion")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ProposedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProposedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProposedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StepsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.ToTable("ChainChanges");
+                });
+
             modelBuilder.Entity("InfoPortal.Features.Requests.ContentVersionRecord", b =>
                 {
                     b.Property<int>("Id")
@@ -1360,6 +1481,14 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.Property<int>("Importance")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("InternalMatter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InvolvedDepartmentIds")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
 
@@ -1456,6 +1585,9 @@ namespace InfoPortal.Data.Sqlite.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ChangeId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Code")
@@ -2310,6 +2442,14 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.HasOne("InfoPortal.Features.Publishing.Takedown", null)
                         .WithMany()
                         .HasForeignKey("TakedownId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("InfoPortal.Features.Monitoring.DutyRecord", b =>
+                {
+                    b.HasOne("InfoPortal.Features.Monitoring.DutyRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ReplacesId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 

@@ -7,9 +7,10 @@ public sealed record RequestCreated(int Id, string Status, int Version, IReadOnl
 
 public sealed record RequestUpdate(
     string? Title, IReadOnlyList<int>? ColumnIds, ContentKind? Kind, string? BodyHtml, string? Source,
-    Importance? Importance, DateOnly? EventDate, bool DeclarationAccepted, int Version)
+    Importance? Importance, DateOnly? EventDate, bool DeclarationAccepted, int Version,
+    IReadOnlyList<int>? InvolvedDepartmentIds = null, bool InternalMatter = false)
 {
-    public RequestInput ToInput() => new(Title, ColumnIds, Kind, BodyHtml, Source, Importance, EventDate, DeclarationAccepted);
+    public RequestInput ToInput() => new(Title, ColumnIds, Kind, BodyHtml, Source, Importance, EventDate, DeclarationAccepted, InvolvedDepartmentIds, InternalMatter);
 }
 
 public sealed record VersionBody(int? Version);
@@ -27,7 +28,8 @@ public sealed record ScreeningResultDto(
             Screening.ScreeningRecorder.HitsOf(r), Screening.ScreeningRecorder.OverridesOf(r));
 }
 
-public sealed record DecisionBody(Requests.DecisionOutcome? Decision, string? Opinion, int? Version, bool AcknowledgeWarnings);
+/// <summary>A decision; <c>markInternalMatter</c> (with Approve) says the item is an internal matter, so a leader signs too (保密制度 五).</summary>
+public sealed record DecisionBody(Requests.DecisionOutcome? Decision, string? Opinion, int? Version, bool AcknowledgeWarnings, bool MarkInternalMatter = false);
 
 public sealed record PublishBody(DateTimeOffset? At, IReadOnlyList<int>? ColumnIds);
 
@@ -61,7 +63,8 @@ public sealed record RequestDetail(
     int Round, IReadOnlyList<StepDto> Steps, StepDto? CurrentStep, IReadOnlyList<VersionDto> Versions, IReadOnlyList<DecisionDto> Decisions,
     IReadOnlyList<AttachmentDto> Attachments, IReadOnlyList<PublicationDto> Publications, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     DateTimeOffset? SubmittedAt, DateTimeOffset? ApprovedAt, DateTimeOffset? ScheduledFor, DateTimeOffset? PublishedAt, DateTimeOffset? TakenDownAt,
-    string? PublicUrl, IReadOnlyList<string> Warnings, ScreeningResultDto? Screening = null)
+    string? PublicUrl, IReadOnlyList<string> Warnings, ScreeningResultDto? Screening = null,
+    IReadOnlyList<int>? InvolvedDepartmentIds = null, bool InternalMatter = false)
 {
     public static RequestDetail From(PublicationRequest r, IReadOnlyList<string> warnings)
     {
@@ -75,7 +78,7 @@ public sealed record RequestDetail(
             [.. r.Attachments.Where(a => !a.IsRemoved).OrderBy(a => a.Id).Select(AttachmentOf)],
             [.. r.Publications.OrderBy(p => p.Id).Select(p => new PublicationDto(p.ColumnId, p.Site.ToString(), p.PublishedAt, p.TakenDownAt))],
             r.CreatedAt, r.UpdatedAt, r.SubmittedAt, r.ApprovedAt, r.ScheduledFor, r.PublishedAt, r.TakenDownAt,
-            r.Status == RequestStatus.Published ? PublishingService.PublicUrl(r.Id) : null, warnings);
+            r.Status == RequestStatus.Published ? PublishingService.PublicUrl(r.Id) : null, warnings, null, r.InvolvedDepartments, r.InternalMatter);
     }
 
     public static StepDto? CurrentStepOf(PublicationRequest r) =>

@@ -73,7 +73,7 @@ public static class RequestsApi
                 throw ValidationFailedException.For("decision", "Review.DecisionRequired");
             }
 
-            return Status(await review.DecideAsync(http.GetActor(), id, new DecisionInput(decision, body.Opinion, body.Version, body.AcknowledgeWarnings), ct));
+            return Status(await review.DecideAsync(http.GetActor(), id, new DecisionInput(decision, body.Opinion, body.Version, body.AcknowledgeWarnings, MarkInternalMatter: body.MarkInternalMatter), ct));
         }).WithName("DecideRequest");
 
         // 上级审批 with its evidence (issue 10 item 10): multipart, the scan as "scan".
