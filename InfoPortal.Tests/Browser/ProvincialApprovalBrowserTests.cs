@@ -37,6 +37,8 @@ public sealed class ProvincialApprovalBrowserTests(BrowserFixture browser) : ICl
         await BrowserFixture.SignInAsync(page, "director");
         await page.GotoAsync($"/office/requests/{id}");
         await BrowserFixture.WaitForCircuitAsync(page);
+        // The menu counts the one item waiting for the director.
+        await Assertions.Expect(page.Locator("[data-test=nav-review]")).ToContainTextAsync("1");
         await page.ClickAsync("[data-test=approve]");
         await page.Locator("input[data-test=provincial-authority]").WaitForAsync();
 
@@ -61,6 +63,8 @@ public sealed class ProvincialApprovalBrowserTests(BrowserFixture browser) : ICl
         await BrowserFixture.ScreenshotAsync(page, "provincial-02-filled");
         await page.ClickAsync("[data-test=confirm-decision]");
         await page.Locator("[data-test=outcome]", new() { HasText = "全部审核环节完成" }).WaitForAsync();
+        // Badges update after the user acts (issue 11 item 1): no item waits any more, without navigating.
+        await Assertions.Expect(page.Locator("[data-test=nav-review]")).Not.ToContainTextAsync("1");
         await BrowserFixture.ScreenshotAsync(page, "provincial-03-approved");
         // The record names the step 上级审批 and shows the evidence.
         Assert.Contains("上级审批（办公室主任登记）", await page.Locator("[data-test=timeline]").InnerTextAsync());

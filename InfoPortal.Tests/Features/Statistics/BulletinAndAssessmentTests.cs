@@ -140,7 +140,13 @@ public sealed class BulletinAndAssessmentTests
         // Criticism goes to the last active department; 办公室 and 医疗器械股 published nothing and are not ranked for it (ADR 0026).
         Assert.Equal(["药品监管股"], report.Criticisms);
         Assert.Equal([1, 2, 3, 3], report.Rows.Select(r => r.Rank));
-        Assert.Equal(["Statistics.Pending.StaleColumns"], report.PendingRules); // the late-reply rule is live now
+        Assert.Empty(report.PendingRules); // every rule is scored now, the stale-column rule too (ADR 0051)
+        // Each listed department carries its reason: its rank and the figures that put it there.
+        Assert.Equal(("综合股", 1, 9m), (report.CommendedRows.Single().DepartmentName, report.CommendedRows.Single().Rank, report.CommendedRows.Single().Total));
+        Assert.Equal("药品监管股", report.CriticisedRows.Single().DepartmentName);
+        // Officers as individuals (§2 第五章 表彰…个人): 张信息 2 × 2 + 1 used × 5 + 1 return × −1 = 8; 王药监 2 × 2 + 1 takedown × −4 = 0.
+        Assert.Equal([("张信息", 1, 8m), ("王药监", 2, 0m)], report.Individuals.Select(i => (i.Name, i.Rank, i.Points)));
+        Assert.Equal(["张信息"], report.CommendedIndividuals.Select(i => i.Name));
 
         var general = s.Departments["综合股"];
         var refused = await Assert.ThrowsAsync<ValidationFailedException>(() => service.AdjustAsync(assessor, 2026, general, -10, "  "));

@@ -145,7 +145,7 @@ public sealed class InteractionFiguresTests
 
         var report = (await service.GetAsync(assessor, 2026))!;
         Assert.Equal((-3m, 0.5m), (report.Points.LateReply, report.Points.OnTimeReply));
-        Assert.Equal(["Statistics.Pending.StaleColumns"], report.PendingRules);
+        Assert.Empty(report.PendingRules); // the stale-column rule is scored too (ADR 0051)
         var general = report.Rows.Single(r => r.DepartmentId == s.Departments["综合股"]);
         // Judged on the run day (after 4 November 2026): 综合股 late M0 M2 M3 M4 (M0's and M4's deadlines passed after their
         // months ended — the monthly snapshots do not count them), on time M1: 4 × −3 + 1 × 0.5 = −11.5.

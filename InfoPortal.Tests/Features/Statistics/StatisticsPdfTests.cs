@@ -146,10 +146,10 @@ public sealed class StatisticsPdfTests
         var text = await PdfTextAsync(await leader.Http.GetAsync("/api/v1/statistics/assessment/2026.pdf"), "assessment-2026.pdf");
         Assert.Contains("2026年度网站信息发布工作考核评比报告", text, StringComparison.Ordinal);
         Assert.Contains("每条发布2分，每条及时1分，每条被上级采用5分，每次退回-1分，每次停止发布-4分", text, StringComparison.Ordinal);
-        // Rank, department, published, timely, used, returned, taken down, late replies, on-time replies, computed, adjusted, total.
+        // Rank, department, published, timely, used, returned, taken down, stale columns (ADR 0051), late replies, on-time replies, computed, adjusted, total.
         // 综合股: 2×2 + 1×1 + 1×5 − 1 = 9; 药品监管股: 2×2 + 2×1 − 4 = 2, +3 adjusted = 5.
-        Assert.Contains("1综合股2111000909", text, StringComparison.Ordinal);
-        Assert.Contains("2药品监管股2200100235", text, StringComparison.Ordinal);
+        Assert.Contains("1综合股21110000909", text, StringComparison.Ordinal);
+        Assert.Contains("2药品监管股22001000235", text, StringComparison.Ordinal);
         Assert.Contains("医疗器械股", text, StringComparison.Ordinal);
         Assert.Contains("药品监管股+3专题信息质量突出", text, StringComparison.Ordinal);
         Assert.Contains("表扬：综合股", text, StringComparison.Ordinal);

@@ -6,8 +6,9 @@ namespace InfoPortal.Components.Shared;
 /// A component that reloads a small piece of state (a count) every <see cref="Interval"/> while
 /// it is on screen in an interactive circuit. The timer starts after the first interactive render
 /// (never during prerendering) and stops when the component is disposed. It also reloads after
-/// every navigation, so a badge is current as soon as the user has acted and moved on, not up to
-/// one interval later.
+/// every navigation, and whenever something in the same circuit says the user acted
+/// (<see cref="BadgeRefresh.Request"/>: an approval, a publication), so a badge is current at
+/// once, not up to one interval later.
 /// </summary>
 public abstract class PeriodicRefresh : ComponentBase, IAsyncDisposable
 {
@@ -21,6 +22,9 @@ public abstract class PeriodicRefresh : ComponentBase, IAsyncDisposable
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
 
+    [Inject]
+    private BadgeRefresh Badges { get; set; } = default!;
+
     /// <summary>Reloads the state; called on the renderer's thread.</summary>
     protected abstract Task RefreshAsync(CancellationToken cancellationToken);
 
@@ -32,10 +36,13 @@ public abstract class PeriodicRefresh : ComponentBase, IAsyncDisposable
         {
             _loop = LoopAsync(_stop.Token);
             Navigation.LocationChanged += OnLocationChanged;
+            Badges.Requested += OnRequested;
         }
     }
 
-    private void OnLocationChanged(object? sender, Microsoft.AspNetCore.Components.Routing.LocationChangedEventArgs e) =>
+    private void OnLocationChanged(object? sender, Microsoft.AspNetCore.Components.Routing.LocationChangedEventArgs e) => OnRequested();
+
+    private void OnRequested() =>
         _ = InvokeAsync(async () =>
         {
             if (_stop.IsCancellationRequested)
@@ -87,6 +94,7 @@ public abstract class PeriodicRefresh : ComponentBase, IAsyncDisposable
         if (_loop is not null)
         {
             Navigation.LocationChanged -= OnLocationChanged;
+            Badges.Requested -= OnRequested;
         }
 
         await _stop.CancelAsync();
@@ -105,4 +113,15 @@ public abstract class PeriodicRefresh : ComponentBase, IAsyncDisposable
         _stop.Dispose();
         GC.SuppressFinalize(this);
     }
+}
+
+/// <summary>
+/// One per circuit: a page that changed what a badge counts (an approval, a publication) calls
+/// <see cref="Request"/>, and every <see cref="PeriodicRefresh"/> on screen reloads at once.
+/// </summary>
+public sealed class BadgeRefresh
+{
+    public event Action? Requested;
+
+    public void Request() => Requested?.Invoke();
 }

@@ -114,6 +114,7 @@ public static class AccountsModule
         services.AddScoped<CircuitHandler, SessionActivityCircuitHandler>();
         services.AddScoped<ClientContext>();
         services.AddScoped<CurrentActor>();
+        services.AddScoped<InfoPortal.Components.Shared.BadgeRefresh>();
         return services;
     }
 

@@ -60,21 +60,7 @@ public static class AuditModule
         }
     }
 
-    /// <summary>Quotes a CSV field and defuses spreadsheet formulas (=, +, -, @ at the start).</summary>
-    internal static string Csv(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-    }
+    internal static string Csv(string? value) => Infrastructure.Text.CsvField.Quote(value);
 }
 
 public sealed record AuditRecordDto(long Id, long Sequence, DateTimeOffset At, int? ActorId, string Actor, string? Ip, string Action, string? Target, string Outcome, string? Detail, string PreviousHash, string Hash)

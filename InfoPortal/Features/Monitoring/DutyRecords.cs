@@ -72,7 +72,9 @@ public sealed class DutyRecordService(
 
     public static bool CanSign(Actor actor) => actor.IsAuthenticated && actor.IsInRole(Roles.Publisher);
 
-    public static bool CanRead(Actor actor) => actor.IsAuthenticated && actor.IsInAnyRole(Roles.Publisher, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader, Roles.AuditAdmin);
+    public static readonly string[] Readers = [Roles.Publisher, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader, Roles.AuditAdmin];
+
+    public static bool CanRead(Actor actor) => actor.IsAuthenticated && actor.IsInAnyRole(Readers);
 
     private WorkingCalendar Calendar => WorkingCalendar.From(calendarOptions.Value);
 

@@ -1,3 +1,4 @@
+using InfoPortal.Features.Accounts;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Jobs;
 using InfoPortal.Infrastructure.Web;
@@ -27,13 +28,13 @@ public static class MonitoringModule
 
         // 网上发布信息保密管理情况 (保密制度 七、八、九, ADR 0050).
         api.MapGet("/secrecy-report", async (HttpContext http, SecrecyReport report, int year, int quarter, CancellationToken ct) =>
-            TypedResults.Ok(await report.BuildAsync(http.GetActor(), year, quarter, ct))).WithName("SecrecyReport");
+            TypedResults.Ok(await report.BuildAsync(http.GetActor(), year, quarter, ct))).WithName("SecrecyReport").RequireAuthorization(p => p.RequireRole(SecrecyReport.Readers));
         api.MapGet("/secrecy-report.xlsx", async (HttpContext http, SecrecyReport report, int year, int quarter, CancellationToken ct) =>
             Results.File(report.Xlsx(await report.BuildAsync(http.GetActor(), year, quarter, ct)), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"secrecy-{year}-q{quarter}.xlsx"))
-            .WithName("SecrecyReportXlsx");
+            .WithName("SecrecyReportXlsx").RequireAuthorization(p => p.RequireRole(SecrecyReport.Readers));
         api.MapGet("/secrecy-report.pdf", async (HttpContext http, SecrecyReport report, int year, int quarter, CancellationToken ct) =>
             Results.File(report.Pdf(await report.BuildAsync(http.GetActor(), year, quarter, ct)).Bytes, "application/pdf", $"secrecy-{year}-q{quarter}.pdf"))
-            .WithName("SecrecyReportPdf");
+            .WithName("SecrecyReportPdf").RequireAuthorization(p => p.RequireRole(SecrecyReport.Readers));
         // The page's downloads (cookie): the same files; errors as plain text outside /api.
         foreach (var (suffix, pdf) in new[] { ("xlsx", false), ("pdf", true) })
         {
@@ -50,7 +51,7 @@ public static class MonitoringModule
                 {
                     return Results.Text(e.Localize(L), statusCode: e is ForbiddenException ? 403 : 400);
                 }
-            }).RequireAuthorization();
+            }).RequireAuthorization(p => p.RequireRole(SecrecyReport.Readers));
         }
 
         // 每日监管记录 (制度 第十四条, ADR 0049).
@@ -58,14 +59,14 @@ public static class MonitoringModule
         {
             var until = to ?? agency.Today;
             return TypedResults.Ok(await duty.DaysAsync(http.GetActor(), from ?? until.AddDays(-30), until, ct));
-        }).WithName("DutyDays");
+        }).WithName("DutyDays").RequireAuthorization(p => p.RequireRole(DutyRecordService.Readers));
         api.MapGet("/duty/{day}", async (HttpContext http, DutyRecordService duty, DateOnly day, CancellationToken ct) =>
-            TypedResults.Ok(new { day, facts = await duty.FactsAsync(day, ct), versions = await duty.VersionsAsync(http.GetActor(), day, ct) })).WithName("DutyDay");
+            TypedResults.Ok(new { day, facts = await duty.FactsAsync(day, ct), versions = await duty.VersionsAsync(http.GetActor(), day, ct) })).WithName("DutyDay").RequireAuthorization(p => p.RequireRole(DutyRecordService.Readers));
         api.MapPost("/duty", async (HttpContext http, DutyRecordService duty, DutyInput body, CancellationToken ct) =>
         {
             var record = await duty.SignAsync(http.GetActor(), body, ct);
             return TypedResults.Created($"/api/v1/monitoring/duty/{record.Day:yyyy-MM-dd}", record);
-        }).WithName("SignDuty");
+        }).WithName("SignDuty").RequireAuthorization(p => p.RequireRole(Roles.Publisher));
         api.MapGet("/duty-missing", async (HttpContext http, DutyRecordService duty, int year, int month, CancellationToken ct) =>
         {
             if (!DutyRecordService.CanRead(http.GetActor()))
@@ -79,7 +80,7 @@ public static class MonitoringModule
             }
 
             return TypedResults.Ok(new { year, month, missingDays = await duty.MissingDaysAsync(year, month, ct) });
-        }).WithName("DutyMissing");
+        }).WithName("DutyMissing").RequireAuthorization(p => p.RequireRole(DutyRecordService.Readers));
 
         api.MapGet("/runs", async (HttpContext http, MonitoringService monitoring, int? limit, CancellationToken ct) =>
             TypedResults.Ok((await monitoring.ListRunsAsync(http.GetActor(), limit ?? 30, cancellationToken: ct)).Select(RunDto.From)))

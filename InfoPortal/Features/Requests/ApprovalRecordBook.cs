@@ -50,8 +50,10 @@ public sealed class ApprovalRecordBook(
 
     private const int Batch = 50;
 
-    public static bool CanPrint(Actor actor) =>
-        actor.IsAuthenticated && actor.IsInAnyRole(Roles.Publisher, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader, Roles.AuditAdmin, Roles.DeptHead);
+    /// <summary>Who may print (a department head: their own department only).</summary>
+    public static readonly string[] Printers = [Roles.Publisher, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader, Roles.AuditAdmin, Roles.DeptHead];
+
+    public static bool CanPrint(Actor actor) => actor.IsAuthenticated && actor.IsInAnyRole(Printers);
 
     private static bool IsGlobal(Actor actor) =>
         actor.IsInAnyRole(Roles.Publisher, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader, Roles.AuditAdmin);

@@ -65,7 +65,9 @@ public sealed class ChainChange
 
     public static bool CanDecide(Actor actor) => actor.IsAuthenticated && actor.IsInAnyRole(Roles.Leader, Roles.PrincipalLeader);
 
-    public static bool CanSee(Actor actor) => actor.IsAuthenticated && actor.IsInAnyRole(Roles.SystemAdmin, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader);
+    public static readonly string[] Viewers = [Roles.SystemAdmin, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader];
+
+    public static bool CanSee(Actor actor) => actor.IsAuthenticated && actor.IsInAnyRole(Viewers);
 
     public static ChainChange Propose(Actor actor, ReviewChain current, IReadOnlyList<ChainStep> steps, string? reason, DateTimeOffset now)
     {

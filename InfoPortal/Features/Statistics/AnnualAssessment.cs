@@ -12,9 +12,9 @@ namespace InfoPortal.Features.Statistics;
 
 /// <summary>
 /// <c>Assessment:Points:*</c> — the scoring rules of the annual assessment (rules.md §1 第十五、十六条,
-/// §2 第五章). Penalties are written as negative numbers. One rule of the issue is pending
-/// because its input does not exist yet: points per stale column (the governance report); it is
-/// not faked as zero here.
+/// §2 第五章). Penalties are written as negative numbers. Every rule is scored: the stale-column
+/// rule (§1 第十六条 栏目长期未更新) counts each time one of the department's columns went stale in
+/// the year, from the daily stale-column job's notices (ADR 0051).
 /// </summary>
 public sealed class AssessmentOptions
 {
@@ -50,6 +50,9 @@ public sealed class AssessmentPoints
 
     /// <summary>Per interaction message answered on time; 0 switches the rule off.</summary>
     public decimal OnTimeReply { get; set; }
+
+    /// <summary>Per time one of the department's columns went stale in the year (§1 第十六条, ADR 0051).</summary>
+    public decimal StaleColumn { get; set; } = -2m;
 }
 
 /// <summary>
@@ -112,10 +115,27 @@ public sealed class AnnualAssessmentJob(
             .Where(r => r.UsedByHigherAuthorities && r.PublishedAt >= start && r.PublishedAt < end)
             .GroupBy(r => r.DepartmentId).Select(g => new { g.Key, N = g.Count() })
             .ToDictionaryAsync(g => g.Key, g => g.N, cancellationToken);
+        // §1 第十六条 栏目长期未更新: each stale spell of a department's column (one per column and
+        // start of silence) that the daily job noticed in the year counts once.
+        var firstDay = new DateOnly(year, 1, 1);
+        var lastDay = new DateOnly(year, 12, 31);
+        var stale = (await db.StaleColumnNotices.AsNoTracking()
+                .Where(n => n.Day >= firstDay && n.Day <= lastDay && n.DepartmentId != null)
+                .Select(n => new { n.DepartmentId, n.ColumnId, n.StaleSince })
+                .ToListAsync(cancellationToken))
+            .DistinctBy(n => (n.ColumnId, n.StaleSince))
+            .GroupBy(n => n.DepartmentId!.Value)
+            .ToDictionary(g => g.Key, g => g.Count());
+        foreach (var department in stale.Keys.Where(d => sums.All(s => s.DepartmentId != d)).ToList())
+        {
+            sums.Add(new { DepartmentId = department, Published = 0, Timely = 0, Returned = 0, TakenDown = 0 });
+        }
+
         var points = options.Value.Points;
         var scores = sums.Select(s =>
         {
             var usedCount = used.GetValueOrDefault(s.DepartmentId);
+            var staleColumns = stale.GetValueOrDefault(s.DepartmentId);
             var (lateReplies, onTimeReplies) = replies.GetValueOrDefault(s.DepartmentId);
             return new AssessmentScore
             {
@@ -128,9 +148,10 @@ public sealed class AnnualAssessmentJob(
                 TakenDown = s.TakenDown,
                 LateReplies = lateReplies,
                 OnTimeReplies = onTimeReplies,
+                StaleColumns = staleColumns,
                 Points = (s.Published * points.Published) + (s.Timely * points.Timely) + (usedCount * points.UsedByHigherAuthorities)
                     + (s.Returned * points.Returned) + (s.TakenDown * points.TakenDown)
-                    + (lateReplies * points.LateReply) + (onTimeReplies * points.OnTimeReply),
+                    + (lateReplies * points.LateReply) + (onTimeReplies * points.OnTimeReply) + (staleColumns * points.StaleColumn),
             };
         }).ToList();
 
@@ -151,7 +172,8 @@ public sealed class AssessmentService(
     AnnualAssessmentJob job,
     AuditLog audit,
     TimeProvider clock,
-    IOptions<AssessmentOptions> options)
+    IOptions<AssessmentOptions> options,
+    StatisticsCalendar calendar)
 {
     public const int MaxReasonLength = 2000;
 
@@ -189,13 +211,53 @@ public sealed class AssessmentService(
             x => x.s.Published + x.s.LateReplies + x.s.OnTimeReplies >= Math.Max(1, options.Value.MinActivity), options.Value.CommendCount, options.Value.CriticiseCount);
         var rows = ordered
             .Select((x, i) => new AssessmentRow(ranking.Ranks[i], x.s.DepartmentId, names.GetValueOrDefault(x.s.DepartmentId, ""), x.s.Published, x.s.Timely,
-                x.s.UsedByHigherAuthorities, x.s.Returned, x.s.TakenDown, x.s.LateReplies, x.s.OnTimeReplies, x.s.Points, x.own, x.Total))
+                x.s.UsedByHigherAuthorities, x.s.Returned, x.s.TakenDown, x.s.LateReplies, x.s.OnTimeReplies, x.s.Points, x.own, x.Total) { StaleColumns = x.s.StaleColumns })
             .ToList();
         var commend = rows.Where(r => ranking.Best.Any(b => b.s.DepartmentId == r.DepartmentId)).ToList();
         var criticise = rows.Where(r => ranking.Lagging.Any(l => l.s.DepartmentId == r.DepartmentId)).ToList();
         var points = JsonSerializer.Deserialize<AssessmentPoints>(run.RulesJson) ?? new AssessmentPoints();
-        return new AssessmentReport(year, run.ComputedAt, points, rows, [.. commend.Select(c => c.DepartmentName)], [.. criticise.Select(c => c.DepartmentName)],
-            ["Statistics.Pending.StaleColumns"]);
+        var individuals = await IndividualsAsync(db, year, points, cancellationToken);
+        return new AssessmentReport(year, run.ComputedAt, points, rows, [.. commend.Select(c => c.DepartmentName)], [.. criticise.Select(c => c.DepartmentName)], [])
+        {
+            CommendedRows = commend,
+            CriticisedRows = criticise,
+            Individuals = individuals.Rows,
+            CommendedIndividuals = individuals.Commended,
+        };
+    }
+
+    /// <summary>
+    /// 表彰…个人 (§2 第五章): officers scored on their own items of the year — published, used by
+    /// higher authorities, returned, taken down — with the department rule's points, ranked by the
+    /// same fair rule (ADR 0026, 0051): ties share a rank, someone with nothing published is not
+    /// commended, an all-equal year names nobody. Individuals are commended, never criticised by name.
+    /// </summary>
+    private async Task<(IReadOnlyList<IndividualRow> Rows, IReadOnlyList<IndividualRow> Commended)> IndividualsAsync(PortalDbContext db, int year, AssessmentPoints points, CancellationToken cancellationToken)
+    {
+        var (start, end) = (calendar.Month(year, 1).Start, calendar.Month(year, 12).End);
+        var published = await db.Requests.AsNoTracking().Where(r => r.PublishedAt >= start && r.PublishedAt < end)
+            .GroupBy(r => r.OfficerId)
+            .Select(g => new { OfficerId = g.Key, Published = g.Count(), Used = g.Count(r => r.UsedByHigherAuthorities), TakenDown = g.Count(r => r.TakenDownAt != null) })
+            .ToListAsync(cancellationToken);
+        var returned = await db.Decisions.AsNoTracking().Where(d => d.Outcome == DecisionOutcome.Return && d.DecidedAt >= start && d.DecidedAt < end)
+            .Join(db.Requests, d => d.RequestId, r => r.Id, (d, r) => r.OfficerId)
+            .GroupBy(o => o).Select(g => new { OfficerId = g.Key, N = g.Count() })
+            .ToDictionaryAsync(g => g.OfficerId, g => g.N, cancellationToken);
+        var ids = published.Select(p => p.OfficerId).Union(returned.Keys).ToList();
+        var people = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName, u.DepartmentId }).ToListAsync(cancellationToken);
+        var departments = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, cancellationToken);
+        var ordered = people.Select(u =>
+            {
+                var p = published.SingleOrDefault(x => x.OfficerId == u.Id);
+                var r = returned.GetValueOrDefault(u.Id);
+                var score = ((p?.Published ?? 0) * points.Published) + ((p?.Used ?? 0) * points.UsedByHigherAuthorities) + (r * points.Returned) + ((p?.TakenDown ?? 0) * points.TakenDown);
+                return new IndividualRow(0, u.Id, u.DisplayName, u.DepartmentId is { } d ? departments.GetValueOrDefault(d, "") : "", p?.Published ?? 0, p?.Used ?? 0, r, p?.TakenDown ?? 0, score);
+            })
+            .OrderByDescending(x => x.Points).ThenBy(x => x.UserId)
+            .ToList();
+        var ranking = FairRanking.Rank(ordered, x => x.Points, x => x.Published >= 1, options.Value.CommendCount, 0);
+        var rows = ordered.Select((x, i) => x with { Rank = ranking.Ranks[i] }).ToList();
+        return (rows, [.. rows.Where(r => ranking.Best.Any(b => b.UserId == r.UserId))]);
     }
 
     public async Task<int> ComputeAsync(Actor actor, int year, CancellationToken cancellationToken = default)
@@ -285,10 +347,42 @@ public sealed class AssessmentService(
 /// <summary>What the assessment page and the annual report PDF show.</summary>
 public sealed record AssessmentReport(
     int Year, DateTimeOffset ComputedAt, AssessmentPoints Points, IReadOnlyList<AssessmentRow> Rows,
-    IReadOnlyList<string> Commendations, IReadOnlyList<string> Criticisms, IReadOnlyList<string> PendingRules);
+    IReadOnlyList<string> Commendations, IReadOnlyList<string> Criticisms, IReadOnlyList<string> PendingRules)
+{
+    /// <summary>The commended departments' rows, for the reason printed beside each name (ADR 0051).</summary>
+    public IReadOnlyList<AssessmentRow> CommendedRows { get; init; } = [];
+
+    public IReadOnlyList<AssessmentRow> CriticisedRows { get; init; } = [];
+
+    /// <summary>Officers as individuals (§2 第五章 表彰…个人), in rank order.</summary>
+    public IReadOnlyList<IndividualRow> Individuals { get; init; } = [];
+
+    public IReadOnlyList<IndividualRow> CommendedIndividuals { get; init; } = [];
+}
 
 public sealed record AssessmentRow(
     int Rank, int DepartmentId, string DepartmentName, int Published, int Timely, int UsedByHigherAuthorities, int Returned, int TakenDown,
-    int LateReplies, int OnTimeReplies, decimal ComputedPoints, IReadOnlyList<AdjustmentLine> Adjustments, decimal Total);
+    int LateReplies, int OnTimeReplies, decimal ComputedPoints, IReadOnlyList<AdjustmentLine> Adjustments, decimal Total)
+{
+    /// <summary>Times one of the department's columns went stale in the year (§1 第十六条).</summary>
+    public int StaleColumns { get; init; }
+}
+
+/// <summary>One officer's year: their own items, scored with the department rule's points.</summary>
+public sealed record IndividualRow(int Rank, int UserId, string Name, string DepartmentName, int Published, int UsedByHigherAuthorities, int Returned, int TakenDown, decimal Points);
+
+/// <summary>The reason printed beside a listed department or person (ADR 0051): its rank and the figures that put it there.</summary>
+public static class RankingReasons
+{
+    public static string Of(AssessmentRow r, Microsoft.Extensions.Localization.IStringLocalizer L) =>
+        L["Assessment.RankReason", r.Rank, r.Total.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture), r.Published, r.Timely, r.UsedByHigherAuthorities,
+            r.Returned, r.TakenDown, r.StaleColumns, r.LateReplies].Value;
+
+    public static string Of(IndividualRow r, Microsoft.Extensions.Localization.IStringLocalizer L) =>
+        L["Assessment.IndividualReason", r.Rank, r.Points.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture), r.Published, r.UsedByHigherAuthorities, r.Returned, r.TakenDown].Value;
+
+    public static string Of(BulletinDepartmentRow r, Microsoft.Extensions.Localization.IStringLocalizer L) =>
+        L["Bulletin.RankReason", r.Rank, r.Published, r.Timely, r.TimelinessRate is { } rate ? rate.ToString("P0", System.Globalization.CultureInfo.InvariantCulture) : "—", r.TakenDown, r.Returned].Value;
+}
 
 public sealed record AdjustmentLine(decimal Points, string Reason, string By, DateTimeOffset At);

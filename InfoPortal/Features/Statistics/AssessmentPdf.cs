@@ -25,6 +25,7 @@ public static class AssessmentPdf
             new PdfParagraph(L["Assessment.Pdf.RulesHeading"].Value, PdfTextStyle.Heading),
             new PdfParagraph(F(L, "Assessment.Rules", P(p.Published), P(p.Timely), P(p.UsedByHigherAuthorities), P(p.Returned), P(p.TakenDown))),
             new PdfParagraph(F(L, "Assessment.ReplyRules", P(p.LateReply), P(p.OnTimeReply))),
+            new PdfParagraph(F(L, "Assessment.StaleRule", P(p.StaleColumn))),
         };
         if (report.PendingRules.Count > 0)
         {
@@ -32,12 +33,12 @@ public static class AssessmentPdf
         }
 
         blocks.Add(new PdfParagraph(L["Assessment.Pdf.ScoresHeading"].Value, PdfTextStyle.Heading));
-        blocks.Add(new PdfTable([0.8, 2.2, 1, 1, 1.2, 1, 1, 1.1, 1.1, 1.1, 1.1, 1.1],
+        blocks.Add(new PdfTable([0.8, 2.2, 1, 1, 1.2, 1, 1, 1.1, 1.1, 1.1, 1.1, 1.1, 1.1],
             [new PdfRow([.. new[] { "Bulletin.Rank", "Statistics.Department", "Statistics.Published", "Statistics.Timely", "Assessment.Used", "Statistics.Returned",
-                "Statistics.TakenDown", "Assessment.LateReplies", "Assessment.OnTimeReplies", "Assessment.Pdf.Computed", "Assessment.Pdf.Adjusted", "Assessment.Total" }
+                "Statistics.TakenDown", "Assessment.StaleColumns", "Assessment.LateReplies", "Assessment.OnTimeReplies", "Assessment.Pdf.Computed", "Assessment.Pdf.Adjusted", "Assessment.Total" }
                 .Select(k => new PdfCell(L[k].Value, Bold: true, Shaded: true))])],
             [.. report.Rows.Select(r => new PdfRow([N(r.Rank), r.DepartmentName, N(r.Published), N(r.Timely), N(r.UsedByHigherAuthorities), N(r.Returned), N(r.TakenDown),
-                N(r.LateReplies), N(r.OnTimeReplies), P(r.ComputedPoints), P(r.Adjustments.Sum(a => a.Points)), new PdfCell(P(r.Total), Bold: true)]))],
+                N(r.StaleColumns), N(r.LateReplies), N(r.OnTimeReplies), P(r.ComputedPoints), P(r.Adjustments.Sum(a => a.Points)), new PdfCell(P(r.Total), Bold: true)]))],
             PdfTextStyle.Small));
 
         blocks.Add(new PdfParagraph(L["Assessment.Adjustments"].Value, PdfTextStyle.Heading));
@@ -57,7 +58,33 @@ public static class AssessmentPdf
 
         blocks.Add(new PdfParagraph(L["Assessment.Pdf.OutcomeHeading"].Value, PdfTextStyle.Heading));
         blocks.Add(new PdfParagraph(F(L, "Assessment.Commend", report.Commendations.Count > 0 ? string.Join("、", report.Commendations) : none), Bold: true));
+        foreach (var row in report.CommendedRows)
+        {
+            blocks.Add(new PdfParagraph($"{row.DepartmentName}：{RankingReasons.Of(row, L)}", PdfTextStyle.Small));
+        }
+
         blocks.Add(new PdfParagraph(F(L, "Assessment.Criticise", report.Criticisms.Count > 0 ? string.Join("、", report.Criticisms) : none), Bold: true));
+        foreach (var row in report.CriticisedRows)
+        {
+            blocks.Add(new PdfParagraph($"{row.DepartmentName}：{RankingReasons.Of(row, L)}", PdfTextStyle.Small));
+        }
+
+        // 表彰…个人 (§2 第五章): the officers, ranked by the same rule; commended, never criticised by name.
+        blocks.Add(new PdfParagraph(L["Assessment.Individuals"].Value, PdfTextStyle.Heading));
+        blocks.Add(new PdfParagraph(F(L, "Assessment.CommendIndividuals", report.CommendedIndividuals.Count > 0 ? string.Join("、", report.CommendedIndividuals.Select(i => i.Name)) : none), Bold: true));
+        foreach (var person in report.CommendedIndividuals)
+        {
+            blocks.Add(new PdfParagraph($"{person.Name}（{person.DepartmentName}）：{RankingReasons.Of(person, L)}", PdfTextStyle.Small));
+        }
+
+        if (report.Individuals.Count > 0)
+        {
+            blocks.Add(new PdfTable([0.8, 1.6, 2, 1, 1.2, 1, 1, 1.1],
+                [new PdfRow([.. new[] { "Bulletin.Rank", "Assessment.Person", "Statistics.Department", "Statistics.Published", "Assessment.Used", "Statistics.Returned", "Statistics.TakenDown", "Assessment.Total" }
+                    .Select(k => new PdfCell(L[k].Value, Bold: true, Shaded: true))])],
+                [.. report.Individuals.Select(i => new PdfRow([N(i.Rank), i.Name, i.DepartmentName, N(i.Published), N(i.UsedByHigherAuthorities), N(i.Returned), N(i.TakenDown), P(i.Points)]))],
+                PdfTextStyle.Small));
+        }
         blocks.Add(new PdfSpacer(12));
         blocks.Add(new PdfSignatureBlock(
         [

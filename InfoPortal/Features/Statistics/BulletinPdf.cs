@@ -30,8 +30,11 @@ public static class BulletinPdf
                 PdfTextStyle.Small),
             new PdfParagraph(F(L, "Bulletin.Best", report.Best.Count > 0 ? string.Join("、", report.Best) : none), Bold: true),
             new PdfParagraph(F(L, "Bulletin.Lagging", report.Lagging.Count > 0 ? string.Join("、", report.Lagging) : none), Bold: true),
-            new PdfParagraph(L["Bulletin.Takedowns"].Value, PdfTextStyle.Heading),
         };
+        // The reason beside each listed department (ADR 0051): its rank and the figures that put it there.
+        blocks.AddRange(report.Departments.Where(d => report.Best.Contains(d.DepartmentName) || report.Lagging.Contains(d.DepartmentName))
+            .Select(d => new PdfParagraph($"{d.DepartmentName}：{RankingReasons.Of(d, L)}", PdfTextStyle.Small)));
+        blocks.Add(new PdfParagraph(L["Bulletin.Takedowns"].Value, PdfTextStyle.Heading));
         if (report.Takedowns.Count == 0)
         {
             blocks.Add(new PdfParagraph(L["Bulletin.NoTakedowns"].Value));

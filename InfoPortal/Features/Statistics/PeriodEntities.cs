@@ -53,6 +53,9 @@ public sealed class AssessmentScore
     /// <summary>Interaction messages of the year answered on time.</summary>
     public int OnTimeReplies { get; set; }
 
+    /// <summary>Times one of the department's columns went stale in the year (§1 第十六条, ADR 0051).</summary>
+    public int StaleColumns { get; set; }
+
     public decimal Points { get; set; }
 }
 

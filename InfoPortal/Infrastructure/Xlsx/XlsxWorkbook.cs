@@ -62,10 +62,10 @@ public static class XlsxWorkbook
             Cell cell = values[i] switch
             {
                 null => new Cell { CellReference = reference },
-                string s => new Cell(new InlineString(new Text(s))) { CellReference = reference, DataType = CellValues.InlineString },
+                string s => new Cell(new InlineString(new DocumentFormat.OpenXml.Spreadsheet.Text(s))) { CellReference = reference, DataType = CellValues.InlineString },
                 int n => new Cell(new CellValue(n)) { CellReference = reference, DataType = CellValues.Number },
                 double d => new Cell(new CellValue(Math.Round(d, 4))) { CellReference = reference, DataType = CellValues.Number, StyleIndex = 2 },
-                var other => new Cell(new InlineString(new Text(other.ToString() ?? ""))) { CellReference = reference, DataType = CellValues.InlineString },
+                var other => new Cell(new InlineString(new DocumentFormat.OpenXml.Spreadsheet.Text(other.ToString() ?? ""))) { CellReference = reference, DataType = CellValues.InlineString },
             };
             if (bold)
             {

@@ -1987,6 +1987,9 @@ namespace InfoPortal.Data.Postgres.Migrations
                     b.Property<int>("Returned")
                         .HasColumnType("integer");
 
+                    b.Property<int>("StaleColumns")
+                        .HasColumnType("integer");
+
                     b.Property<int>("TakenDown")
                         .HasColumnType("integer");
 

@@ -1920,6 +1920,9 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.Property<int>("Returned")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("StaleColumns")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("TakenDown")
                         .HasColumnType("INTEGER");
 

@@ -35,16 +35,16 @@ public static class ChainsApi
             }
 
             return TypedResults.Ok((await chains.ListLatestAsync(ct)).Select(ChainDto.From));
-        }).WithName("ListChains");
+        }).WithName("ListChains").RequireAuthorization(p => p.RequireRole(ChainChange.Viewers));
 
         api.MapGet("/chains/changes", async (HttpContext http, ChainChangeService changes, CancellationToken ct) =>
-            TypedResults.Ok((await changes.ListAsync(http.GetActor(), ct)).Select(ChainChangeDto.From))).WithName("ListChainChanges");
+            TypedResults.Ok((await changes.ListAsync(http.GetActor(), ct)).Select(ChainChangeDto.From))).WithName("ListChainChanges").RequireAuthorization(p => p.RequireRole(ChainChange.Viewers));
 
         api.MapPost("/chains/{code}/changes", async (HttpContext http, ChainChangeService changes, string code, ChainChangeBody body, CancellationToken ct) =>
         {
             var change = await changes.ProposeAsync(http.GetActor(), code, body.Steps, body.Reason, ct);
             return TypedResults.Created($"/api/v1/chains/changes/{change.Id}", ChainChangeDto.From(change));
-        }).WithName("ProposeChainChange");
+        }).WithName("ProposeChainChange").RequireAuthorization(p => p.RequireRole(Accounts.Roles.OfficeDirector));
 
         api.MapPost("/chains/changes/{id:int}/decision", async (HttpContext http, ChainChangeService changes, int id, ChainChangeDecisionBody body, CancellationToken ct) =>
         {
@@ -56,6 +56,6 @@ public static class ChainsApi
                 _ => throw ValidationFailedException.For("decision", "Chains.DecisionRequired"),
             };
             return TypedResults.Ok(ChainChangeDto.From(change));
-        }).WithName("DecideChainChange");
+        }).WithName("DecideChainChange").RequireAuthorization(p => p.RequireRole(Accounts.Roles.Leader, Accounts.Roles.PrincipalLeader));
     }
 }

@@ -177,8 +177,8 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
         return text.ToString();
     }
 
-    private static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    // One CSV writer for every export (issue 16): quoted, and a leading = + - @ defused against formula injection.
+    private static string Csv(string value) => Infrastructure.Text.CsvField.Quote(value, always: false);
 
     /// <summary>Parses an import; throws with every bad line when any line is bad.</summary>
     public static IReadOnlyList<(string Text, string Category, ScreeningLevel Level)> Parse(ImportFormat format, string content, string defaultCategory, ScreeningLevel defaultLevel)
@@ -223,7 +223,7 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
                 continue;
             }
 
-            var term = fields[0].Trim();
+            var term = Infrastructure.Text.CsvField.Unguard(fields[0].Trim());
             var category = CategoryOf(fields[1]);
             var level = LevelOf(fields[2]);
             var lineErrors = new List<string>();
