@@ -47,7 +47,7 @@ public sealed class RequestJourneyBrowserTests(BrowserFixture browser) : IClassF
         shots.Add(await ShotAsync(officer, "02-with-picture"));
 
         await officer.ClickAsync("[data-test=submit]");
-        await officer.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, @"/office/requests/\d+$"));
+        await BrowserFixture.WaitForUrlOrExplainAsync(officer, @"/office/requests/\d+$", "journey-submit");
         var id = int.Parse(officer.Url.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
         await officer.Locator("[data-status=InReview]").WaitForAsync();
         shots.Add(await ShotAsync(officer, "03-submitted"));

@@ -92,6 +92,25 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
 
+    /// <summary>
+    /// Waits for the address to match; when it does not, fails with what the page says instead
+    /// (field errors, snackbars) and a screenshot, so a red CI run can be read without re-running it.
+    /// </summary>
+    public static async Task WaitForUrlOrExplainAsync(IPage page, string pattern, string shotName)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, pattern));
+        }
+        catch (TimeoutException ex)
+        {
+            var shot = await ScreenshotAsync(page, "failed-" + shotName);
+            var said = await page.EvaluateAsync<string>(
+                "() => [...document.querySelectorAll('.mud-snackbar, .mud-input-helper-text, [role=alert], .mud-alert')].map(e => e.innerText.trim()).filter(t => t).join(' | ')");
+            throw new TimeoutException($"still at {page.Url}, not /{pattern}/; the page says: [{said}]; screenshot {shot}", ex);
+        }
+    }
+
     public static async Task<string> ScreenshotAsync(IPage page, string name)
     {
         var path = Path.Combine(ScreenshotFolder, name + ".png");
