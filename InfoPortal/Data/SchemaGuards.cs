@@ -60,6 +60,53 @@ public static class SchemaGuards
     ];
 
     /// <summary>
+    /// The requests' own text indexes for the back-office search (ADR 0052): a trigram index over
+    /// the title and body as stored (external content: the Requests table itself) and a contentless
+    /// per-character index for one- and two-character queries, kept by triggers that fire only when
+    /// the title or the body changes. Contentless rows are removed with FTS5's 'delete' command and the
+    /// old values, which SQLite 3.40 supports (contentless_delete needs 3.43).
+    /// </summary>
+    public static readonly IReadOnlyList<string> SqliteRequestText =
+    [
+        "CREATE VIRTUAL TABLE request_fts USING fts5(Title, BodyHtml, content='Requests', content_rowid='Id', tokenize='trigram');",
+        "CREATE VIRTUAL TABLE request_chars USING fts5(title, body, content='', tokenize='unicode61');",
+        $"""
+        CREATE TRIGGER Requests_text_ai AFTER INSERT ON Requests BEGIN
+          INSERT INTO request_fts(rowid, Title, BodyHtml) VALUES (new.Id, new.Title, new.BodyHtml);
+          INSERT INTO request_chars(rowid, title, body) VALUES (new.Id, {Chars("new.Title")}, {Chars("new.BodyHtml")});
+        END;
+        """,
+        $"""
+        CREATE TRIGGER Requests_text_au AFTER UPDATE OF Title, BodyHtml ON Requests BEGIN
+          INSERT INTO request_fts(request_fts, rowid, Title, BodyHtml) VALUES ('delete', old.Id, old.Title, old.BodyHtml);
+          INSERT INTO request_fts(rowid, Title, BodyHtml) VALUES (new.Id, new.Title, new.BodyHtml);
+          INSERT INTO request_chars(request_chars, rowid, title, body) VALUES ('delete', old.Id, {Chars("old.Title")}, {Chars("old.BodyHtml")});
+          INSERT INTO request_chars(rowid, title, body) VALUES (new.Id, {Chars("new.Title")}, {Chars("new.BodyHtml")});
+        END;
+        """,
+        $"""
+        CREATE TRIGGER Requests_text_ad AFTER DELETE ON Requests BEGIN
+          INSERT INTO request_fts(request_fts, rowid, Title, BodyHtml) VALUES ('delete', old.Id, old.Title, old.BodyHtml);
+          INSERT INTO request_chars(request_chars, rowid, title, body) VALUES ('delete', old.Id, {Chars("old.Title")}, {Chars("old.BodyHtml")});
+        END;
+        """,
+        "INSERT INTO request_fts(request_fts) VALUES ('rebuild');",
+        $"INSERT INTO request_chars(rowid, title, body) SELECT Id, {Chars("Title")}, {Chars("BodyHtml")} FROM Requests;",
+    ];
+
+    public static readonly IReadOnlyList<string> SqliteRequestTextDrop =
+    [
+        "DROP TRIGGER IF EXISTS Requests_text_ai;",
+        "DROP TRIGGER IF EXISTS Requests_text_au;",
+        "DROP TRIGGER IF EXISTS Requests_text_ad;",
+        "DROP TABLE IF EXISTS request_fts;",
+        "DROP TABLE IF EXISTS request_chars;",
+    ];
+
+    /// <summary>PostgreSQL: the back-office search's ILIKE expression, served by pg_trgm (ADR 0052).</summary>
+    public const string PostgresRequestText = """CREATE INDEX "IX_Requests_Text_Trgm" ON "Requests" USING gin (("Title" || E'\n' || "BodyHtml") gin_trgm_ops);""";
+
+    /// <summary>
     /// Start-up check (issue 10): re-creates any append-only trigger someone with file or database
     /// access dropped, logs an alert and writes an audit record naming them. Returns the names restored.
     /// </summary>

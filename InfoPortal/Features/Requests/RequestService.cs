@@ -166,21 +166,69 @@ public sealed class RequestService(
         if (filter.Status is { } status) query = query.Where(r => r.Status == status);
         if (filter.DepartmentId is { } department) query = query.Where(r => r.DepartmentId == department);
         if (filter.Mine) query = query.Where(r => r.OfficerId == actor.UserId);
-        if (filter.After is { } after) query = query.Where(r => r.Id < after);
-        if (filter.Query?.Trim() is { Length: > 0 } text)
+        var limit = Math.Clamp(filter.Limit, 1, 200);
+        if (filter.Query?.Trim() is { Length: > 0 } typed)
         {
             // Back-office search: a substring of the title or the body (any length, Chinese or not) over
             // the same visible set, so unpublished items show only to those who may see them anyway.
-            var pattern = "%" + text[..Math.Min(text.Length, 100)].ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            query = query.Where(r => EF.Functions.Like(r.Title.ToLower(), pattern, "\\") || EF.Functions.Like(r.BodyHtml.ToLower(), pattern, "\\"));
+            var text = typed[..Math.Min(typed.Length, 100)];
+            if (db.Database.IsSqlite() && (SqliteTextMatch.Trigram(text) ?? SqliteTextMatch.Characters(text)) is { } phrase)
+            {
+                return await ListMatchingAsync(db, query, phrase, trigram: text.Length >= 3, filter.After, limit, cancellationToken);
+            }
+
+            // PostgreSQL: ILIKE over the pg_trgm GIN index on this very expression (ADR 0052); SQLite
+            // reaches here only for text of punctuation, which no index holds.
+            var pattern = "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            query = db.Database.IsNpgsql()
+                ? query.Where(r => EF.Functions.ILike(r.Title + "\n" + r.BodyHtml, pattern, "\\"))
+                : query.Where(r => EF.Functions.Like(r.Title.ToLower() + "\n" + r.BodyHtml.ToLower(), pattern.ToLowerInvariant(), "\\"));
         }
 
-        return await query.OrderByDescending(r => r.Id).Take(Math.Clamp(filter.Limit, 1, 200))
-            .Select(r => new RequestListItem(r.Id, r.Title, r.Status, r.Importance, r.DepartmentId,
-                db.Departments.Where(d => d.Id == r.DepartmentId).Select(d => d.Name).First(),
-                r.CurrentRole, r.UpdatedAt, r.EventDate, r.Version))
-            .ToListAsync(cancellationToken);
+        if (filter.After is { } after) query = query.Where(r => r.Id < after);
+        return await Project(db, query.OrderByDescending(r => r.Id).Take(limit)).ToListAsync(cancellationToken);
     }
+
+    /// <summary>Candidates to page through when the visible set is small next to the matches.</summary>
+    private const int SearchChunk = 500;
+
+    /// <summary>
+    /// SQLite: the matching ids come from the requests' text indexes (request_fts, request_chars;
+    /// ADR 0052) newest first, a bounded chunk at a time, and the visibility and filters apply to each
+    /// chunk through the primary key, so neither a rare nor a common word reads the requests table whole.
+    /// </summary>
+    private static async Task<IReadOnlyList<RequestListItem>> ListMatchingAsync(PortalDbContext db, IQueryable<PublicationRequest> visible, string phrase, bool trigram,
+        int? after, int limit, CancellationToken cancellationToken)
+    {
+        var cursor = after ?? int.MaxValue;
+        var found = new List<RequestListItem>();
+        while (found.Count < limit)
+        {
+            var ids = await (trigram
+                ? db.Database.SqlQuery<int>($"""SELECT rowid AS "Value" FROM request_fts WHERE request_fts MATCH {phrase} AND rowid < {cursor} ORDER BY rowid DESC LIMIT {SearchChunk}""")
+                : db.Database.SqlQuery<int>($"""SELECT rowid AS "Value" FROM request_chars WHERE request_chars MATCH {phrase} AND rowid < {cursor} ORDER BY rowid DESC LIMIT {SearchChunk}"""))
+                .ToListAsync(cancellationToken);
+            if (ids.Count == 0)
+            {
+                break;
+            }
+
+            found.AddRange(await Project(db, visible.Where(r => ids.Contains(r.Id)).OrderByDescending(r => r.Id).Take(limit - found.Count)).ToListAsync(cancellationToken));
+            if (ids.Count < SearchChunk)
+            {
+                break;
+            }
+
+            cursor = ids[^1];
+        }
+
+        return found;
+    }
+
+    private static IQueryable<RequestListItem> Project(PortalDbContext db, IQueryable<PublicationRequest> requests) =>
+        requests.Select(r => new RequestListItem(r.Id, r.Title, r.Status, r.Importance, r.DepartmentId,
+            db.Departments.Where(d => d.Id == r.DepartmentId).Select(d => d.Name).First(),
+            r.CurrentRole, r.UpdatedAt, r.EventDate, r.Version));
 
     /// <summary>Warnings that do not block (shown on the form): an event more than 10 days back.</summary>
     public IReadOnlyList<string> Warnings(RequestContent content)

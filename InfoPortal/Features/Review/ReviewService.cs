@@ -194,11 +194,25 @@ public sealed class ReviewService(
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>The menu and home counts stop here and show "99+" (ADR 0052): a count of the whole queue grows with it.</summary>
+    public const int CountCap = 100;
+
+    /// <summary>How many items wait for this reviewer, up to <see cref="CountCap"/> (which means "99+").</summary>
     public async Task<int> CountAsync(Actor actor, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await Waiting(db, actor).CountAsync(cancellationToken);
+        return await Waiting(db, actor).Take(CountCap).CountAsync(cancellationToken);
     }
+
+    /// <summary>The whole queue counted, as before the cap: only <c>bench review-queue</c> calls it, as the reference.</summary>
+    internal async Task<int> CountUncappedAsync(Actor actor)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        return await Waiting(db, actor).CountAsync();
+    }
+
+    /// <summary>A capped count as shown: "99+" at the cap.</summary>
+    public static string CountText(int count) => count >= CountCap ? $"{CountCap - 1}+" : count.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Requests whose current step this actor may sign (role, department scope, not own, not signed this round).</summary>
     private static IQueryable<PublicationRequest> Waiting(PortalDbContext db, Actor actor)

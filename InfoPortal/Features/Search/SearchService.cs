@@ -81,10 +81,9 @@ public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, 
         var intranet = reader.IsAuthenticated;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         List<int> ids;
-        if (settings.Provider == DatabaseProvider.Sqlite && q.Length >= 3)
+        if (settings.Provider == DatabaseProvider.Sqlite && SqliteTextMatch.Trigram(q) is { } phrase)
         {
             // The trigram tokenizer matches substrings; the phrase is quoted so operators in the query are text.
-            var phrase = "\"" + q.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
             ids = await db.Database.SqlQuery<int>($"""
                 SELECT f.rowid AS "Value" FROM search_fts f JOIN SearchDocuments d ON d.RequestId = f.rowid
                 WHERE search_fts MATCH {phrase} AND (d.OnExternalSite = 1 OR ({intranet} AND d.OnInternalSite = 1))
@@ -92,15 +91,14 @@ public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, 
                 LIMIT {limit + 1} OFFSET {after}
                 """).ToListAsync(cancellationToken);
         }
-        else if (settings.Provider == DatabaseProvider.Sqlite && options.Value.CharacterIndex && q.EnumerateRunes().All(Rune.IsLetterOrDigit))
+        else if (settings.Provider == DatabaseProvider.Sqlite && options.Value.CharacterIndex && SqliteTextMatch.Characters(q) is { } characters)
         {
             // One or two characters: the per-character FTS5 index (search_chars, ADR 0019) holds every
             // character as a token, so the query is the phrase of its characters ("器 械"), ranked by
             // bm25 with the title weighted as for long queries.
-            var phrase = "\"" + string.Join(' ', q.EnumerateRunes()) + "\"";
             ids = await db.Database.SqlQuery<int>($"""
                 SELECT f.rowid AS "Value" FROM search_chars f JOIN SearchDocuments d ON d.RequestId = f.rowid
-                WHERE search_chars MATCH {phrase} AND (d.OnExternalSite = 1 OR ({intranet} AND d.OnInternalSite = 1))
+                WHERE search_chars MATCH {characters} AND (d.OnExternalSite = 1 OR ({intranet} AND d.OnInternalSite = 1))
                 ORDER BY bm25(search_chars, 5.0, 1.0), d.PublishedAt DESC
                 LIMIT {limit + 1} OFFSET {after}
                 """).ToListAsync(cancellationToken);

@@ -154,7 +154,19 @@ public static class BenchCommand
         }
 
         var review = sp.GetRequiredService<ReviewService>();
+        var requests = sp.GetRequiredService<RequestService>();
         var (director, depthead) = await ReviewersAsync(dbFactory);
+        async Task<int> Search(Actor reader, string q) => (await requests.ListAsync(reader, new RequestFilter(Query: q))).Count;
+
+        // The reference, measured in the same run: the substring scan the search was before ADR 0052.
+        async Task<int> Scan(Actor reader, string q)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            var pattern = "%" + q + "%";
+            return await db.Requests.AsNoTracking().VisibleTo(reader)
+                .Where(r => EF.Functions.Like(r.Title.ToLower(), pattern) || EF.Functions.Like(r.BodyHtml.ToLower(), pattern))
+                .OrderByDescending(r => r.Id).Take(50).CountAsync();
+        }
         await output.WriteLineAsync($"requests: {count:N0}; runs per query: {runs}");
         await output.WriteLineAsync("| query | p50 ms | p95 ms | max ms | rows |");
         await output.WriteLineAsync("|---|---|---|---|---|");
@@ -164,8 +176,18 @@ public static class BenchCommand
             ("director: page after id 50,000", async () => (await review.QueueAsync(director, new QueueFilter(After: count / 2))).Count),
             ("director: overdue only", async () => (await review.QueueAsync(director, new QueueFilter(OverdueOnly: true))).Count),
             ("director: nav count", () => review.CountAsync(director)),
+            ("director: whole queue counted (reference: the count before the cap)", () => review.CountUncappedAsync(director)),
             ("dept head: first page (50)", async () => (await review.QueueAsync(depthead, new QueueFilter())).Count),
             ("dept head: nav count", () => review.CountAsync(depthead)),
+            ("director: q 药品安全 (in every title)", () => Search(director, "药品安全")),
+            ("director: q 12345 (one title)", () => Search(director, "12345")),
+            ("director: q 不存在的词 (no match)", () => Search(director, "不存在的词")),
+            ("director: q 不存在的词, LIKE scan (reference: before ADR 0052)", () => Scan(director, "不存在的词")),
+            ("director: q 12345, LIKE scan (reference)", () => Scan(director, "12345")),
+            ("director: q 药 (1 character)", () => Search(director, "药")),
+            ("director: q 县局 (2 characters)", () => Search(director, "县局")),
+            ("dept head: q 药品安全 (own department)", () => Search(depthead, "药品安全")),
+            ("dept head: q 12345", () => Search(depthead, "12345")),
         })
         {
             var times = new List<double>();
