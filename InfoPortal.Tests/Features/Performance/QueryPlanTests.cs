@@ -137,6 +137,10 @@ public sealed class QueryPlanTests(QueryPlanTests.SeededPortal seeded) : IClassF
 
         Assert.All(hits, h => Assert.True(h.Value > 0, $"site search finds {h.Key}"));
         AssertNoScanOfGrowingTables(plans);
+
+        // Ranked in the index's own order and stopped at the page: no sort of every match.
+        var sorted = plans.Where(p => p.Plan.Any(l => l.Contains("TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal))).Select(p => p.Sql + "\n  plan: " + string.Join(" | ", p.Plan)).ToList();
+        Assert.True(sorted.Count == 0, "site search sorts every match:\n" + string.Join("\n", sorted));
     }
 
     /// <summary>Fails naming every command that scans a growing table, with its plan.</summary>

@@ -64,6 +64,31 @@ public static class BenchCommand
             await output.WriteLineAsync($"| {query} ({query.Length} chars) | {Percentile(times, 0.50):N2} | {Percentile(times, 0.95):N2} | {times[^1]:N2} | {hits} |");
         }
 
+        // The references, in the same run: every match ranked by bm25 (the query shape before ADR 0052),
+        // and the bare FTS5 match the issue compared it with.
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            foreach (var (name, sql) in new[]
+            {
+                ("reference: 疫苗流通专项, every match ranked by bm25", """SELECT f.rowid AS "Value" FROM search_fts f JOIN SearchDocuments d ON d.RequestId = f.rowid WHERE search_fts MATCH '"疫苗流通专项"' AND d.OnExternalSite = 1 ORDER BY bm25(search_fts, 5.0, 1.0), d.PublishedAt DESC LIMIT 21"""),
+                ("reference: 冷链设, every match ranked by bm25", """SELECT f.rowid AS "Value" FROM search_fts f JOIN SearchDocuments d ON d.RequestId = f.rowid WHERE search_fts MATCH '"冷链设"' AND d.OnExternalSite = 1 ORDER BY bm25(search_fts, 5.0, 1.0), d.PublishedAt DESC LIMIT 21"""),
+                ("reference: 疫苗流通专项, bare FTS5 match, first 21", """SELECT rowid AS "Value" FROM search_fts WHERE search_fts MATCH '"疫苗流通专项"' LIMIT 21"""),
+            })
+            {
+                var times = new List<double>();
+                var rows = 0;
+                for (var i = 0; i < Math.Max(10, runs / 5) + 2; i++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    rows = (await db.Database.SqlQueryRaw<int>(sql).ToListAsync()).Count;
+                    if (i >= 2) times.Add(watch.Elapsed.TotalMilliseconds);
+                }
+
+                times.Sort();
+                await output.WriteLineAsync($"| {name} | {Percentile(times, 0.50):N2} | {Percentile(times, 0.95):N2} | {times[^1]:N2} | {rows} |");
+            }
+        }
+
         return 0;
     }
 
