@@ -43,7 +43,13 @@ public static class DatabaseModule
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
-        await db.Database.MigrateAsync(cancellationToken);
+        // Nothing to apply (every start but the first after an upgrade): skip MigrateAsync, whose
+        // model-difference check and migration lock cost seconds at each start (ADR 0053). The start-up
+        // lock (Cluster.StartupLock) already keeps instances from migrating at once.
+        if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
     }
 
     /// <summary>

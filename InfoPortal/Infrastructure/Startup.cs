@@ -42,26 +42,43 @@ public static class Startup
     {
         // Instances starting together on one database take turns (issue 13 item 3): the first
         // migrates and seeds, the others wait for it and then find nothing left to do.
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Startup));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var phases = new List<string>();
+        void Phase(string name)
+        {
+            phases.Add($"{name} {watch.ElapsedMilliseconds} ms");
+            watch.Restart();
+        }
+
         var settings = app.Services.GetRequiredService<DatabaseSettings>();
         Directory.CreateDirectory(settings.StorageRoot);
-        await using var startupLock = await Cluster.StartupLock.AcquireAsync(settings, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Startup)));
+        await using var startupLock = await Cluster.StartupLock.AcquireAsync(settings, logger);
+        Phase("lock");
         await DatabaseModule.MigrateAsync(app.Services);
+        Phase("migrations");
         await using (var db = await app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
         {
             await Files.FileStoreCheck.VerifyAsync(settings, db);
         }
 
+        Phase("file store");
         await using var scope = app.Services.CreateAsyncScope();
         await CheckIntegrityAsync(scope.ServiceProvider);
+        Phase("integrity");
         var seeder = scope.ServiceProvider.GetRequiredService<DemoSeeder>();
         await seeder.EnsureRolesAsync();
         await scope.ServiceProvider.GetRequiredService<Features.Requests.ReviewChainService>().EnsureShippedAsync();
+        Phase("roles and chains");
         var demo = app.Configuration.GetSection("Demo").Get<DemoOptions>() ?? new DemoOptions();
         if (seedDemo && demo.Seed)
         {
             await seeder.SeedDemoAsync(demo);
             await scope.ServiceProvider.GetRequiredService<Features.Columns.ColumnService>().SeedDemoAsync();
+            Phase("demo");
         }
+
+        logger.LogInformation("Start-up steps: {Phases}", string.Join(", ", phases));
     }
 
     /// <summary>
