@@ -139,6 +139,29 @@ public sealed class SearchTests
         Assert.Empty(await FindAsync(anonymous, "SG"));
     }
 
+    /// <summary>FTS5's own syntax typed into either search box is text: no error, no match it did not ask for.</summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task FtsSyntax_TypedByAReader_IsMatchedAsText(string provider)
+    {
+        await using var app = await PortalFactory.CreateAsync(provider);
+        var id = await PublishAsync(app, "冷链设备专项巡查", "<p>巡查覆盖全县。</p>");
+        using var anonymous = app.CreatePortalClient();
+        using var director = await ApiClient.SignInAsync(app, "director");
+        foreach (var q in new[] { "\"", "\" OR \"", "title : 冷链", "冷链\" NOT \"", "NEAR(冷 链)", "冷链*", "-冷链", "^冷", "body:巡查", "(冷链", "'; DROP TABLE Requests; --", "冷\"链" })
+        {
+            var site = await anonymous.GetAsync($"/api/v1/search?q={Uri.EscapeDataString(q)}");
+            Assert.Equal(HttpStatusCode.OK, site.StatusCode);
+            Assert.DoesNotContain(id, (await site.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt32()));
+            var office = await director.Http.GetAsync($"/api/v1/requests?q={Uri.EscapeDataString(q)}");
+            Assert.Equal(HttpStatusCode.OK, office.StatusCode);
+            Assert.DoesNotContain(id, (await office.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(i => i.GetProperty("id").GetInt32()));
+        }
+
+        Assert.Equal([id], await FindAsync(anonymous, "冷链设备"));
+        Assert.Equal(200, (int)(await anonymous.GetAsync("/search?q=" + Uri.EscapeDataString("\" OR title : 冷"))).StatusCode);
+    }
+
     [Fact]
     public void Highlight_EncodesEverything_ButTheMark()
     {

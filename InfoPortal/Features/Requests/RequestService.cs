@@ -189,8 +189,10 @@ public sealed class RequestService(
         return await Project(db, query.OrderByDescending(r => r.Id).Take(limit)).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Candidates to page through when the visible set is small next to the matches.</summary>
+    /// <summary>Candidates read at first, when the visible set is small next to the matches; each further read doubles, up to <see cref="SearchChunkMax"/>.</summary>
     private const int SearchChunk = 500;
+
+    private const int SearchChunkMax = 8000;
 
     /// <summary>
     /// SQLite: the matching ids come from the requests' text indexes (request_fts, request_chars;
@@ -202,11 +204,12 @@ public sealed class RequestService(
     {
         var cursor = after ?? int.MaxValue;
         var found = new List<RequestListItem>();
+        var chunk = SearchChunk;
         while (found.Count < limit)
         {
             var ids = await (trigram
-                ? db.Database.SqlQuery<int>($"""SELECT rowid AS "Value" FROM request_fts WHERE request_fts MATCH {phrase} AND rowid < {cursor} ORDER BY rowid DESC LIMIT {SearchChunk}""")
-                : db.Database.SqlQuery<int>($"""SELECT rowid AS "Value" FROM request_chars WHERE request_chars MATCH {phrase} AND rowid < {cursor} ORDER BY rowid DESC LIMIT {SearchChunk}"""))
+                ? db.Database.SqlQuery<int>($"""SELECT rowid AS "Value" FROM request_fts WHERE request_fts MATCH {phrase} AND rowid < {cursor} ORDER BY rowid DESC LIMIT {chunk}""")
+                : db.Database.SqlQuery<int>($"""SELECT rowid AS "Value" FROM request_chars WHERE request_chars MATCH {phrase} AND rowid < {cursor} ORDER BY rowid DESC LIMIT {chunk}"""))
                 .ToListAsync(cancellationToken);
             if (ids.Count == 0)
             {
@@ -214,12 +217,13 @@ public sealed class RequestService(
             }
 
             found.AddRange(await Project(db, visible.Where(r => ids.Contains(r.Id)).OrderByDescending(r => r.Id).Take(limit - found.Count)).ToListAsync(cancellationToken));
-            if (ids.Count < SearchChunk)
+            if (ids.Count < chunk)
             {
                 break;
             }
 
             cursor = ids[^1];
+            chunk = Math.Min(chunk * 2, SearchChunkMax);
         }
 
         return found;
