@@ -179,7 +179,7 @@ public sealed class RequestService(
 
             // PostgreSQL: ILIKE over the pg_trgm GIN index on this very expression (ADR 0052); SQLite
             // reaches here only for text of punctuation, which no index holds.
-            var pattern = "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            var pattern = LikePattern.Containing(text);
             query = db.Database.IsNpgsql()
                 ? query.Where(r => EF.Functions.ILike(r.Title + "\n" + r.BodyHtml, pattern, "\\"))
                 : query.Where(r => EF.Functions.Like(r.Title.ToLower() + "\n" + r.BodyHtml.ToLower(), pattern.ToLowerInvariant(), "\\"));

@@ -96,7 +96,7 @@ public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, 
         {
             // PostgreSQL (pg_trgm serves ILIKE), or a short query of punctuation on SQLite (or PostgreSQL, where pg_trgm serves ILIKE): substring match,
             // title hits first, newest first; the scan is capped by LIMIT.
-            var pattern = "%" + q.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            var pattern = LikePattern.Containing(q);
             var docs = db.SearchDocuments.AsNoTracking().Where(d => d.OnExternalSite || (intranet && d.OnInternalSite));
             docs = settings.Provider == DatabaseProvider.Postgres
                 ? docs.Where(d => EF.Functions.ILike(d.Title + "\n" + d.Body, pattern, "\\"))
