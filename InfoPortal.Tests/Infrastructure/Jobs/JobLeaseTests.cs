@@ -52,15 +52,20 @@ public sealed class JobLeaseTests
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task HangfireEntry_WhileOneJobRuns_AnotherJobRunsAtOnce(string provider)
     {
-        var (app, probe) = await StartAsync(provider, a => a.With("Jobs:RunServer", "true").With("Jobs:WorkerCount", "2").With("Jobs:TakeoverCheckSeconds", "600"));
+        var (app, probe) = await StartAsync(provider, a => a.With("Jobs:RunServer", "true").With("Jobs:WorkerCount", "2").With("Jobs:PollingSeconds", "2").With("Jobs:TakeoverCheckSeconds", "600"));
         await using var _app = app;
         probe.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var client = new BackgroundJobClient(app.Services.GetRequiredService<JobStorage>());
+        var storage = app.Services.GetRequiredService<JobStorage>();
+        var client = new BackgroundJobClient(storage);
 
-        client.Enqueue<HangfireJobEntry>(e => e.RunAsync(TestMonthlyJob.JobName, CancellationToken.None));
-        // Hangfire.PostgreSql polls its queue every 15 s: generous deadlines, still far below "never".
-        await probe.Entered.Task.WaitAsync(TimeSpan.FromSeconds(120));
-        client.Enqueue<HangfireJobEntry>(e => e.RunAsync(TestQuickJob.JobName, CancellationToken.None));
+        var monthly = client.Enqueue<HangfireJobEntry>(e => e.RunAsync(TestMonthlyJob.JobName, CancellationToken.None));
+        // Generous deadlines, still far below "never"; a miss says what Hangfire saw.
+        if (await Task.WhenAny(probe.Entered.Task, Task.Delay(TimeSpan.FromSeconds(120))) != probe.Entered.Task)
+        {
+            Assert.Fail("the monthly job did not start within 120 s: " + HangfireDiagnostics.Describe(storage, monthly));
+        }
+
+        var quick = client.Enqueue<HangfireJobEntry>(e => e.RunAsync(TestQuickJob.JobName, CancellationToken.None));
 
         // The quick job completes while the monthly one is still held at its gate: no shared lock.
         var deadline = DateTime.UtcNow.AddSeconds(90);
@@ -75,7 +80,7 @@ public sealed class JobLeaseTests
             }
         }
 
-        Assert.True(done, "the quick job did not run while the monthly job was running");
+        Assert.True(done, "the quick job did not run while the monthly job was running: " + (done ? "" : HangfireDiagnostics.Describe(storage, monthly, quick)));
         await using (var db = app.CreateDbContext())
         {
             Assert.True(await db.JobRuns.AnyAsync(r => r.JobName == TestMonthlyJob.JobName && r.Outcome == JobOutcome.Running));

@@ -5,6 +5,7 @@ using Hangfire.PostgreSql;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace InfoPortal.Infrastructure.Jobs;
 
@@ -31,11 +32,20 @@ public static class JobsModule
         services.AddSingleton<JobStorage>(sp =>
         {
             var database = sp.GetRequiredService<DatabaseSettings>();
-            return database.Provider == DatabaseProvider.Postgres
-                ? new PostgreSqlStorage(
-                    new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(database.ConnectionString, new PostgreSqlStorageOptions { SchemaName = "hangfire" }),
-                    new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true })
-                : new InMemoryStorage(new InMemoryStorageOptions());
+            if (database.Provider != DatabaseProvider.Postgres)
+            {
+                return new InMemoryStorage(new InMemoryStorageOptions());
+            }
+
+            InstallHangfireSchema(database.ConnectionString);
+            var storageOptions = new PostgreSqlStorageOptions
+            {
+                SchemaName = HangfireSchema,
+                PrepareSchemaIfNecessary = false,
+                // An idle worker looks at its queue this often (a job enqueued by this process wakes it at once).
+                QueuePollInterval = TimeSpan.FromSeconds(Math.Max(1, sp.GetRequiredService<IOptions<JobsOptions>>().Value.PollingSeconds)),
+            };
+            return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(database.ConnectionString, storageOptions), storageOptions);
         });
         services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -44,6 +54,36 @@ public static class JobsModule
         services.AddHostedService<JobsHostedService>();
         services.AddHostedService<JobTakeover>();
         return services;
+    }
+
+    private const string HangfireSchema = "hangfire";
+
+    /// <summary>Key of the session advisory lock that serialises Hangfire's schema installation.</summary>
+    private const long HangfireSchemaLock = 0x496E_666F_4A6F_6273; // "InfoJobs" in ASCII
+
+    /// <summary>
+    /// Installs or upgrades Hangfire's tables under a PostgreSQL advisory lock. Hangfire.PostgreSql's
+    /// own installer takes no lock: two instances starting together on an empty database raced
+    /// (duplicate pg_type rows, "could not find tuple for constraint") and one of them failed to start.
+    /// </summary>
+    internal static void InstallHangfireSchema(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({HangfireSchemaLock})", connection) { CommandTimeout = 120 })
+        {
+            take.ExecuteNonQuery();
+        }
+
+        try
+        {
+            PostgreSqlObjectsInstaller.Install(connection, HangfireSchema);
+        }
+        finally
+        {
+            using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({HangfireSchemaLock})", connection);
+            release.ExecuteNonQuery();
+        }
     }
 
     /// <summary>Registers a periodic job: scheduled by Hangfire, caught up at start, listed on /office/jobs.</summary>

@@ -60,7 +60,7 @@ public sealed class JobsOptions
 
     public int WorkerCount { get; set; } = 2;
 
-    /// <summary>How often the Hangfire server looks at its schedule (and at recurring jobs).</summary>
+    /// <summary>How often the Hangfire server looks at its schedule, its recurring jobs and (on PostgreSQL) an idle queue.</summary>
     public int PollingSeconds { get; set; } = 15;
 
     /// <summary>
