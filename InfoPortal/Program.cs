@@ -86,7 +86,7 @@ if (args is ["create-auditor", var auditorName, ..])
     return await CreateAdminCommand.RunAsync(app.Services, auditorName, Console.In, Console.Out, Roles.AuditAdmin);
 }
 
-if (args is ["bench", "review-queue" or "search" or "statistics" or "monitoring" or "pdf", ..])
+if (args is ["bench", "review-queue" or "search" or "statistics" or "monitoring" or "pdf" or "decisions", ..])
 {
     await app.InitializeAsync(seedDemo: false);
     return await InfoPortal.Infrastructure.Bench.BenchCommand.RunAsync(app.Services, args, Console.Out);

@@ -20,6 +20,7 @@ public static class BenchCommand
     {
         "search" => RunSearchAsync(services, args, output),
         "pdf" => PdfBench.RunAsync(args, output),
+        "decisions" => DecisionBench.RunAsync(services, args, output),
         "statistics" => Features.Statistics.StatisticsBench.RunAsync(services, args, output),
         "monitoring" => Features.Monitoring.MonitoringBench.RunAsync(services, args, output),
         _ => RunQueueAsync(services, args, output),
