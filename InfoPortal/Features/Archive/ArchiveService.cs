@@ -73,7 +73,7 @@ public sealed class ArchiveService(
 
         var now = clock.GetUtcNow();
         now = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
-        var pdf = PdfComposer.Render(model, agency.Local(now));
+        var pdf = PdfComposer.Render(model, agency.Local(now), kept: true);
         var pdfSha = await files.SaveAsync(pdf.Bytes, cancellationToken);
         var report = screening.Screen(request.CurrentContent, attachments);
         var chain = request.Decisions.OrderBy(d => d.DecidedAt).ThenBy(d => d.Id).Select(d => new ArchivedDecision(

@@ -5,9 +5,9 @@ using InfoPortal.Infrastructure.Pdf;
 namespace InfoPortal.Infrastructure.Bench;
 
 /// <summary>
-/// <c>dotnet run --project InfoPortal -c Release -- bench pdf [--runs 200] [--pages 200]</c>:
+/// <c>dotnet run --project InfoPortal -c Release -- bench pdf [--runs 200] [--pages 200] [--callers 8]</c>:
 /// renders a 申请表-shaped document (form grid, 1,500-character body, attachments, a four-step
-/// approval record, signatures) warm, N times (median, p95), then a long table document of at
+/// approval record, signatures) warm, N times (median, p95), then by several callers at once, then a long table document of at
 /// least the given number of pages, with its time and the process's peak working set.
 /// </summary>
 public static class PdfBench
@@ -37,6 +37,37 @@ public static class PdfBench
 
         times.Sort();
         await output.WriteLineAsync($"申请表-shaped PDF, {runs} warm renders: median {times[times.Count / 2]:N2} ms, p95 {times[(int)Math.Ceiling(times.Count * 0.95) - 1]:N2} ms, max {times[^1]:N2} ms, {size / 1024.0:N0} KiB");
+
+        // The reference in the same run: the archive's copy, deflated at the default level (every render before ADR 0054).
+        var kept = new List<double>();
+        var keptSize = 0;
+        for (var i = 0; i < Math.Max(20, runs / 4); i++)
+        {
+            var watch = Stopwatch.StartNew();
+            keptSize = PdfComposer.Render(form, now, kept: true).Bytes.Length;
+            kept.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        kept.Sort();
+        await output.WriteLineAsync($"reference: the archive's copy (default deflate), {kept.Count} renders: median {kept[kept.Count / 2]:N2} ms, p95 {kept[(int)Math.Ceiling(kept.Count * 0.95) - 1]:N2} ms, {keptSize / 1024.0:N0} KiB; print/reference median {times[times.Count / 2] / kept[kept.Count / 2]:P0}");
+
+        // Callers at once (the API serves each on its own thread; no lock around rendering).
+        var callers = args.SkipWhile(a => a != "--callers").Skip(1).Select(int.Parse).FirstOrDefault(8);
+        var concurrent = new List<double>();
+        var wall = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Factory.StartNew(() =>
+        {
+            for (var i = 0; i < Math.Max(1, runs / callers); i++)
+            {
+                var watch = Stopwatch.StartNew();
+                PdfComposer.Render(form, now);
+                lock (concurrent) concurrent.Add(watch.Elapsed.TotalMilliseconds);
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
+        var elapsed0 = wall.Elapsed;
+        concurrent.Sort();
+        await output.WriteLineAsync($"{callers} callers at once, {concurrent.Count} renders: median {concurrent[concurrent.Count / 2]:N2} ms, p95 {concurrent[(int)Math.Ceiling(concurrent.Count * 0.95) - 1]:N2} ms, "
+            + $"{concurrent.Count / elapsed0.TotalSeconds:N0} renders/s (one caller: {1000 / times[times.Count / 2]:N0}/s; {Environment.ProcessorCount} cores)");
 
         // About 13 rows fit a page with these cells; render until the page count is reached.
         var rows = pages * 13;

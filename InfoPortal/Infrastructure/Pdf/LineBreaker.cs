@@ -40,17 +40,25 @@ public static class LineBreaker
             return;
         }
 
+        // Widths add up (the advance widths of the glyphs; no kerning), so each cluster is measured
+        // once and the line's width carried along: linear in the paragraph, not quadratic.
         var line = new StringBuilder();
+        var full = 0.0; // the line as it stands, trailing spaces included
+        var trimmed = 0.0; // the line without its trailing spaces: what must fit
         var i = 0;
         while (i < tokens.Count)
         {
             // A cluster is a token plus any closing punctuation after it and any opening punctuation
             // before it: it moves to the next line as one piece, which is how kinsoku is kept.
             var (cluster, next) = Cluster(tokens, i);
-            var candidate = line.Length == 0 ? cluster.TrimStart() : line + cluster;
-            if (measure(candidate.TrimEnd()) <= width || line.Length == 0 && cluster.Trim().Length == 0)
+            var piece = line.Length == 0 ? cluster.TrimStart() : cluster;
+            var visible = piece.TrimEnd();
+            var candidate = visible.Length == 0 ? trimmed : full + measure(visible);
+            if (candidate <= width || line.Length == 0 && visible.Length == 0)
             {
-                line.Clear().Append(candidate);
+                full = visible.Length == piece.Length ? candidate : full + measure(piece);
+                trimmed = candidate;
+                line.Append(piece);
                 i = next;
                 continue;
             }
@@ -59,24 +67,30 @@ public static class LineBreaker
             {
                 lines.Add(line.ToString().TrimEnd());
                 line.Clear();
+                full = trimmed = 0;
                 continue;
             }
 
             // The cluster alone is wider than the line (a very long word or URL): cut it by characters.
-            var piece = cluster.TrimStart();
             var cut = new StringBuilder();
-            foreach (var element in Elements(piece))
+            var cutWidth = 0.0;
+            foreach (var element in Elements(cluster.TrimStart()))
             {
-                if (cut.Length > 0 && measure(cut + element) > width)
+                var elementWidth = measure(element);
+                if (cut.Length > 0 && cutWidth + elementWidth > width)
                 {
                     lines.Add(cut.ToString());
                     cut.Clear();
+                    cutWidth = 0;
                 }
 
                 cut.Append(element);
+                cutWidth += elementWidth;
             }
 
             line.Append(cut);
+            full = measure(line.ToString());
+            trimmed = measure(line.ToString().TrimEnd());
             i = next;
         }
 
