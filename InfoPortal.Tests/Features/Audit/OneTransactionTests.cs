@@ -260,6 +260,49 @@ public sealed class OneTransactionTests
         }
     }
 
+    /// <summary>
+    /// A publication without its archive record (what publishing left before ADR 0021) is reported
+    /// after the server starts — off the start path, since the check reads every publication.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task PublishedWithoutArchiveRecord_IsReportedAfterStart(string provider)
+    {
+        var first = await PortalFactory.CreateAsync(provider);
+        first.KeepDatabase = true;
+        var officer = await ActorAsync(first, "officer", Roles.Officer);
+        int orphan;
+        await using (var db = first.CreateDbContext())
+        {
+            var column = await db.Columns.AsNoTracking().SingleAsync(c => c.Name == "工作动态");
+            using (var scope = first.Services.CreateScope())
+            {
+                orphan = (await scope.ServiceProvider.GetRequiredService<RequestService>().CreateAsync(officer,
+                    new RequestInput("档案缺失检查", [column.Id], ContentKind.Text, "<p>正文</p>", "县局办公室", Importance.Normal, null, true))).Id;
+            }
+
+            // What a publish before ADR 0021 could leave: the publication row, no archive record.
+            db.Publications.Add(new Publication { RequestId = orphan, ColumnId = column.Id, Site = column.Site, PublishedAt = DateTimeOffset.UtcNow, ContentVersion = 1 });
+            await db.SaveChangesAsync();
+        }
+
+        await first.DisposeAsync();
+        await using var restarted = OnSameDatabase(first);
+        try
+        {
+            await restarted.Services.GetRequiredService<ArchiveIntegrityCheck>().Completed.WaitAsync(TimeSpan.FromSeconds(60));
+            await using var db = restarted.CreateDbContext();
+            var report = await db.AuditRecords.AsNoTracking().SingleAsync(a => a.Action == "ArchiveRecordsMissing");
+            Assert.Contains(orphan.ToString(System.Globalization.CultureInfo.InvariantCulture), report.Detail);
+            Assert.Equal(AuditOutcome.Failure, report.Outcome);
+            Assert.True((await VerifyAuditAsync(restarted)).Ok);
+        }
+        finally
+        {
+            TryDelete(first.DataFolder);
+        }
+    }
+
     [Fact]
     public async Task SqliteFile_OpensInDebianSqlite3_AndPassesIntegrityCheck()
     {

@@ -7,6 +7,8 @@ public static class ArchiveModule
     public static IServiceCollection AddArchive(this IServiceCollection services)
     {
         services.AddScoped<ArchiveService>();
+        services.AddSingleton<ArchiveIntegrityCheck>();
+        services.AddHostedService(sp => sp.GetRequiredService<ArchiveIntegrityCheck>());
         return services;
     }
 
