@@ -29,7 +29,7 @@ public sealed class JobLeaseTests
 {
     private static readonly JobPeriod October = new(PeriodKind.Month, new DateTime(2026, 10, 1));
 
-    private static async Task<(PortalFactory App, JobProbe Probe)> StartAsync(string provider, Action<PortalFactory>? configure = null, TimeProvider? clock = null)
+    internal static async Task<(PortalFactory App, JobProbe Probe)> StartAsync(string provider, Action<PortalFactory>? configure = null, TimeProvider? clock = null)
     {
         var app = await PortalFactory.CreateAsync(provider);
         var probe = new JobProbe(app.DataFolder);
@@ -46,48 +46,6 @@ public sealed class JobLeaseTests
         configure?.Invoke(app);
         _ = app.Services;
         return (app, probe);
-    }
-
-    [Theory]
-    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task HangfireEntry_WhileOneJobRuns_AnotherJobRunsAtOnce(string provider)
-    {
-        var (app, probe) = await StartAsync(provider, a => a.With("Jobs:RunServer", "true").With("Jobs:WorkerCount", "2").With("Jobs:PollingSeconds", "2").With("Jobs:TakeoverCheckSeconds", "600"));
-        await using var _app = app;
-        probe.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var storage = app.Services.GetRequiredService<JobStorage>();
-        var client = new BackgroundJobClient(storage);
-
-        var monthly = client.Enqueue<HangfireJobEntry>(e => e.RunAsync(TestMonthlyJob.JobName, CancellationToken.None));
-        // Generous deadlines, still far below "never"; a miss says what Hangfire saw.
-        if (await Task.WhenAny(probe.Entered.Task, Task.Delay(TimeSpan.FromSeconds(120))) != probe.Entered.Task)
-        {
-            Assert.Fail("the monthly job did not start within 120 s: " + HangfireDiagnostics.Describe(storage, monthly));
-        }
-
-        var quick = client.Enqueue<HangfireJobEntry>(e => e.RunAsync(TestQuickJob.JobName, CancellationToken.None));
-
-        // The quick job completes while the monthly one is still held at its gate: no shared lock.
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        var done = false;
-        while (!done && DateTime.UtcNow < deadline)
-        {
-            await using var db = app.CreateDbContext();
-            done = await db.JobPeriods.AnyAsync(p => p.JobName == TestQuickJob.JobName);
-            if (!done)
-            {
-                await Task.Delay(50);
-            }
-        }
-
-        Assert.True(done, "the quick job did not run while the monthly job was running: " + (done ? "" : HangfireDiagnostics.Describe(storage, monthly, quick)));
-        await using (var db = app.CreateDbContext())
-        {
-            Assert.True(await db.JobRuns.AnyAsync(r => r.JobName == TestMonthlyJob.JobName && r.Outcome == JobOutcome.Running));
-            Assert.False(await db.JobRuns.AnyAsync(r => r.JobName == TestQuickJob.JobName && r.Outcome != JobOutcome.Succeeded));
-        }
-
-        probe.Gate.TrySetResult();
     }
 
     [Theory]
@@ -163,5 +121,55 @@ public sealed class JobLeaseTests
     {
         await Task.Delay(20);
         return true;
+    }
+}
+
+/// <summary>
+/// Through Hangfire itself: a server of its own, so it runs with the other Hangfire tests, not beside
+/// other hosts' servers (process-wide Hangfire state, see <see cref="HangfireTestGroup"/>).
+/// </summary>
+[Collection(HangfireTestGroup.Name)]
+public sealed class HangfireEntryTests
+{
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task HangfireEntry_WhileOneJobRuns_AnotherJobRunsAtOnce(string provider)
+    {
+        var (app, probe) = await JobLeaseTests.StartAsync(provider, a => a.With("Jobs:RunServer", "true").With("Jobs:WorkerCount", "2").With("Jobs:PollingSeconds", "2").With("Jobs:TakeoverCheckSeconds", "600"));
+        await using var _app = app;
+        probe.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var storage = app.Services.GetRequiredService<JobStorage>();
+        var client = new BackgroundJobClient(storage);
+
+        var monthly = client.Enqueue<HangfireJobEntry>(e => e.RunAsync(TestMonthlyJob.JobName, CancellationToken.None));
+        // Generous deadlines, still far below "never"; a miss says what Hangfire saw.
+        if (await Task.WhenAny(probe.Entered.Task, Task.Delay(TimeSpan.FromSeconds(120))) != probe.Entered.Task)
+        {
+            Assert.Fail("the monthly job did not start within 120 s: " + HangfireDiagnostics.Describe(storage, monthly));
+        }
+
+        var quick = client.Enqueue<HangfireJobEntry>(e => e.RunAsync(TestQuickJob.JobName, CancellationToken.None));
+
+        // The quick job completes while the monthly one is still held at its gate: no shared lock.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var done = false;
+        while (!done && DateTime.UtcNow < deadline)
+        {
+            await using var db = app.CreateDbContext();
+            done = await db.JobPeriods.AnyAsync(p => p.JobName == TestQuickJob.JobName);
+            if (!done)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        Assert.True(done, "the quick job did not run while the monthly job was running: " + (done ? "" : HangfireDiagnostics.Describe(storage, monthly, quick)));
+        await using (var db = app.CreateDbContext())
+        {
+            Assert.True(await db.JobRuns.AnyAsync(r => r.JobName == TestMonthlyJob.JobName && r.Outcome == JobOutcome.Running));
+            Assert.False(await db.JobRuns.AnyAsync(r => r.JobName == TestQuickJob.JobName && r.Outcome != JobOutcome.Succeeded));
+        }
+
+        probe.Gate.TrySetResult();
     }
 }
