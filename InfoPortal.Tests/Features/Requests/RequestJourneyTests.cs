@@ -227,8 +227,11 @@ public sealed class RequestJourneyTests(RequestJourneyTests.Fixture fixture) : I
         using var anonymous = App.CreatePortalClient();
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/articles/{id}")).StatusCode);
 
+        // The scheduler runs every second; the deadline is for a machine busy with the whole suite
+        // (a full local run once saw it still Scheduled after 10 s while every test host was starting).
         var status = "Scheduled";
-        for (var i = 0; i < 40 && status == "Scheduled"; i++)
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (status == "Scheduled" && DateTime.UtcNow < deadline)
         {
             await Task.Delay(250);
             status = (await officer.GetAsync(id)).GetProperty("status").GetString()!;
