@@ -54,9 +54,7 @@ public static class DatabaseModule
 
     /// <summary>
     /// Hands out <see cref="PortalDbContext"/> on SQLite and <see cref="PostgresPortalDbContext"/>
-    /// on PostgreSQL, so each provider finds its own migrations. At run time each uses its compiled
-    /// model (<c>Data/*/CompiledModel</c>, ADR 0053): building the model from conventions was the
-    /// largest step of a start. Design time (migrations) builds it from the code as always.
+    /// on PostgreSQL, so each provider finds its own migrations.
     /// </summary>
     private sealed class PortalDbContextFactory : IDbContextFactory<PortalDbContext>
     {
@@ -70,7 +68,6 @@ public static class DatabaseModule
             {
                 var options = new DbContextOptionsBuilder<PostgresPortalDbContext>().UseLoggerFactory(loggerFactory);
                 ConfigurePostgres(options, settings.ConnectionString);
-                options.UseModel(Postgres.CompiledModel.PostgresPortalDbContextModel.Instance);
                 options.AddInterceptors([.. interceptors, signals]);
                 var built = options.Options;
                 _create = () => new PostgresPortalDbContext(built);
@@ -79,7 +76,6 @@ public static class DatabaseModule
             {
                 var options = new DbContextOptionsBuilder<PortalDbContext>().UseLoggerFactory(loggerFactory);
                 ConfigureSqlite(options, settings.ConnectionString);
-                options.UseModel(Sqlite.CompiledModel.PortalDbContextModel.Instance);
                 options.AddInterceptors([.. interceptors, signals]);
                 var built = options.Options;
                 _create = () => new PortalDbContext(built);
