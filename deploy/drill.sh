@@ -52,8 +52,10 @@ if [[ -z "${DRILL_APP:-}" ]]; then
     rm -rf "$app"
 fi
 if [[ ! -f "$app/InfoPortal.dll" ]]; then
-    log "dotnet publish InfoPortal -c Release -o $app"
-    dotnet publish "$repo/InfoPortal/InfoPortal.csproj" -c Release -o "$app" -v q -nologo >"$work/publish.log" 2>&1 \
+    # As the README deploys it: ReadyToRun for linux-x64 (start-up 0.70x of a plain publish, ADR 0053).
+    log "dotnet publish InfoPortal -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o $app"
+    dotnet publish "$repo/InfoPortal/InfoPortal.csproj" -c Release -r linux-x64 --self-contained false \
+        -p:PublishReadyToRun=true -o "$app" -v q -nologo >"$work/publish.log" 2>&1 \
         || { tail -n 30 "$work/publish.log" >&2; exit 2; }
 fi
 # The demo agency (users, departments) of Development, in a production-like environment named Drill.
