@@ -107,6 +107,28 @@ public static class SchemaGuards
     public const string PostgresRequestText = """CREATE INDEX "IX_Requests_Text_Trgm" ON "Requests" USING gin (("Title" || E'\n' || "BodyHtml") gin_trgm_ops);""";
 
     /// <summary>
+    /// PostgreSQL: every character and every pair of adjacent characters of a request's text, for the
+    /// back-office search of one or two characters, which pg_trgm cannot serve (ADR 0052). The pairs
+    /// zip the character array with itself shifted by one: linear in the text's length.
+    /// </summary>
+    public static readonly IReadOnlyList<string> PostgresRequestGrams =
+    [
+        """
+        CREATE OR REPLACE FUNCTION portal_text_grams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+          SELECT c || ARRAY(SELECT a || b FROM unnest(c[1:cardinality(c) - 1], c[2:cardinality(c)]) AS u(a, b))
+          FROM string_to_array(t, NULL) AS c
+        $$;
+        """,
+        """CREATE INDEX "IX_Requests_Text_Grams" ON "Requests" USING gin ((portal_text_grams(lower("Title" || E'\n' || "BodyHtml"))));""",
+    ];
+
+    public static readonly IReadOnlyList<string> PostgresRequestGramsDrop =
+    [
+        """DROP INDEX IF EXISTS "IX_Requests_Text_Grams";""",
+        "DROP FUNCTION IF EXISTS portal_text_grams(text);",
+    ];
+
+    /// <summary>
     /// Start-up check (issue 10): re-creates any append-only trigger someone with file or database
     /// access dropped, logs an alert and writes an audit record naming them. Returns the names restored.
     /// </summary>

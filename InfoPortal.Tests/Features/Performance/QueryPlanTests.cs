@@ -173,7 +173,7 @@ public sealed class QueryPlanTests(QueryPlanTests.SeededPortal seeded) : IClassF
     {
         var file = new SqliteConnectionStringBuilder(_app.ConnectionString).DataSource;
         var captured = new List<(string Sql, List<(string Name, object? Value)> Parameters)>();
-        using var listener = new CommandListener(file, captured);
+        using var listener = new CommandListener(c => c is SqliteConnection sqlite && sqlite.DataSource == file, captured);
         using (DiagnosticListener.AllListeners.Subscribe(listener))
         {
             await work();
@@ -210,8 +210,8 @@ public sealed class QueryPlanTests(QueryPlanTests.SeededPortal seeded) : IClassF
         return plans;
     }
 
-    /// <summary>EF Core's diagnostic events for the commands sent to one database file.</summary>
-    private sealed class CommandListener(string file, List<(string Sql, List<(string Name, object? Value)> Parameters)> captured)
+    /// <summary>EF Core's diagnostic events for the commands sent over the connections <paramref name="matches"/> accepts (one test's database).</summary>
+    internal sealed class CommandListener(Func<System.Data.Common.DbConnection, bool> matches, List<(string Sql, List<(string Name, object? Value)> Parameters)> captured)
         : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
     {
         private readonly List<IDisposable> _subscriptions = [];
@@ -230,7 +230,7 @@ public sealed class QueryPlanTests(QueryPlanTests.SeededPortal seeded) : IClassF
         public void OnNext(KeyValuePair<string, object?> value)
         {
             if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData data
-                && data.Command.Connection is SqliteConnection connection && connection.DataSource == file)
+                && data.Command.Connection is { } connection && matches(connection))
             {
                 var parameters = data.Command.Parameters.Cast<System.Data.Common.DbParameter>().Select(p => (p.ParameterName, (object?)p.Value)).ToList();
                 lock (captured)
@@ -258,7 +258,7 @@ public sealed class QueryPlanTests(QueryPlanTests.SeededPortal seeded) : IClassF
     }
 
     /// <summary>Requests in the mix of a busy agency, through the entity's own transitions, some published and indexed for the site.</summary>
-    private static async Task SeedAsync(PortalFactory app, int count)
+    internal static async Task SeedAsync(PortalFactory app, int count)
     {
         var officer = await app.ActorAsync("officer");
         var officer2 = await app.ActorAsync("officer2");

@@ -53,6 +53,10 @@ public sealed class RequestSearchTests
         Assert.Equal([submitted], (await ListAsync(officer, "&q=" + Uri.EscapeDataString("苗"))).Select(i => i.GetProperty("id").GetInt32()));     // one character
         Assert.Equal([submitted], (await ListAsync(officer, "&q=" + Uri.EscapeDataString("100%"))).Select(i => i.GetProperty("id").GetInt32()));  // % is text
         Assert.Empty(await ListAsync(officer, "&q=" + Uri.EscapeDataString("%%")));
+        Assert.Empty(await ListAsync(officer, "&q=" + Uri.EscapeDataString("链疫")));   // both characters are there, never side by side
+        Assert.Equal([submitted], (await ListAsync(officer, "&q=" + Uri.EscapeDataString("0%"))).Select(i => i.GetProperty("id").GetInt32()));   // two characters, one of them %
+        var latin = await officer.DraftAsync("PM2.5 日报");
+        Assert.Equal([latin], (await ListAsync(officer, "&q=" + Uri.EscapeDataString("pm"))).Select(i => i.GetProperty("id").GetInt32()));   // any case
     }
 
     [Theory]

@@ -172,14 +172,28 @@ public sealed class RequestService(
             // Back-office search: a substring of the title or the body (any length, Chinese or not) over
             // the same visible set, so unpublished items show only to those who may see them anyway.
             var text = typed[..Math.Min(typed.Length, 100)];
+            var pattern = LikePattern.Containing(text);
             if (db.Database.IsSqlite() && (SqliteTextMatch.Trigram(text) ?? SqliteTextMatch.Characters(text)) is { } phrase)
             {
-                return await ListMatchingAsync(db, query, phrase, trigram: text.Length >= 3, filter.After, limit, cancellationToken);
+                return await ListMatchingAsync(db, query, text.Length >= 3
+                    ? (cursor, chunk) => db.Database.SqlQuery<int>($"""SELECT rowid AS "Value" FROM request_fts WHERE request_fts MATCH {phrase} AND rowid < {cursor} ORDER BY rowid DESC LIMIT {chunk}""")
+                    : (cursor, chunk) => db.Database.SqlQuery<int>($"""SELECT rowid AS "Value" FROM request_chars WHERE request_chars MATCH {phrase} AND rowid < {cursor} ORDER BY rowid DESC LIMIT {chunk}"""),
+                    SearchChunk, filter.After, limit, cancellationToken);
+            }
+
+            if (db.Database.IsNpgsql() && text.Length <= 2)
+            {
+                // One or two characters: pg_trgm has no trigram to look up, so the text's characters and
+                // character pairs (IX_Requests_Text_Grams) find the rows; the whole text is one such gram.
+                // A common one is read newest first by the primary key, testing each row, so the first
+                // read is kept near the page's size: 500 rows cost 58 ms at 1M, 100 rows 4 ms (ADR 0052).
+                return await ListMatchingAsync(db, query, (cursor, chunk) => db.Database.SqlQuery<int>(
+                    $"""SELECT "Id" AS "Value" FROM "Requests" WHERE portal_text_grams(lower("Title" || E'\n' || "BodyHtml")) @> ARRAY[lower({text})] AND ("Title" || E'\n' || "BodyHtml") ILIKE {pattern} ESCAPE '\' AND "Id" < {cursor} ORDER BY "Id" DESC LIMIT {chunk}"""),
+                    Math.Max(2 * limit, 100), filter.After, limit, cancellationToken);
             }
 
             // PostgreSQL: ILIKE over the pg_trgm GIN index on this very expression (ADR 0052); SQLite
             // reaches here only for text of punctuation, which no index holds.
-            var pattern = LikePattern.Containing(text);
             query = db.Database.IsNpgsql()
                 ? query.Where(r => EF.Functions.ILike(r.Title + "\n" + r.BodyHtml, pattern, "\\"))
                 : query.Where(r => EF.Functions.Like(r.Title.ToLower() + "\n" + r.BodyHtml.ToLower(), pattern.ToLowerInvariant(), "\\"));
@@ -189,28 +203,27 @@ public sealed class RequestService(
         return await Project(db, query.OrderByDescending(r => r.Id).Take(limit)).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Candidates read at first, when the visible set is small next to the matches; each further read doubles, up to <see cref="SearchChunkMax"/>.</summary>
+    /// <summary>Candidates read at first from SQLite's indexes; each further read doubles, up to <see cref="SearchChunkMax"/>, when the visible set is small next to the matches.</summary>
     private const int SearchChunk = 500;
 
     private const int SearchChunkMax = 8000;
 
     /// <summary>
-    /// SQLite: the matching ids come from the requests' text indexes (request_fts, request_chars;
-    /// ADR 0052) newest first, a bounded chunk at a time, and the visibility and filters apply to each
-    /// chunk through the primary key, so neither a rare nor a common word reads the requests table whole.
+    /// The matching ids come from a text index (SQLite: request_fts, request_chars; PostgreSQL, one or
+    /// two characters: IX_Requests_Text_Grams; ADR 0052) newest first, a bounded chunk at a time, the
+    /// first <paramref name="firstChunk"/> long: <paramref name="matches"/> gives the ids below a cursor,
+    /// at most a chunk of them. The visibility and filters apply to each chunk through the primary key,
+    /// so neither a rare nor a common word reads the requests table whole.
     /// </summary>
-    private static async Task<IReadOnlyList<RequestListItem>> ListMatchingAsync(PortalDbContext db, IQueryable<PublicationRequest> visible, string phrase, bool trigram,
-        int? after, int limit, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<RequestListItem>> ListMatchingAsync(PortalDbContext db, IQueryable<PublicationRequest> visible,
+        Func<int, int, IQueryable<int>> matches, int firstChunk, int? after, int limit, CancellationToken cancellationToken)
     {
         var cursor = after ?? int.MaxValue;
         var found = new List<RequestListItem>();
-        var chunk = SearchChunk;
+        var chunk = firstChunk;
         while (found.Count < limit)
         {
-            var ids = await (trigram
-                ? db.Database.SqlQuery<int>($"""SELECT rowid AS "Value" FROM request_fts WHERE request_fts MATCH {phrase} AND rowid < {cursor} ORDER BY rowid DESC LIMIT {chunk}""")
-                : db.Database.SqlQuery<int>($"""SELECT rowid AS "Value" FROM request_chars WHERE request_chars MATCH {phrase} AND rowid < {cursor} ORDER BY rowid DESC LIMIT {chunk}"""))
-                .ToListAsync(cancellationToken);
+            var ids = await matches(cursor, chunk).ToListAsync(cancellationToken);
             if (ids.Count == 0)
             {
                 break;
