@@ -4,6 +4,7 @@ using System.Text.Json;
 using InfoPortal.Features.Audit;
 using InfoPortal.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InfoPortal.Tests.Features.Accounts;
 
@@ -12,7 +13,7 @@ public sealed class SignInTests(SignInTests.Fixture fixture) : IClassFixture<Sig
 {
     public sealed class Fixture : PortalFactory;
 
-    private PortalFactory App => fixture;
+    private Fixture App => fixture;
 
     [Fact]
     public async Task SignIn_WithDemoPassword_RedirectsHomeAndOpensBackOffice()
@@ -198,12 +199,28 @@ public sealed class SignInTests(SignInTests.Fixture fixture) : IClassFixture<Sig
     }
 
     [Fact]
-    public async Task Health_SaysHealthy()
+    public async Task Health_Says503Starting_WhileStartUpWorkRuns_ThenHealthy()
     {
+        // The work after the server listens (the archive check here) is tracked from the start.
+        var work = App.Services.GetRequiredService<InfoPortal.Infrastructure.StartupWork>();
+        Assert.Contains("archive-check", work.Tracked);
+        await work.WhenAll.WaitAsync(TimeSpan.FromSeconds(60));
         using var client = App.CreatePortalClient();
         var response = await client.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+
+        // Work still running: 503 "starting" with Retry-After while the server serves meanwhile
+        // (the sign-in page answers), then "Healthy" again.
+        var held = new TaskCompletionSource();
+        work.Track("test-hold", held.Task);
+        response = await client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("starting", await response.Content.ReadAsStringAsync());
+        Assert.Equal("1", response.Headers.GetValues("Retry-After").Single());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/account/login")).StatusCode);
+        held.SetResult();
+        Assert.Equal("Healthy", await client.GetStringAsync("/health"));
     }
 
     [Fact]

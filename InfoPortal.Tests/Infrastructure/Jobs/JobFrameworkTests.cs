@@ -193,6 +193,9 @@ public sealed class JobFrameworkTests
         await using var _app = app;
         await app.Services.GetServices<IHostedService>().OfType<JobsHostedService>().Single().CatchUp.WaitAsync(TimeSpan.FromSeconds(60));
 
+        // The catch-up ran after the server listened, as start-up work /health reports (ADR 0053).
+        Assert.Contains("catch-up", app.Services.GetRequiredService<InfoPortal.Infrastructure.StartupWork>().Tracked);
+
         // The first start ran all three periods of its window, oldest first. Then pretend October
         // was missed (its completion lost) before the next start.
         await using (var db = app.CreateDbContext())

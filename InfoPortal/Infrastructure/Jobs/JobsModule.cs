@@ -206,6 +206,7 @@ public sealed class JobsHostedService(IServiceProvider services, IOptions<JobsOp
                     logger.LogError(ex, "The start-up catch-up failed; the next start tries again");
                 }
             }, CancellationToken.None);
+            services.GetRequiredService<StartupWork>().Track("catch-up", CatchUp);
         }
 
         return Task.CompletedTask;

@@ -48,7 +48,8 @@ public static class WebModule
         });
 
         services.AddPortalAuthorization();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddSingleton<StartupWork>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<StartupHealthCheck>("startup");
         return services;
     }
 
@@ -104,7 +105,33 @@ public static class WebModule
 
     public static IEndpointRouteBuilder MapPortalWeb(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health").AllowAnonymous();
+        // 200 "Healthy" (API.md); 503 "starting" with Retry-After while the work after the server
+        // listens runs (StartupWork: the jobs' catch-up, the archive check), so a proxy or an
+        // operator's poll waits for it; 503 "Unhealthy" when the database does not answer (ADR 0053).
+        app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+            ResponseWriter = (http, report) =>
+            {
+                http.Response.ContentType = "text/plain; charset=utf-8";
+                if (report.Status == HealthStatus.Degraded)
+                {
+                    http.Response.Headers.RetryAfter = "1";
+                }
+
+                return http.Response.WriteAsync(report.Status switch
+                {
+                    HealthStatus.Healthy => "Healthy",
+                    HealthStatus.Degraded => "starting",
+                    _ => "Unhealthy",
+                });
+            },
+        }).AllowAnonymous();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapCultureSwitch();
 
