@@ -15,7 +15,8 @@ namespace InfoPortal.Features.Search;
 /// index for queries of three characters or more, a per-character FTS5 index for one or two
 /// characters (the trigram tokenizer cannot match those; ADR 0019), title hits first and newest
 /// first, each read in the index's own order and stopped at the page (ADR 0052). PostgreSQL: ILIKE
-/// over a pg_trgm GIN index, title hits first. Results are paged by rank position.
+/// found through a pg_trgm GIN index (three characters or more) or a characters-and-pairs GIN index
+/// (one or two), ranked the same way. Results are paged by rank position.
 /// </summary>
 public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, DatabaseSettings settings, Microsoft.Extensions.Options.IOptions<SearchOptions> options)
 {
@@ -84,26 +85,29 @@ public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, 
         if (settings.Provider == DatabaseProvider.Sqlite && SqliteTextMatch.Trigram(q) is { } phrase)
         {
             // The trigram tokenizer matches substrings; the phrase is quoted so operators in the query are text.
-            ids = await RankedIdsAsync(db, "search_fts", phrase, intranet, after, limit + 1, cancellationToken);
+            ids = await RankedIdsAsync(SqlitePages(db, "search_fts", phrase, intranet, cancellationToken), after, limit + 1);
         }
         else if (settings.Provider == DatabaseProvider.Sqlite && options.Value.CharacterIndex && SqliteTextMatch.Characters(q) is { } characters)
         {
             // One or two characters: the per-character FTS5 index (search_chars, ADR 0019) holds every
             // character as a token, so the query is the phrase of its characters ("器 械").
-            ids = await RankedIdsAsync(db, "search_chars", characters, intranet, after, limit + 1, cancellationToken);
+            ids = await RankedIdsAsync(SqlitePages(db, "search_chars", characters, intranet, cancellationToken), after, limit + 1);
+        }
+        else if (settings.Provider == DatabaseProvider.Postgres)
+        {
+            // ILIKE found through pg_trgm (three characters or more) or the characters-and-pairs index
+            // (one or two, which have no trigram), ranked like SQLite's (ADR 0052).
+            ids = await RankedIdsAsync(PostgresPages(db, q, intranet, cancellationToken), after, limit + 1);
         }
         else
         {
-            // PostgreSQL (pg_trgm serves ILIKE), or a short query of punctuation on SQLite (or PostgreSQL, where pg_trgm serves ILIKE): substring match,
-            // title hits first, newest first; the scan is capped by LIMIT.
+            // SQLite, a query of punctuation no index holds: substring match, title hits first, newest
+            // first; the scan is capped by LIMIT.
             var pattern = LikePattern.Containing(q);
-            var docs = db.SearchDocuments.AsNoTracking().Where(d => d.OnExternalSite || (intranet && d.OnInternalSite));
-            docs = settings.Provider == DatabaseProvider.Postgres
-                ? docs.Where(d => EF.Functions.ILike(d.Title + "\n" + d.Body, pattern, "\\"))
-                : docs.Where(d => EF.Functions.Like(d.Title + "\n" + d.Body, pattern, "\\"));
-            ids = await docs
+            ids = await db.SearchDocuments.AsNoTracking().Where(d => d.OnExternalSite || (intranet && d.OnInternalSite))
+                .Where(d => EF.Functions.Like(d.Title + "\n" + d.Body, pattern, "\\"))
                 .OrderByDescending(d => EF.Functions.Like(d.Title, pattern, "\\"))
-                .ThenByDescending(d => d.PublishedAt)
+                .ThenByDescending(d => d.RequestId)
                 .Skip(after).Take(limit + 1)
                 .Select(d => d.RequestId)
                 .ToListAsync(cancellationToken);
@@ -118,28 +122,88 @@ public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, 
         return new SearchPage(items, more ? after + limit : null);
     }
 
+    /// <summary>One page of the title hits (true) or of the hits only in the body (false), newest first; and the number of title hits.</summary>
+    private sealed record RankedPages(Func<bool, int, int, Task<List<int>>> Page, Func<Task<int>> CountTitleHits);
+
     /// <summary>
-    /// SQLite: positions <paramref name="after"/>… of the ranking "title hits newest first, then
-    /// body-only hits newest first" (ADR 0052). Each list is read from FTS5 in descending rowid order
-    /// and stopped at the page, so a common word costs the page's depth, not every match scored
-    /// (ranking all matches by bm25 cost 0.5–1.2 s at 100,000 items).
+    /// Positions <paramref name="after"/>… of the ranking "title hits newest first, then body-only
+    /// hits newest first" (ADR 0052). Each list is read in descending id order from its index and
+    /// stopped at the page, so a common word costs the page's depth, not every match scored (ranking
+    /// all matches by bm25 cost 0.5–1.2 s at 100,000 items on SQLite).
     /// </summary>
-    private static async Task<List<int>> RankedIdsAsync(PortalDbContext db, string table, string phrase, bool intranet, int after, int take, CancellationToken cancellationToken)
+    private static async Task<List<int>> RankedIdsAsync(RankedPages pages, int after, int take)
     {
-        var inTitle = "title : " + phrase;
-        var ids = await MatchPageAsync(db, table, inTitle, intranet, after, take, cancellationToken);
+        var ids = await pages.Page(true, after, take);
         if (ids.Count >= take)
         {
             return ids;
         }
 
         // The title hits end inside this page (then they number after + found), or before it (count them).
-        var titleHits = ids.Count > 0 || after == 0
-            ? after + ids.Count
-            : await db.Database.SqlQueryRaw<int>(ForTable(CountSql, table),
-                new Microsoft.Data.Sqlite.SqliteParameter("@match", inTitle), new Microsoft.Data.Sqlite.SqliteParameter("@intranet", intranet)).SingleAsync(cancellationToken);
-        ids.AddRange(await MatchPageAsync(db, table, phrase + " NOT " + inTitle, intranet, Math.Max(0, after - titleHits), take - ids.Count, cancellationToken));
+        var titleHits = ids.Count > 0 || after == 0 ? after + ids.Count : await pages.CountTitleHits();
+        ids.AddRange(await pages.Page(false, Math.Max(0, after - titleHits), take - ids.Count));
         return ids;
+    }
+
+    private static RankedPages SqlitePages(PortalDbContext db, string table, string phrase, bool intranet, CancellationToken cancellationToken)
+    {
+        var inTitle = "title : " + phrase;
+        return new RankedPages(
+            (title, skip, take) => MatchPageAsync(db, table, title ? inTitle : phrase + " NOT " + inTitle, intranet, skip, take, cancellationToken),
+            () => db.Database.SqlQueryRaw<int>(ForTable(CountSql, table),
+                new Microsoft.Data.Sqlite.SqliteParameter("@match", inTitle), new Microsoft.Data.Sqlite.SqliteParameter("@intranet", intranet)).SingleAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// PostgreSQL: the title hits come from the title's own indexes (characters and pairs for one or
+    /// two characters, pg_trgm for more), the body-only hits from the whole text's; each page in
+    /// descending id order, through the primary key or the text index, whichever the planner finds
+    /// cheaper for the query's frequency (ADR 0052). ILIKE decides every hit; the indexes only find them.
+    /// </summary>
+    private static RankedPages PostgresPages(PortalDbContext db, string q, bool intranet, CancellationToken cancellationToken)
+    {
+        var pattern = LikePattern.Containing(q);
+        if (q.Length <= 2)
+        {
+            return new RankedPages(
+                (title, skip, take) => (title
+                    ? db.Database.SqlQuery<int>($"""
+                        SELECT d."RequestId" AS "Value" FROM "SearchDocuments" d
+                        WHERE (d."OnExternalSite" OR ({intranet} AND d."OnInternalSite"))
+                          AND portal_text_grams(lower(d."Title")) @> ARRAY[lower({q})] AND d."Title" ILIKE {pattern} ESCAPE '\'
+                        ORDER BY d."RequestId" DESC LIMIT {take} OFFSET {skip}
+                        """)
+                    : db.Database.SqlQuery<int>($"""
+                        SELECT d."RequestId" AS "Value" FROM "SearchDocuments" d
+                        WHERE (d."OnExternalSite" OR ({intranet} AND d."OnInternalSite"))
+                          AND portal_text_grams(lower(d."Title" || E'\n' || d."Body")) @> ARRAY[lower({q})]
+                          AND (d."Title" || E'\n' || d."Body") ILIKE {pattern} ESCAPE '\' AND NOT d."Title" ILIKE {pattern} ESCAPE '\'
+                        ORDER BY d."RequestId" DESC LIMIT {take} OFFSET {skip}
+                        """)).ToListAsync(cancellationToken),
+                () => db.Database.SqlQuery<int>($"""
+                    SELECT count(*)::int AS "Value" FROM "SearchDocuments" d
+                    WHERE (d."OnExternalSite" OR ({intranet} AND d."OnInternalSite"))
+                      AND portal_text_grams(lower(d."Title")) @> ARRAY[lower({q})] AND d."Title" ILIKE {pattern} ESCAPE '\'
+                    """).SingleAsync(cancellationToken));
+        }
+
+        return new RankedPages(
+            (title, skip, take) => (title
+                ? db.Database.SqlQuery<int>($"""
+                    SELECT d."RequestId" AS "Value" FROM "SearchDocuments" d
+                    WHERE (d."OnExternalSite" OR ({intranet} AND d."OnInternalSite")) AND d."Title" ILIKE {pattern} ESCAPE '\'
+                    ORDER BY d."RequestId" DESC LIMIT {take} OFFSET {skip}
+                    """)
+                : db.Database.SqlQuery<int>($"""
+                    SELECT d."RequestId" AS "Value" FROM "SearchDocuments" d
+                    WHERE (d."OnExternalSite" OR ({intranet} AND d."OnInternalSite"))
+                      AND (d."Title" || E'\n' || d."Body") ILIKE {pattern} ESCAPE '\' AND NOT d."Title" ILIKE {pattern} ESCAPE '\'
+                    ORDER BY d."RequestId" DESC LIMIT {take} OFFSET {skip}
+                    """)).ToListAsync(cancellationToken),
+            () => db.Database.SqlQuery<int>($"""
+                SELECT count(*)::int AS "Value" FROM "SearchDocuments" d
+                WHERE (d."OnExternalSite" OR ({intranet} AND d."OnInternalSite")) AND d."Title" ILIKE {pattern} ESCAPE '\'
+                """).SingleAsync(cancellationToken));
     }
 
     private const string PageSql = """
