@@ -50,8 +50,12 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
+    /// <summary>The server's open circuits (every browser test's app counts them).</summary>
+    public CircuitCounter Circuits { get; } = new();
+
     public async Task InitializeAsync()
     {
+        App.WithServices(s => s.AddSingleton(Circuits).AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitCounter.Handler>());
         App.UseKestrel(0);
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
