@@ -91,6 +91,16 @@ public sealed partial class DayOneBrowserTests(BrowserFixture browser) : IClassF
             var title = await page.Locator("[data-test=app-name]").BoundingBoxAsync();
             Assert.True(title is null || title.Height < 40, "the site name wraps one character per line");
 
+            // The menu opens over the page and closes again once an entry is chosen (the entries are
+            // plain links since ADR 0055; MudNavLink used to close the drawer itself).
+            await page.ClickAsync(".mud-appbar button.mud-icon-button >> nth=0");
+            var drawer = page.Locator(".mud-drawer");
+            await Assertions.Expect(drawer).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-drawer--open"));
+            await page.ClickAsync(".mud-navmenu a[href='/office/requests']");
+            await page.WaitForURLAsync(url => url.EndsWith("/office/requests", StringComparison.Ordinal));
+            await Assertions.Expect(drawer).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-drawer--open"));
+            await BrowserFixture.ScreenshotAsync(page, $"tour-{user}-phone-after-menu");
+
             await page.GotoAsync("/");
             await BrowserFixture.ScreenshotAsync(page, $"tour-{user}-phone-public");
             Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the public home scrolls sideways at 390 px");
