@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
-using InfoPortal.Features.Columns;
-using InfoPortal.Features.Requests;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace InfoPortal.Features.Statistics;
