@@ -32,6 +32,9 @@ public sealed class Term
 
     public ScreeningLevel Level { get; set; } = ScreeningLevel.Block;
 
+    /// <summary>Whether the term's pinyin and same-sound forms are matched too (warnings; ADR 0056). None by default.</summary>
+    public TermVariants Variants { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 }
 

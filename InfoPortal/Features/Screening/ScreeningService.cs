@@ -104,7 +104,7 @@ public sealed class ScreeningService(ScreeningEngineHolder engine, AttachmentTex
 
         var hits = current.Find(text).Concat(PersonalDataDetector.All.SelectMany(d => d.Find(text)));
         return hits.OrderBy(h => h.Start).Select(h => new FieldHit(screened.Field, h.Start, h.Length, text.Substring(h.Start, h.Length), h.Term, h.Category, h.Level.ToString(),
-            screened.FileName, screened.Part, screened.Page));
+            screened.FileName, screened.Part, screened.Page, h.Variant == SoundVariant.None ? null : h.Variant.ToString()));
     }
 }
 
@@ -115,8 +115,11 @@ public sealed record ScreenedText(string Field, string Text, string? FileName, s
 /// One hit in one field: <see cref="Text"/> is what stands in the text, <see cref="Term"/> what it matched.
 /// Attachment hits name the file, the part (header, footer, …) or the PDF page.
 /// </summary>
+/// <remarks><see cref="Variant"/> (Pinyin, Initials, Homophone) says the text matched the term by sound (ADR 0056); null when as
+/// written, and then left out of the stored JSON, so results recorded before it compare equal.</remarks>
 public sealed record FieldHit(string Field, int Start, int Length, string Text, string Term, string Category, string Level,
-    string? FileName = null, string? Part = null, int? Page = null)
+    string? FileName = null, string? Part = null, int? Page = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Variant = null)
 {
     /// <summary>Where the hit is, in words (zh-CN, as stored): 标题, 正文, 附件 X.pdf 第2页, 附件 X.docx（页眉）.</summary>
     public string Label => FileName is null
@@ -179,7 +182,7 @@ public static class ScreeningModule
             var report = screening.Check(body.Text ?? "");
             return TypedResults.Ok(new
             {
-                hits = report.Hits.Select(h => new { start = h.Start, length = h.Length, term = h.Term, text = h.Text, category = h.Category, level = h.Level }),
+                hits = report.Hits.Select(h => new { start = h.Start, length = h.Length, term = h.Term, text = h.Text, category = h.Category, level = h.Level, variant = h.Variant }),
                 listVersion = report.ListVersion,
             });
         }).WithName("ScreeningCheck");

@@ -1795,6 +1795,9 @@ namespace InfoPortal.Data.Postgres.Migrations
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("Variants")
+                        .HasColumnType("integer");
+
                     b.Property<int>("WordListId")
                         .HasColumnType("integer");
 

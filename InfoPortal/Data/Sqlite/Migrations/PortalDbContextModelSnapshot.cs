@@ -1736,6 +1736,9 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Variants")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("WordListId")
                         .HasColumnType("INTEGER");
 

@@ -29,6 +29,8 @@ internal sealed class Automaton
     private readonly string[] _norms;      // normalised term text, for the clause rule
     private readonly bool[] _clauseRule;   // secrecy markings: a hit across a clause break is checked by ClauseContext
     private readonly bool[] _telegramRule; // 〈地名〉发电: not when the next word is about power generation (发电量, 发电厂)
+    private readonly SoundVariant[] _kinds; // how each entry was formed: as written or a sound variant (ADR 0056)
+    private readonly byte[] _wordEdges;    // 1: starts with a Latin letter, 2: ends with one — pinyin must not sit inside a longer word
     private readonly int _ringMask;
 
     /// <summary>
@@ -52,7 +54,7 @@ internal sealed class Automaton
     }
 
     internal Automaton(
-        TextNormalizer normalizer, ScreeningTerm[] terms, string[] norms, int maxLength,
+        TextNormalizer normalizer, ScreeningTerm[] terms, string[] norms, SoundVariant[] kinds, int maxLength,
         int[] rootNext, State[] states, char[] keys, int[] targets,
         int[] nextReport, int[] firstTerm, int[] nextTerm)
     {
@@ -61,6 +63,10 @@ internal sealed class Automaton
         _norms = norms;
         _clauseRule = [.. terms.Select(t => t.Category == BuiltInTerms.SecrecyMarkCategory)];
         _telegramRule = [.. terms.Select(t => t.Category == BuiltInTerms.SecrecyMarkCategory && t.Text.EndsWith(BuiltInTerms.TelegramSuffix, StringComparison.Ordinal))];
+        _kinds = kinds;
+        _wordEdges = [.. norms.Select((n, t) => kinds[t] is SoundVariant.Pinyin or SoundVariant.Initials
+            ? (byte)((char.IsAsciiLetter(n[0]) ? 1 : 0) | (char.IsAsciiLetter(n[^1]) ? 2 : 0))
+            : (byte)0)];
         var termLength = norms.Select(n => n.Length).ToArray();
         _termLength = termLength;
         _rootNext = rootNext;
@@ -89,7 +95,7 @@ internal sealed class Automaton
         + (24L * _states.Length)
         + (4L * (_rootNext.Length + _targets.Length + _nextReport.Length + _firstTerm.Length
                  + _nextTerm.Length + _termLength.Length))
-        + (2L * _keys.Length) + (8L * _terms.Length);
+        + (2L * _keys.Length) + (13L * _terms.Length);
 
     /// <summary>Counts the hits and, when <paramref name="hits"/> is given, adds them (unsorted).</summary>
     internal int Scan(ReadOnlySpan<char> text, bool normalize, List<Hit>? hits)
@@ -140,11 +146,17 @@ internal sealed class Automaton
                             continue;
                         }
 
+                        // falungong, flg: a whole word, not letters inside a longer one (conflgx).
+                        if (_wordEdges[t] != 0 && !ClauseContext.IsWholeWord(text, start, i, _wordEdges[t], Normalizer.Table))
+                        {
+                            continue;
+                        }
+
                         count++;
                         if (hits is not null)
                         {
                             var term = _terms[t];
-                            hits.Add(new Hit(start, i - start + 1, term.Text, term.Category, term.Level));
+                            hits.Add(new Hit(start, i - start + 1, term.Text, term.Category, term.Level, _kinds[t]));
                         }
                     }
 

@@ -90,6 +90,15 @@ public static class ClauseContext
     public static bool IsPowerGeneration(ReadOnlySpan<char> original, int end, char[] map) =>
         Neighbour(original, end + 1, +1, map) is { } after && PowerWords.Contains(after);
 
+    /// <summary>
+    /// A pinyin form (falungong, flg) is a word of its own: the character next to an edge that
+    /// <paramref name="edges"/> names (1 start, 2 end) must not fold to a Latin letter or digit, so
+    /// conflgx or falungongs are not hits (ADR 0056). Chinese, spaces and punctuation are edges.
+    /// </summary>
+    public static bool IsWholeWord(ReadOnlySpan<char> original, int start, int end, byte edges, char[] map) =>
+        ((edges & 1) == 0 || start == 0 || !char.IsAsciiLetterOrDigit(map[original[start - 1]]))
+        && ((edges & 2) == 0 || end + 1 >= original.Length || !char.IsAsciiLetterOrDigit(map[original[end + 1]]));
+
     /// <summary>The nearest kept char from <paramref name="index"/> in direction <paramref name="step"/>, stopping at a clause break.</summary>
     private static char? Neighbour(ReadOnlySpan<char> original, int index, int step, char[] map)
     {

@@ -5,7 +5,7 @@ internal static class ScreeningEngineBuilder
 {
     public static ScreeningEngine Build(IEnumerable<ScreeningTerm> source)
     {
-        var (terms, norms) = Distinct(source);
+        var (terms, norms, kinds) = Distinct(source);
         var plain = new List<int>();
         var symbols = new List<int>();
         for (var t = 0; t < norms.Count; t++)
@@ -15,12 +15,12 @@ internal static class ScreeningEngineBuilder
 
         var symbolChars = symbols.SelectMany(t => norms[t]).Where(TextNormalizer.IsSoftNoise);
         return new ScreeningEngine(
-            BuildAutomaton([.. plain.Select(t => terms[t])], [.. plain.Select(t => norms[t])], new TextNormalizer([])),
+            BuildAutomaton([.. plain.Select(t => terms[t])], [.. plain.Select(t => norms[t])], [.. plain.Select(t => kinds[t])], new TextNormalizer([])),
             symbols.Count == 0 ? null
-                : BuildAutomaton([.. symbols.Select(t => terms[t])], [.. symbols.Select(t => norms[t])], new TextNormalizer(symbolChars)));
+                : BuildAutomaton([.. symbols.Select(t => terms[t])], [.. symbols.Select(t => norms[t])], [.. symbols.Select(t => kinds[t])], new TextNormalizer(symbolChars)));
     }
 
-    private static (List<ScreeningTerm> Terms, List<string> Norms) Distinct(IEnumerable<ScreeningTerm> source)
+    private static (List<ScreeningTerm> Terms, List<string> Norms, List<SoundVariant> Kinds) Distinct(IEnumerable<ScreeningTerm> source)
     {
         ArgumentNullException.ThrowIfNull(source);
 
@@ -29,6 +29,7 @@ internal static class ScreeningEngineBuilder
         var byKey = new Dictionary<(string Norm, string Category), int>();
         var terms = new List<ScreeningTerm>();
         var norms = new List<string>();
+        var kinds = new List<SoundVariant>();
         foreach (var term in source)
         {
             ArgumentNullException.ThrowIfNull(term);
@@ -45,18 +46,44 @@ internal static class ScreeningEngineBuilder
                     terms[existing] = terms[existing] with { Level = term.Level };
                 }
 
+                terms[existing] = terms[existing] with { Variants = terms[existing].Variants | term.Variants };
                 continue;
             }
 
             byKey[(norm, term.Category)] = terms.Count;
             terms.Add(term);
             norms.Add(norm);
+            kinds.Add(SoundVariant.None);
         }
 
-        return (terms, norms);
+        // Sound variants after every written term, so a form that some entry spells out is matched as
+        // written (its own level) and never reported as a variant of another (ADR 0056). A variant is a
+        // warning whatever the entry's level: the reader decides whether 发轮功 meant the entry.
+        var written = terms.Count;
+        for (var t = 0; t < written; t++)
+        {
+            if (terms[t].Variants == TermVariants.None)
+            {
+                continue;
+            }
+
+            var variant = terms[t] with { Level = ScreeningLevel.Warn, Variants = TermVariants.None };
+            foreach (var (form, kind) in SoundAlike.Expand(norms[t], terms[t].Variants))
+            {
+                var norm = TextNormalizer.NormalizeTerm(form);
+                if (byKey.TryAdd((norm, variant.Category), terms.Count))
+                {
+                    terms.Add(variant);
+                    norms.Add(norm);
+                    kinds.Add(kind);
+                }
+            }
+        }
+
+        return (terms, norms, kinds);
     }
 
-    private static Automaton BuildAutomaton(ScreeningTerm[] terms, string[] norms, TextNormalizer normalizer)
+    private static Automaton BuildAutomaton(ScreeningTerm[] terms, string[] norms, SoundVariant[] kinds, TextNormalizer normalizer)
     {
         // Trie. Root children live in a dense table; deeper edges in a hash keyed by (parent, char).
         var rootNext = new int[65536];
@@ -164,7 +191,7 @@ internal static class ScreeningEngineBuilder
 
         var nextReport = new int[stateCount];
         var engine = new Automaton(
-            normalizer, terms, norms, maxLength,
+            normalizer, terms, norms, kinds, maxLength,
             rootNext, states, keys, targets, nextReport, firstTerm, nextTerm);
 
         // Breadth-first so a state's failure target (shallower) is final before it is used.

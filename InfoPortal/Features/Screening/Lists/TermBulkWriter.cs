@@ -16,7 +16,7 @@ namespace InfoPortal.Features.Screening.Lists;
 /// </summary>
 internal static class TermBulkWriter
 {
-    public static async Task<int> InsertAsync(PortalDbContext db, int listId, IReadOnlyList<(string Text, string Category, ScreeningLevel Level)> rows, DateTimeOffset now)
+    public static async Task<int> InsertAsync(PortalDbContext db, int listId, IReadOnlyList<ImportRow> rows, DateTimeOffset now)
     {
         if (rows.Count == 0)
         {
@@ -28,11 +28,11 @@ internal static class TermBulkWriter
         string Column(string property) => entity.FindProperty(property)!.GetColumnName();
         var updated = entity.FindProperty(nameof(Term.UpdatedAt))!;
         var storedNow = updated.GetTypeMapping().Converter?.ConvertToProvider(now) ?? now;
-        var columns = $"\"{Column(nameof(Term.WordListId))}\", \"{Column(nameof(Term.Text))}\", \"{Column(nameof(Term.Category))}\", \"{Column(nameof(Term.Level))}\", \"{Column(nameof(Term.UpdatedAt))}\"";
+        var columns = $"\"{Column(nameof(Term.WordListId))}\", \"{Column(nameof(Term.Text))}\", \"{Column(nameof(Term.Category))}\", \"{Column(nameof(Term.Level))}\", \"{Column(nameof(Term.Variants))}\", \"{Column(nameof(Term.UpdatedAt))}\"";
 
         if (db.Database.IsNpgsql())
         {
-            var sql = $"INSERT INTO \"{table}\" ({columns}) SELECT @list, x.t, x.c, x.l, @now FROM unnest(@texts, @cats, @levels) AS x(t, c, l)";
+            var sql = $"INSERT INTO \"{table}\" ({columns}) SELECT @list, x.t, x.c, x.l, x.v, @now FROM unnest(@texts, @cats, @levels, @variants) AS x(t, c, l, v)";
             return await db.Database.ExecuteSqlRawAsync(sql,
             [
                 new NpgsqlParameter("list", listId),
@@ -40,11 +40,12 @@ internal static class TermBulkWriter
                 new NpgsqlParameter("texts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Text).ToArray() },
                 new NpgsqlParameter("cats", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Category).ToArray() },
                 new NpgsqlParameter("levels", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Level.ToString()).ToArray() },
+                new NpgsqlParameter("variants", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = rows.Select(r => (int)(r.Variants ?? TermVariants.None)).ToArray() },
             ], CancellationToken.None);
         }
 
-        var json = JsonSerializer.Serialize(rows.Select(r => new[] { r.Text, r.Category, r.Level.ToString() }));
-        var sqliteSql = $"INSERT INTO \"{table}\" ({columns}) SELECT @list, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), @now FROM json_each(@rows)";
+        var json = JsonSerializer.Serialize(rows.Select(r => new object[] { r.Text, r.Category, r.Level.ToString(), (int)(r.Variants ?? TermVariants.None) }));
+        var sqliteSql = $"INSERT INTO \"{table}\" ({columns}) SELECT @list, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), @now FROM json_each(@rows)";
         return await db.Database.ExecuteSqlRawAsync(sqliteSql,
         [
             new Microsoft.Data.Sqlite.SqliteParameter("@list", listId),

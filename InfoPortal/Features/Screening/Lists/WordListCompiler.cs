@@ -63,7 +63,7 @@ public sealed class WordListCompiler(IDbContextFactory<PortalDbContext> dbFactor
                 ? await BeginSqliteReadAsync(db, cancellationToken)
                 : await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
             revision = await db.WordListRevisions.MaxAsync(r => (int?)r.Number, cancellationToken) ?? 0;
-            terms = await db.Terms.AsNoTracking().Select(t => new ScreeningTerm(t.Text, t.Category, t.Level)).ToListAsync(cancellationToken);
+            terms = await db.Terms.AsNoTracking().Select(t => new ScreeningTerm(t.Text, t.Category, t.Level, t.Variants)).ToListAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 

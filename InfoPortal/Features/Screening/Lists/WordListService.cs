@@ -16,7 +16,10 @@ public enum ImportFormat
     Csv = 2,
 }
 
-public sealed record TermInput(string? Text, string? Category, ScreeningLevel? Level);
+public sealed record TermInput(string? Text, string? Category, ScreeningLevel? Level, TermVariants? Variants = null);
+
+/// <summary>One parsed line of an import; <see cref="Variants"/> is null when the file has no such column (an existing term keeps its own).</summary>
+public sealed record ImportRow(string Text, string Category, ScreeningLevel Level, TermVariants? Variants = null);
 
 public sealed record ImportResult(int Added, int Updated, string ListVersion);
 
@@ -75,21 +78,21 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
         ChangeAsync(actor, "WordListTermAdded", async db =>
         {
             var list = await db.WordLists.SingleOrDefaultAsync(l => l.Id == listId, cancellationToken) ?? throw new NotFoundException("Screening.Lists.NotFound");
-            var (text, category, level) = ValidateTerm(input, list.Category);
+            var (text, category, level, variants) = ValidateTerm(input, list.Category, TermVariants.None);
             if (await db.Terms.AnyAsync(t => t.WordListId == listId && t.Text == text, cancellationToken)) throw ValidationFailedException.For("text", "Screening.Lists.TermExists");
-            var term = new Term { WordListId = listId, Text = text, Category = category, Level = level, UpdatedAt = clock.GetUtcNow() };
+            var term = new Term { WordListId = listId, Text = text, Category = category, Level = level, Variants = variants, UpdatedAt = clock.GetUtcNow() };
             db.Terms.Add(term);
-            return (term, $"“{list.Name}”: + {text} ({category}, {level})");
+            return (term, $"“{list.Name}”: + {text} ({Describe(category, level, variants)})");
         }, cancellationToken);
 
     public Task<Term> UpdateTermAsync(Actor actor, int termId, TermInput input, CancellationToken cancellationToken = default) =>
         ChangeAsync(actor, "WordListTermEdited", async db =>
         {
             var term = await db.Terms.SingleOrDefaultAsync(t => t.Id == termId, cancellationToken) ?? throw new NotFoundException("Screening.Lists.NotFound");
-            var (text, category, level) = ValidateTerm(input, term.Category);
+            var (text, category, level, variants) = ValidateTerm(input, term.Category, term.Variants);
             if (text != term.Text && await db.Terms.AnyAsync(t => t.WordListId == term.WordListId && t.Text == text, cancellationToken)) throw ValidationFailedException.For("text", "Screening.Lists.TermExists");
-            var summary = $"{term.Text} ({term.Category}, {term.Level}) → {text} ({category}, {level})";
-            (term.Text, term.Category, term.Level, term.UpdatedAt) = (text, category, level, clock.GetUtcNow());
+            var summary = $"{term.Text} ({Describe(term.Category, term.Level, term.Variants)}) → {text} ({Describe(category, level, variants)})";
+            (term.Text, term.Category, term.Level, term.Variants, term.UpdatedAt) = (text, category, level, variants, clock.GetUtcNow());
             return (term, summary);
         }, cancellationToken);
 
@@ -98,7 +101,7 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
         {
             var term = await db.Terms.SingleOrDefaultAsync(t => t.Id == termId, cancellationToken) ?? throw new NotFoundException("Screening.Lists.NotFound");
             db.Terms.Remove(term);
-            return (term, $"- {term.Text} ({term.Category}, {term.Level})");
+            return (term, $"- {term.Text} ({Describe(term.Category, term.Level, term.Variants)})");
         }, cancellationToken);
 
     /// <summary>
@@ -117,20 +120,23 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
     {
         await EnsureCanChangeAsync(actor, "WordListImported", cancellationToken);
         WordList list;
-        Dictionary<string, (int Id, string Category, ScreeningLevel Level)> existing;
+        Dictionary<string, (int Id, string Category, ScreeningLevel Level, TermVariants Variants)> existing;
         await using (var read = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             list = await read.WordLists.AsNoTracking().SingleOrDefaultAsync(l => l.Id == listId, cancellationToken) ?? throw new NotFoundException("Screening.Lists.NotFound");
             existing = await read.Terms.AsNoTracking().Where(t => t.WordListId == listId)
-                .Select(t => new { t.Id, t.Text, t.Category, t.Level })
-                .ToDictionaryAsync(t => t.Text, t => (t.Id, t.Category, t.Level), StringComparer.Ordinal, cancellationToken);
+                .Select(t => new { t.Id, t.Text, t.Category, t.Level, t.Variants })
+                .ToDictionaryAsync(t => t.Text, t => (t.Id, t.Category, t.Level, t.Variants), StringComparer.Ordinal, cancellationToken);
         }
 
         var rows = Parse(format, content ?? "", CategoryOf(category) ?? list.Category, level ?? ScreeningLevel.Block);
         var added = rows.Where(r => !existing.ContainsKey(r.Text)).ToList();
         var changed = rows
-            .Where(r => existing.TryGetValue(r.Text, out var e) && (e.Category != r.Category || e.Level != r.Level))
-            .GroupBy(r => (r.Category, r.Level), r => existing[r.Text].Id)
+            .Select(r => (Row: r, Existing: existing.GetValueOrDefault(r.Text)))
+            .Where(x => x.Existing.Id != 0)
+            .Select(x => (x.Row, x.Existing, Variants: x.Row.Variants ?? x.Existing.Variants))
+            .Where(x => x.Existing.Category != x.Row.Category || x.Existing.Level != x.Row.Level || x.Existing.Variants != x.Variants)
+            .GroupBy(x => (x.Row.Category, x.Row.Level, x.Variants), x => x.Existing.Id)
             .ToList();
         var updatedCount = changed.Sum(g => g.Count());
         await ChangeAsync(actor, "WordListImported", async db =>
@@ -140,9 +146,9 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
             foreach (var group in changed)
             {
                 var ids = group.ToList();
-                var (cat, lvl) = group.Key;
+                var (cat, lvl, variants) = group.Key;
                 await db.Terms.Where(t => t.WordListId == listId && ids.Contains(t.Id))
-                    .ExecuteUpdateAsync(u => u.SetProperty(t => t.Category, cat).SetProperty(t => t.Level, lvl).SetProperty(t => t.UpdatedAt, now), CancellationToken.None);
+                    .ExecuteUpdateAsync(u => u.SetProperty(t => t.Category, cat).SetProperty(t => t.Level, lvl).SetProperty(t => t.Variants, variants).SetProperty(t => t.UpdatedAt, now), CancellationToken.None);
             }
 
             return (list, $"“{list.Name}”: import {format}, {added.Count} added, {updatedCount} updated");
@@ -156,13 +162,20 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var list = await db.WordLists.AsNoTracking().Include(l => l.Terms).SingleOrDefaultAsync(l => l.Id == listId, cancellationToken) ?? throw new NotFoundException("Screening.Lists.NotFound");
         var terms = list.Terms.OrderBy(t => t.Text, StringComparer.Ordinal).ToList();
+        await audit.AppendAsync(actor, "WordListExported", $"wordlist:{listId}", AuditOutcome.Success, $"{format}, {terms.Count} terms", cancellationToken);
+        return Export(terms, format);
+    }
+
+    /// <summary>A list as a file: one term a line, or CSV with the header <see cref="Parse"/> reads back (variants included).</summary>
+    public static string Export(IEnumerable<Term> terms, ImportFormat format)
+    {
         var text = new StringBuilder();
         if (format == ImportFormat.Csv)
         {
-            text.Append("term,category,level\n");
+            text.Append("term,category,level,variants\n");
             foreach (var t in terms)
             {
-                text.Append(Csv(t.Text)).Append(',').Append(t.Category).Append(',').Append(t.Level).Append('\n');
+                text.Append(Csv(t.Text)).Append(',').Append(t.Category).Append(',').Append(t.Level).Append(',').Append(VariantsText(t.Variants)).Append('\n');
             }
         }
         else
@@ -173,7 +186,6 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
             }
         }
 
-        await audit.AppendAsync(actor, "WordListExported", $"wordlist:{listId}", AuditOutcome.Success, $"{format}, {terms.Count} terms", cancellationToken);
         return text.ToString();
     }
 
@@ -181,12 +193,13 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
     private static string Csv(string value) => Infrastructure.Text.CsvField.Quote(value, always: false);
 
     /// <summary>Parses an import; throws with every bad line when any line is bad.</summary>
-    public static IReadOnlyList<(string Text, string Category, ScreeningLevel Level)> Parse(ImportFormat format, string content, string defaultCategory, ScreeningLevel defaultLevel)
+    public static IReadOnlyList<ImportRow> Parse(ImportFormat format, string content, string defaultCategory, ScreeningLevel defaultLevel)
     {
         var lines = content.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n');
-        var rows = new Dictionary<string, (string Text, string Category, ScreeningLevel Level)>(StringComparer.Ordinal);
+        var rows = new Dictionary<string, ImportRow>(StringComparer.Ordinal);
         var errors = new Dictionary<string, string[]>();
         var headerSeen = false;
+        var columns = 3;
         for (var i = 0; i < lines.Length; i++)
         {
             var number = i + 1;
@@ -200,7 +213,7 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
             {
                 var text = line.Trim();
                 if (Problem(text) is { } problem) errors[$"line {number}"] = [problem];
-                else rows[text] = (text, defaultCategory, defaultLevel);
+                else rows[text] = new ImportRow(text, defaultCategory, defaultLevel);
                 continue;
             }
 
@@ -208,16 +221,19 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
             if (!headerSeen)
             {
                 headerSeen = true;
-                if (!(fields is { Count: 3 } && fields[0].Trim().Equals("term", StringComparison.OrdinalIgnoreCase) && fields[1].Trim().Equals("category", StringComparison.OrdinalIgnoreCase) && fields[2].Trim().Equals("level", StringComparison.OrdinalIgnoreCase)))
+                // term,category,level — and optionally variants (pinyin+homophones), which exports write.
+                if (!(fields is { Count: 3 or 4 } && fields[0].Trim().Equals("term", StringComparison.OrdinalIgnoreCase) && fields[1].Trim().Equals("category", StringComparison.OrdinalIgnoreCase) && fields[2].Trim().Equals("level", StringComparison.OrdinalIgnoreCase)
+                      && (fields.Count == 3 || fields[3].Trim().Equals("variants", StringComparison.OrdinalIgnoreCase))))
                 {
                     errors[$"line {number}"] = ["Screening.Import.BadHeader"];
                     break;
                 }
 
+                columns = fields.Count;
                 continue;
             }
 
-            if (fields is null || fields.Count != 3)
+            if (fields is null || fields.Count != columns)
             {
                 errors[$"line {number}"] = ["Screening.Import.BadColumns"];
                 continue;
@@ -226,12 +242,14 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
             var term = Infrastructure.Text.CsvField.Unguard(fields[0].Trim());
             var category = CategoryOf(fields[1]);
             var level = LevelOf(fields[2]);
+            var variants = columns == 4 ? VariantsOf(fields[3]) : TermVariants.None;
             var lineErrors = new List<string>();
             if (Problem(term) is { } termProblem) lineErrors.Add(termProblem);
             if (category is null) lineErrors.Add("Screening.Lists.BadCategory");
             if (level is null) lineErrors.Add("Screening.Lists.BadLevel");
+            if (variants is null) lineErrors.Add("Screening.Lists.BadVariants");
             if (lineErrors.Count > 0) errors[$"line {number}"] = [.. lineErrors];
-            else rows[term] = (term, category!, level!.Value);
+            else rows[term] = new ImportRow(term, category!, level!.Value, columns == 4 ? variants : null);
         }
 
         if (errors.Count > 0)
@@ -292,13 +310,47 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
         _ => null,
     };
 
-    private static (string Text, string Category, ScreeningLevel Level) ValidateTerm(TermInput input, string defaultCategory)
+    /// <summary>
+    /// The variants column: empty, or <c>pinyin</c> / <c>homophones</c> (拼音 / 同音) joined by <c>+</c>,
+    /// <c>|</c> or <c>、</c>; null when a part is neither.
+    /// </summary>
+    public static TermVariants? VariantsOf(string? value)
+    {
+        var variants = TermVariants.None;
+        foreach (var part in (value ?? "").Split(['+', '|', '、', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            variants |= part switch
+            {
+                var v when v.Equals("pinyin", StringComparison.OrdinalIgnoreCase) || v == "拼音" => TermVariants.Pinyin,
+                var v when v.Equals("homophones", StringComparison.OrdinalIgnoreCase) || v.Equals("homophone", StringComparison.OrdinalIgnoreCase) || v == "同音" || v == "同音字" => TermVariants.Homophones,
+                _ => (TermVariants)(-1),
+            };
+        }
+
+        return variants < 0 ? null : variants;
+    }
+
+    /// <summary>The variants column as an export writes it (and <see cref="VariantsOf"/> reads it back).</summary>
+    public static string VariantsText(TermVariants variants) => variants switch
+    {
+        TermVariants.None => "",
+        TermVariants.Pinyin => "pinyin",
+        TermVariants.Homophones => "homophones",
+        _ => "pinyin+homophones",
+    };
+
+    private static string Describe(string category, ScreeningLevel level, TermVariants variants) =>
+        variants == TermVariants.None ? $"{category}, {level}" : $"{category}, {level}, {VariantsText(variants)}";
+
+    private static (string Text, string Category, ScreeningLevel Level, TermVariants Variants) ValidateTerm(TermInput input, string defaultCategory, TermVariants currentVariants)
     {
         var text = (input.Text ?? "").Trim();
         if (Problem(text) is { } problem) throw ValidationFailedException.For("text", problem);
         var category = input.Category is null ? defaultCategory : CategoryOf(input.Category) ?? throw ValidationFailedException.For("category", "Screening.Lists.BadCategory");
         var level = input.Level is { } l && Enum.IsDefined(l) ? l : input.Level is null ? ScreeningLevel.Block : throw ValidationFailedException.For("level", "Screening.Lists.BadLevel");
-        return (text, category, level);
+        var variants = input.Variants ?? currentVariants;
+        if ((variants & ~(TermVariants.Pinyin | TermVariants.Homophones)) != 0) throw ValidationFailedException.For("variants", "Screening.Lists.BadVariants");
+        return (text, category, level, variants);
     }
 
     private static void EnsureCanRead(Actor actor)

@@ -11,10 +11,23 @@ public static class WordListsApi
 {
     public sealed record ListBody(string? Name, string? Category);
 
-    public sealed record TermBody(string? Text, string? Category, ScreeningLevel? Level)
+    /// <summary><see cref="Pinyin"/> and <see cref="Homophones"/> ask for the term's sound variants (ADR 0056); both left out keeps what the term had (none for a new one).</summary>
+    public sealed record TermBody(string? Text, string? Category, ScreeningLevel? Level, bool? Pinyin = null, bool? Homophones = null)
     {
-        public TermInput ToInput() => new(Text, Category, Level);
+        public TermInput ToInput() => new(Text, Category, Level,
+            Pinyin is null && Homophones is null ? null
+            : (Pinyin == true ? TermVariants.Pinyin : TermVariants.None) | (Homophones == true ? TermVariants.Homophones : TermVariants.None));
     }
+
+    private static object View(Term t) => new
+    {
+        id = t.Id,
+        text = t.Text,
+        category = t.Category,
+        level = t.Level.ToString(),
+        pinyin = t.Variants.HasFlag(TermVariants.Pinyin),
+        homophones = t.Variants.HasFlag(TermVariants.Homophones),
+    };
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -26,7 +39,7 @@ public static class WordListsApi
             {
                 listVersion = compiler.CurrentVersion,
                 builtIn = compiler.BuiltIns.Select(t => new { text = t.Text, category = t.Category, level = t.Level.ToString() }),
-                lists = all.Select(l => new { id = l.Id, name = l.Name, category = l.Category, terms = l.Terms.Select(t => new { id = t.Id, text = t.Text, category = t.Category, level = t.Level.ToString() }) }),
+                lists = all.Select(l => new { id = l.Id, name = l.Name, category = l.Category, terms = l.Terms.Select(View) }),
             });
         }).WithName("ListWordLists").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer, Roles.SystemAdmin));
 
@@ -49,13 +62,13 @@ public static class WordListsApi
         api.MapPost("/screening/lists/{id:int}/terms", async (HttpContext http, WordListService lists, int id, TermBody body, CancellationToken ct) =>
         {
             var term = await lists.AddTermAsync(http.GetActor(), id, body.ToInput(), ct);
-            return TypedResults.Ok(new { id = term.Id, text = term.Text, category = term.Category, level = term.Level.ToString() });
+            return TypedResults.Ok(View(term));
         }).WithName("AddWordListTerm").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer));
 
         api.MapPut("/screening/terms/{id:int}", async (HttpContext http, WordListService lists, int id, TermBody body, CancellationToken ct) =>
         {
             var term = await lists.UpdateTermAsync(http.GetActor(), id, body.ToInput(), ct);
-            return TypedResults.Ok(new { id = term.Id, text = term.Text, category = term.Category, level = term.Level.ToString() });
+            return TypedResults.Ok(View(term));
         }).WithName("EditWordListTerm").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer));
 
         api.MapDelete("/screening/terms/{id:int}", async (HttpContext http, WordListService lists, int id, CancellationToken ct) =>
