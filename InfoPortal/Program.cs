@@ -111,10 +111,12 @@ app.MapInteraction();
 app.MapArchive();
 app.MapPortalJobs();
 
-if (args is ["bench", "http", ..])
+if (args is ["bench", "http" or "screening-api", ..])
 {
     InfoPortal.Infrastructure.Bench.HttpBench.MapReference(app);
-    return await InfoPortal.Infrastructure.Bench.HttpBench.RunAsync(app, args, Console.Out);
+    return args[1] == "http"
+        ? await InfoPortal.Infrastructure.Bench.HttpBench.RunAsync(app, args, Console.Out)
+        : await InfoPortal.Infrastructure.Bench.ScreeningApiBench.RunAsync(app, args, Console.Out);
 }
 
 await app.RunAsync();

@@ -123,7 +123,7 @@ public sealed record FieldHit(string Field, int Start, int Length, string Text, 
 {
     /// <summary>Where the hit is, in words (zh-CN, as stored): 标题, 正文, 附件 X.pdf 第2页, 附件 X.docx（页眉）.</summary>
     public string Label => FileName is null
-        ? Field switch { "title" => "标题", "body" => "正文", "source" => "来源", _ => Field }
+        ? Field switch { "title" => "标题", "body" => "正文", "source" => "来源", "text" => "文字", _ => Field }
         : Page is { } page ? $"附件 {FileName} 第{page}页"
         : $"附件 {FileName}（{Part switch { "caption" => "说明", "header" => "页眉", "footer" => "页脚", "footnotes" => "脚注", "endnotes" => "尾注", "comments" => "批注", "body" => "正文", _ => "文本" }}）";
 }
@@ -177,19 +177,23 @@ public static class ScreeningModule
 
     public static IEndpointRouteBuilder MapScreening(this IEndpointRouteBuilder app)
     {
-        app.MapApiGroup().MapPost("/screening/check", (ScreeningService screening, CheckBody body) =>
+        // The body is read whole before it is parsed (JsonBody): a long text is one JSON token.
+        app.MapApiGroup().MapPost("/screening/check", async (HttpRequest request, ScreeningService screening, CancellationToken cancellationToken) =>
         {
-            var report = screening.Check(body.Text ?? "");
-            return TypedResults.Ok(new
-            {
-                hits = report.Hits.Select(h => new { start = h.Start, length = h.Length, term = h.Term, text = h.Text, category = h.Category, level = h.Level, variant = h.Variant }),
-                listVersion = report.ListVersion,
-            });
-        }).WithName("ScreeningCheck");
+            var body = await JsonBody.ReadAsync<CheckBody>(request, cancellationToken);
+            return TypedResults.Ok(CheckAnswer(screening.Check(body?.Text ?? "")));
+        }).Accepts<CheckBody>("application/json").WithName("ScreeningCheck");
         Lists.WordListsApi.Map(app);
         ManualFileReviewService.Map(app);
         return app;
     }
 
     public sealed record CheckBody(string? Text);
+
+    /// <summary>The answer of <c>POST /api/v1/screening/check</c> (API.md), <c>variant</c> added by ADR 0056.</summary>
+    public static object CheckAnswer(ScreeningReport report) => new
+    {
+        hits = report.Hits.Select(h => new { start = h.Start, length = h.Length, term = h.Term, text = h.Text, category = h.Category, level = h.Level, variant = h.Variant }),
+        listVersion = report.ListVersion,
+    };
 }

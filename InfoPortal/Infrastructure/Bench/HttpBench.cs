@@ -20,8 +20,27 @@ public static partial class HttpBench
 {
     public const string PlaintextPath = "/bench/plaintext";
 
-    public static void MapReference(IEndpointRouteBuilder app) =>
+    /// <summary>Reads the request body to its end and answers its length: the cost of moving a body, for <c>bench screening-api</c>.</summary>
+    public const string DrainPath = "/bench/drain";
+
+    public static void MapReference(IEndpointRouteBuilder app)
+    {
         app.MapGet(PlaintextPath, () => Results.Text("Hello, World!")).AllowAnonymous();
+        app.MapPost(DrainPath, async (HttpRequest request) =>
+        {
+            long length = 0;
+            while (true)
+            {
+                var read = await request.BodyReader.ReadAsync();
+                length += read.Buffer.Length;
+                request.BodyReader.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted)
+                {
+                    return Results.Text(length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+        }).AllowAnonymous().DisableAntiforgery();
+    }
 
     public static async Task<int> RunAsync(WebApplication app, string[] args, TextWriter output)
     {
