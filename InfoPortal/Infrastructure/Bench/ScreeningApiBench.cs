@@ -45,6 +45,7 @@ public static class ScreeningApiBench
 
             var terms = ScreeningData.Terms(termCount);
             var listed = terms.Where(t => t.Category == "Sensitive").Select(t => t.Text).ToList();
+            int listId;
             using (var secrecy = await As("secrecy"))
             {
                 var list = await (await secrecy.PostAsJsonAsync("/api/v1/screening/lists", new { name = $"压测词表 {DateTime.UtcNow:HHmmss}", category = "Sensitive" }))
@@ -53,6 +54,7 @@ public static class ScreeningApiBench
                 using var body = new StringContent(string.Join('\n', listed), Encoding.UTF8, "text/plain");
                 (await secrecy.PostAsync($"/api/v1/screening/lists/{list.GetProperty("id").GetInt32()}/import?format=text&level=Warn", body)).EnsureSuccessStatusCode();
                 await output.WriteLineAsync($"imported {listed.Count:N0} terms through the API in {importing.Elapsed.TotalSeconds:N1} s");
+                listId = list.GetProperty("id").GetInt32();
             }
 
             var text = ScreeningData.Text(terms, chars, numbers: true);
@@ -123,6 +125,13 @@ public static class ScreeningApiBench
             })
             {
                 await output.WriteLineAsync($"| {name} | {times.P50:N2} | {times.P95:N2} | {times.P50 / api.P50:N2} |");
+            }
+
+            using (var secrecy = await As("secrecy"))
+            {
+                var deleting = Stopwatch.StartNew();
+                (await secrecy.DeleteAsync($"/api/v1/screening/lists/{listId}")).EnsureSuccessStatusCode();
+                await output.WriteLineAsync($"deleted the list ({listed.Count:N0} terms) through the API in {deleting.Elapsed.TotalSeconds:N1} s");
             }
 
             return 0;
