@@ -68,6 +68,21 @@ public sealed class ScreeningSoundVariantTests
         Assert.Equal("Sensitive", hit.Category);
     }
 
+    private const string CommonCharacters = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研";
+
+    [Fact]
+    public void The_engine_stops_adding_forms_at_the_budget_whatever_the_table_holds()
+    {
+        // As if the Terms table had been edited by hand past the service's refusal: 20,000 entries asking for everything.
+        var random = new Random(16);
+        var terms = Enumerable.Range(0, 20_000)
+            .Select(_ => new ScreeningTerm(string.Concat(Enumerable.Range(0, 4).Select(_ => CommonCharacters[random.Next(CommonCharacters.Length)])), "Sensitive", ScreeningLevel.Block, TermVariants.Pinyin | TermVariants.Homophones))
+            .ToArray();
+        var engine = ScreeningEngine.Compile(terms);
+        var written = terms.Select(t => t.Text).Distinct().Count();
+        Assert.InRange(engine.TermCount, written + SoundAlike.MaxForms, written + SoundAlike.MaxForms + SoundAlike.MaxFormsPerTerm);
+    }
+
     [Fact]
     public void As_written_the_entry_keeps_its_level_and_is_no_variant()
     {
@@ -256,8 +271,24 @@ public sealed class ScreeningSoundVariantTests
         Assert.Contains("星火工程,Sensitive,Warn,pinyin+homophones", csv, StringComparison.Ordinal);
         Assert.Contains("法轮功,Sensitive,Block,homophones", csv, StringComparison.Ordinal);
 
-        // A submission with a sound form is a warning (accepted for review), stored with the form it matched.
-        // A hit as written stores no variant at all, so results recorded before sound variants compare equal.
+        // An import that would expand past the budget is refused whole: 3,000 four-character terms with
+        // homophones would compile to ~500,000 forms. Nothing is written, the engine is unchanged.
+        var random = new Random(15);
+        var many = new HashSet<string>();
+        while (many.Count < 3000)
+        {
+            many.Add(string.Concat(Enumerable.Range(0, 4).Select(_ => CommonCharacters[random.Next(CommonCharacters.Length)])));
+        }
+
+        var refused = await ImportCsvAsync(secrecy, list, "term,category,level,variants\n" + string.Concat(many.Select(t => $"{t},Sensitive,Block,homophones\n")), HttpStatusCode.BadRequest);
+        Assert.True(refused.GetProperty("errors").TryGetProperty("variants", out _));
+        Assert.Contains("200,000", refused.GetProperty("errors").GetProperty("variants")[0].GetString(), StringComparison.Ordinal);
+        var afterRefusal = await ApiClient.EnsureAsync(await secrecy.Http.GetAsync("/api/v1/screening/lists"), HttpStatusCode.OK);
+        Assert.Equal(3, afterRefusal.GetProperty("lists").EnumerateArray().Single(l => l.GetProperty("id").GetInt32() == list).GetProperty("terms").GetArrayLength());
+        Assert.Empty((await CheckAsync(officer, "宣传" + many.First() + "材料")).GetProperty("hits").EnumerateArray());
+
+        // A submission with a sound form is a warning (accepted for review), stored with the form it matched;
+        // a hit as written stores no variant at all, so results recorded before sound variants compare equal.
         var id = await officer.DraftAsync("工作动态", body: "<p>查处发轮功宣传品，星火工程另行通报。</p>");
         await ApiClient.EnsureAsync(await officer.SubmitAsync(id), HttpStatusCode.OK);
         await using var db = app.CreateDbContext();

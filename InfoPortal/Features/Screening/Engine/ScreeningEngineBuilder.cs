@@ -60,7 +60,7 @@ internal static class ScreeningEngineBuilder
         // written (its own level) and never reported as a variant of another (ADR 0056). A variant is a
         // warning whatever the entry's level: the reader decides whether 发轮功 meant the entry.
         var written = terms.Count;
-        for (var t = 0; t < written; t++)
+        for (var t = 0; t < written && terms.Count - written < SoundAlike.MaxForms; t++)
         {
             if (terms[t].Variants == TermVariants.None)
             {

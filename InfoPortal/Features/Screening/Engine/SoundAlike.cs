@@ -17,6 +17,13 @@ public static class SoundAlike
     /// <summary>Most forms one entry expands to (a 100-character entry asking for homophones would otherwise give thousands).</summary>
     public const int MaxFormsPerTerm = 1000;
 
+    /// <summary>
+    /// Most forms all entries together expand to. The 保密员 cannot go past it (the change is refused,
+    /// Screening.Lists.TooManyVariants); the engine stops adding forms there if the table was changed by
+    /// hand, so a list of 50,000 entries all asking for homophones cannot take the memory of the server.
+    /// </summary>
+    public const int MaxForms = 200_000;
+
     /// <summary>Most readings combined for the whole pinyin of an entry of polyphones (行长: xingzhang, hangzhang, …).</summary>
     private const int MaxWholeReadings = 8;
 

@@ -353,6 +353,26 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
         return (text, category, level, variants);
     }
 
+    /// <summary>
+    /// The sound variants the lists ask for, after the change (inside its transaction), stay within
+    /// <see cref="SoundAlike.MaxForms"/>: otherwise the change is refused and nothing is written.
+    /// </summary>
+    private static async Task EnsureSoundFormsWithinBudgetAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        await db.SaveChangesAsync(CancellationToken.None);
+        var flagged = await db.Terms.AsNoTracking().Where(t => t.Variants != TermVariants.None)
+            .Select(t => new { t.Text, t.Variants }).ToListAsync(cancellationToken);
+        var forms = 0;
+        foreach (var term in flagged)
+        {
+            forms += SoundAlike.Expand(TextNormalizer.NormalizeTerm(term.Text), term.Variants).Count;
+            if (forms > SoundAlike.MaxForms)
+            {
+                throw ValidationFailedException.For("variants", "Screening.Lists.TooManyVariants");
+            }
+        }
+    }
+
     private static void EnsureCanRead(Actor actor)
     {
         if (!actor.IsInAnyRole(Roles.SecrecyOfficer, Roles.SystemAdmin))
@@ -383,6 +403,7 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
         try
         {
             (result, summary) = await apply(db);
+            await EnsureSoundFormsWithinBudgetAsync(db, cancellationToken);
             number = (await db.WordListRevisions.MaxAsync(r => (int?)r.Number, cancellationToken) ?? 0) + 1;
             db.WordListRevisions.Add(new WordListRevision { Number = number, ActorId = actor.UserId, ActorName = actor.DisplayName, At = clock.GetUtcNow(), Summary = summary.Length > 1000 ? summary[..1000] : summary });
             audit.Stage(db, actor, action, "wordlists", AuditOutcome.Success, $"{WordListCompiler.VersionOf(number)}: {summary}");
