@@ -87,12 +87,29 @@ public static class WordListsApi
         }).DisableAntiforgery().WithName("ImportWordList").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer));
 
         api.MapGet("/screening/lists/{id:int}/export", async (HttpContext http, WordListService lists, int id, string? format, CancellationToken ct) =>
+            await ExportFileAsync(http, lists, id, FormatOf(format), ct))
+            .WithName("ExportWordList").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer, Roles.SystemAdmin));
+
+        // The list page's download links (cookie sign-in): the same audited export. The page used to put
+        // the whole list into the link itself, megabytes of markup for a 50,000-term list.
+        app.MapGet("/office/screening/lists/{id:int}/export", async (HttpContext http, WordListService lists, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> L, int id, string? format, CancellationToken ct) =>
         {
-            var f = FormatOf(format);
-            var text = await lists.ExportAsync(http.GetActor(), id, f, ct);
-            return TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text)).ToArray(),
-                f == ImportFormat.Csv ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8", f == ImportFormat.Csv ? $"wordlist-{id}.csv" : $"wordlist-{id}.txt");
-        }).WithName("ExportWordList").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer, Roles.SystemAdmin));
+            try
+            {
+                return await ExportFileAsync(http, lists, id, FormatOf(format), ct);
+            }
+            catch (PortalException e)
+            {
+                return Results.Text(e.Localize(L), statusCode: e switch { ForbiddenException => 403, NotFoundException => 404, _ => 400 });
+            }
+        }).RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer, Roles.SystemAdmin));
+    }
+
+    private static async Task<IResult> ExportFileAsync(HttpContext http, WordListService lists, int id, ImportFormat format, CancellationToken ct)
+    {
+        var text = await lists.ExportAsync(http.GetActor(), id, format, ct);
+        return TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text)).ToArray(),
+            format == ImportFormat.Csv ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8", format == ImportFormat.Csv ? $"wordlist-{id}.csv" : $"wordlist-{id}.txt");
     }
 
     public static ImportFormat FormatOf(string? format) => (format ?? "text").ToUpperInvariant() switch
