@@ -62,7 +62,7 @@ public sealed class ScreeningDisguiseTests
     [Fact]
     public void The_seed_text_gives_hits_only_where_it_names_a_marking()
     {
-        var seed = File.ReadAllText(SeedPath());
+        var seed = File.ReadAllText(ScreeningFixtures.SeedPolicyPath());
         var hits = BuiltIn.Find(seed);
 
         // Every hit is the marking written out in full: no punctuation or line break inside it.
@@ -155,7 +155,4 @@ public sealed class ScreeningDisguiseTests
 
         return n;
     }
-
-    /// <summary>A copy of shared/seed/000_ada1f8eccf883768.txt, the three policy documents rules.md is written from.</summary>
-    private static string SeedPath() => Path.Combine(AppContext.BaseDirectory, "Features", "Screening", "Data", "seed-policy.txt");
 }

@@ -122,6 +122,12 @@ public static class ScreeningFixtures
         return ~crc;
     }
 
+    /// <summary>
+    /// The committed copy of shared/seed/000_ada1f8eccf883768.txt, the three policy documents rules.md
+    /// is written from (a clone need not sit beside shared/).
+    /// </summary>
+    public static string SeedPolicyPath() => Path.Combine(AppContext.BaseDirectory, "Features", "Screening", "Data", "seed-policy.txt");
+
     public static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

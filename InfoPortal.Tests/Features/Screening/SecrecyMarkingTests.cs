@@ -64,8 +64,7 @@ public sealed class SecrecyMarkingTests
     [Fact]
     public void The_seed_policies_hit_only_where_they_name_a_marking()
     {
-        // The committed copy of shared/seed/000_ada1f8eccf883768.txt: a clone need not sit beside shared/.
-        var seed = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Features", "Screening", "Data", "seed-policy.txt"));
+        var seed = File.ReadAllText(ScreeningFixtures.SeedPolicyPath());
         var hits = Agency.Find(seed);
         Assert.NotEmpty(hits);
         foreach (var hit in hits)

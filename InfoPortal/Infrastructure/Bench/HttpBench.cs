@@ -51,7 +51,7 @@ public static partial class HttpBench
         await app.StartAsync();
         try
         {
-            var baseUrl = app.Urls.First().Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+            var baseUrl = LocalBaseUrl(app);
             var article = await LiveArticleAsync(app, baseUrl);
             var targets = new List<(string Name, string Path)> { ("plaintext (reference)", PlaintextPath), ("/health", "/health"), ("home /", "/") };
             if (article is { } id)
@@ -86,8 +86,21 @@ public static partial class HttpBench
         }
     }
 
-    private static string Option(string[] args, string name, string fallback) =>
+    internal static string Option(string[] args, string name, string fallback) =>
         args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
+
+    /// <summary>The started app's first address as a client reaches it (no trailing slash).</summary>
+    internal static string LocalBaseUrl(WebApplication app) =>
+        app.Urls.First().Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+
+    /// <summary>A client of the app signed in as <paramref name="user"/> with an API token.</summary>
+    internal static async Task<HttpClient> SignInAsync(HttpClient anonymous, string user, string password)
+    {
+        var token = await (await anonymous.PostAsJsonAsync("/api/v1/auth/token", new { userName = user, password })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        var client = new HttpClient { BaseAddress = anonymous.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("token").GetString());
+        return client;
+    }
 
     /// <summary>A live external article; the demo agency has none, so one goes through the real workflow over the API.</summary>
     private static async Task<int?> LiveArticleAsync(WebApplication app, string baseUrl)
@@ -109,13 +122,7 @@ public static partial class HttpBench
         }
 
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-        async Task<HttpClient> As(string user)
-        {
-            var token = await (await http.PostAsJsonAsync("/api/v1/auth/token", new { userName = user, password })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-            var client = new HttpClient { BaseAddress = new Uri(baseUrl) };
-            client.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("token").GetString());
-            return client;
-        }
+        Task<HttpClient> As(string user) => SignInAsync(http, user, password);
 
         using var officer = await As("officer");
         var columns = await officer.GetFromJsonAsync<JsonElement>("/api/v1/columns");

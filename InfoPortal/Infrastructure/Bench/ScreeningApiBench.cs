@@ -20,9 +20,9 @@ public static class ScreeningApiBench
 {
     public static async Task<int> RunAsync(WebApplication app, string[] args, TextWriter output)
     {
-        var termCount = int.Parse(Option(args, "--terms", "50000"), System.Globalization.CultureInfo.InvariantCulture);
-        var chars = int.Parse(Option(args, "--chars", "100000"), System.Globalization.CultureInfo.InvariantCulture);
-        var runs = int.Parse(Option(args, "--runs", "200"), System.Globalization.CultureInfo.InvariantCulture);
+        var termCount = int.Parse(HttpBench.Option(args, "--terms", "50000"), System.Globalization.CultureInfo.InvariantCulture);
+        var chars = int.Parse(HttpBench.Option(args, "--chars", "100000"), System.Globalization.CultureInfo.InvariantCulture);
+        var runs = int.Parse(HttpBench.Option(args, "--runs", "200"), System.Globalization.CultureInfo.InvariantCulture);
         var password = app.Configuration["Demo:Password"];
         if (string.IsNullOrEmpty(password))
         {
@@ -33,15 +33,8 @@ public static class ScreeningApiBench
         await app.StartAsync();
         try
         {
-            var baseUrl = new Uri(app.Urls.First().Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
-            using var anonymous = new HttpClient { BaseAddress = baseUrl };
-            async Task<HttpClient> As(string user)
-            {
-                var token = await (await anonymous.PostAsJsonAsync("/api/v1/auth/token", new { userName = user, password })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-                var client = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(5) };
-                client.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("token").GetString());
-                return client;
-            }
+            using var anonymous = new HttpClient { BaseAddress = new Uri(HttpBench.LocalBaseUrl(app)) };
+            Task<HttpClient> As(string user) => HttpBench.SignInAsync(anonymous, user, password);
 
             var terms = ScreeningData.Terms(termCount);
             var listed = terms.Where(t => t.Category == "Sensitive").Select(t => t.Text).ToList();
@@ -160,7 +153,4 @@ public static class ScreeningApiBench
         Array.Sort(times);
         return (times[runs / 2], times[Math.Min(runs - 1, (int)Math.Ceiling(runs * 0.95) - 1)]);
     }
-
-    private static string Option(string[] args, string name, string fallback) =>
-        args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
 }

@@ -1,5 +1,4 @@
 using System.Data;
-using System.Text;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
 using InfoPortal.Features.Audit;
@@ -54,7 +53,7 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
         {
             var trimmed = (name ?? "").Trim();
             if (trimmed.Length is 0 or > 100) throw ValidationFailedException.For("name", "Screening.Lists.NameRequired");
-            var cat = CategoryOf(category) ?? throw ValidationFailedException.For("category", "Screening.Lists.BadCategory");
+            var cat = WordListFile.CategoryOf(category) ?? throw ValidationFailedException.For("category", "Screening.Lists.BadCategory");
             if (await db.WordLists.AnyAsync(l => l.Name == trimmed, cancellationToken)) throw ValidationFailedException.For("name", "Screening.Lists.NameTaken");
             var list = new WordList { Name = trimmed, Category = cat, CreatedAt = clock.GetUtcNow() };
             db.WordLists.Add(list);
@@ -129,7 +128,7 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
                 .ToDictionaryAsync(t => t.Text, t => (t.Id, t.Category, t.Level, t.Variants), StringComparer.Ordinal, cancellationToken);
         }
 
-        var rows = Parse(format, content ?? "", CategoryOf(category) ?? list.Category, level ?? ScreeningLevel.Block);
+        var rows = WordListFile.Parse(format, content ?? "", WordListFile.CategoryOf(category) ?? list.Category, level ?? ScreeningLevel.Block);
         var added = rows.Where(r => !existing.ContainsKey(r.Text)).ToList();
         var changed = rows
             .Select(r => (Row: r, Existing: existing.GetValueOrDefault(r.Text)))
@@ -163,190 +162,17 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
         var list = await db.WordLists.AsNoTracking().Include(l => l.Terms).SingleOrDefaultAsync(l => l.Id == listId, cancellationToken) ?? throw new NotFoundException("Screening.Lists.NotFound");
         var terms = list.Terms.OrderBy(t => t.Text, StringComparer.Ordinal).ToList();
         await audit.AppendAsync(actor, "WordListExported", $"wordlist:{listId}", AuditOutcome.Success, $"{format}, {terms.Count} terms", cancellationToken);
-        return Export(terms, format);
+        return WordListFile.Export(terms, format);
     }
-
-    /// <summary>A list as a file: one term a line, or CSV with the header <see cref="Parse"/> reads back (variants included).</summary>
-    public static string Export(IEnumerable<Term> terms, ImportFormat format)
-    {
-        var text = new StringBuilder();
-        if (format == ImportFormat.Csv)
-        {
-            text.Append("term,category,level,variants\n");
-            foreach (var t in terms)
-            {
-                text.Append(Csv(t.Text)).Append(',').Append(t.Category).Append(',').Append(t.Level).Append(',').Append(VariantsText(t.Variants)).Append('\n');
-            }
-        }
-        else
-        {
-            foreach (var t in terms)
-            {
-                text.Append(t.Text).Append('\n');
-            }
-        }
-
-        return text.ToString();
-    }
-
-    // One CSV writer for every export (issue 16): quoted, and a leading = + - @ defused against formula injection.
-    private static string Csv(string value) => Infrastructure.Text.CsvField.Quote(value, always: false);
-
-    /// <summary>Parses an import; throws with every bad line when any line is bad.</summary>
-    public static IReadOnlyList<ImportRow> Parse(ImportFormat format, string content, string defaultCategory, ScreeningLevel defaultLevel)
-    {
-        var lines = content.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n');
-        var rows = new Dictionary<string, ImportRow>(StringComparer.Ordinal);
-        var errors = new Dictionary<string, string[]>();
-        var headerSeen = false;
-        var columns = 3;
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var number = i + 1;
-            var line = lines[i];
-            if (line.Trim().Length == 0)
-            {
-                continue;
-            }
-
-            if (format == ImportFormat.Text)
-            {
-                var text = line.Trim();
-                if (Problem(text) is { } problem) errors[$"line {number}"] = [problem];
-                else rows[text] = new ImportRow(text, defaultCategory, defaultLevel);
-                continue;
-            }
-
-            var fields = SplitCsv(line);
-            if (!headerSeen)
-            {
-                headerSeen = true;
-                // term,category,level — and optionally variants (pinyin+homophones), which exports write.
-                if (!(fields is { Count: 3 or 4 } && fields[0].Trim().Equals("term", StringComparison.OrdinalIgnoreCase) && fields[1].Trim().Equals("category", StringComparison.OrdinalIgnoreCase) && fields[2].Trim().Equals("level", StringComparison.OrdinalIgnoreCase)
-                      && (fields.Count == 3 || fields[3].Trim().Equals("variants", StringComparison.OrdinalIgnoreCase))))
-                {
-                    errors[$"line {number}"] = ["Screening.Import.BadHeader"];
-                    break;
-                }
-
-                columns = fields.Count;
-                continue;
-            }
-
-            if (fields is null || fields.Count != columns)
-            {
-                errors[$"line {number}"] = ["Screening.Import.BadColumns"];
-                continue;
-            }
-
-            var term = Infrastructure.Text.CsvField.Unguard(fields[0].Trim());
-            var category = CategoryOf(fields[1]);
-            var level = LevelOf(fields[2]);
-            var variants = columns == 4 ? VariantsOf(fields[3]) : TermVariants.None;
-            var lineErrors = new List<string>();
-            if (Problem(term) is { } termProblem) lineErrors.Add(termProblem);
-            if (category is null) lineErrors.Add("Screening.Lists.BadCategory");
-            if (level is null) lineErrors.Add("Screening.Lists.BadLevel");
-            if (variants is null) lineErrors.Add("Screening.Lists.BadVariants");
-            if (lineErrors.Count > 0) errors[$"line {number}"] = [.. lineErrors];
-            else rows[term] = new ImportRow(term, category!, level!.Value, columns == 4 ? variants : null);
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ValidationFailedException(errors, "Screening.Import.Refused");
-        }
-
-        if (rows.Count == 0)
-        {
-            throw ValidationFailedException.For("content", "Screening.Import.Empty");
-        }
-
-        return [.. rows.Values];
-    }
-
-    private static string? Problem(string term) =>
-        term.Length == 0 || TextNormalizer.NormalizeTerm(term).Length == 0 ? "Screening.Lists.TermRequired"
-        : term.Length > MaxTermLength ? "Screening.Lists.TermTooLong"
-        : null;
-
-    /// <summary>Splits one CSV line (RFC 4180 quoting within the line); null if a quote is left open.</summary>
-    private static List<string>? SplitCsv(string line)
-    {
-        var fields = new List<string>();
-        var current = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { current.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else current.Append(c);
-            }
-            else if (c == '"') quoted = true;
-            else if (c == ',') { fields.Add(current.ToString()); current.Clear(); }
-            else current.Append(c);
-        }
-
-        if (quoted) return null;
-        fields.Add(current.ToString());
-        return fields;
-    }
-
-    public static string? CategoryOf(string? value) => (value ?? "").Trim() switch
-    {
-        var v when v.Equals(ScreeningCategories.SecrecyMark, StringComparison.OrdinalIgnoreCase) || v == "保密标识" || v == "密级标识" => ScreeningCategories.SecrecyMark,
-        var v when v.Equals(ScreeningCategories.Sensitive, StringComparison.OrdinalIgnoreCase) || v == "敏感词" => ScreeningCategories.Sensitive,
-        var v when v.Equals(ScreeningCategories.Custom, StringComparison.OrdinalIgnoreCase) || v == "自定义" => ScreeningCategories.Custom,
-        _ => null,
-    };
-
-    public static ScreeningLevel? LevelOf(string? value) => (value ?? "").Trim() switch
-    {
-        var v when v.Equals("Block", StringComparison.OrdinalIgnoreCase) || v == "阻断" || v == "禁止" => ScreeningLevel.Block,
-        var v when v.Equals("Warn", StringComparison.OrdinalIgnoreCase) || v.Equals("Warning", StringComparison.OrdinalIgnoreCase) || v == "警告" || v == "提醒" => ScreeningLevel.Warn,
-        _ => null,
-    };
-
-    /// <summary>
-    /// The variants column: empty, or <c>pinyin</c> / <c>homophones</c> (拼音 / 同音) joined by <c>+</c>,
-    /// <c>|</c> or <c>、</c>; null when a part is neither.
-    /// </summary>
-    public static TermVariants? VariantsOf(string? value)
-    {
-        var variants = TermVariants.None;
-        foreach (var part in (value ?? "").Split(['+', '|', '、', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            variants |= part switch
-            {
-                var v when v.Equals("pinyin", StringComparison.OrdinalIgnoreCase) || v == "拼音" => TermVariants.Pinyin,
-                var v when v.Equals("homophones", StringComparison.OrdinalIgnoreCase) || v.Equals("homophone", StringComparison.OrdinalIgnoreCase) || v == "同音" || v == "同音字" => TermVariants.Homophones,
-                _ => (TermVariants)(-1),
-            };
-        }
-
-        return variants < 0 ? null : variants;
-    }
-
-    /// <summary>The variants column as an export writes it (and <see cref="VariantsOf"/> reads it back).</summary>
-    public static string VariantsText(TermVariants variants) => variants switch
-    {
-        TermVariants.None => "",
-        TermVariants.Pinyin => "pinyin",
-        TermVariants.Homophones => "homophones",
-        _ => "pinyin+homophones",
-    };
 
     private static string Describe(string category, ScreeningLevel level, TermVariants variants) =>
-        variants == TermVariants.None ? $"{category}, {level}" : $"{category}, {level}, {VariantsText(variants)}";
+        variants == TermVariants.None ? $"{category}, {level}" : $"{category}, {level}, {WordListFile.VariantsText(variants)}";
 
     private static (string Text, string Category, ScreeningLevel Level, TermVariants Variants) ValidateTerm(TermInput input, string defaultCategory, TermVariants currentVariants)
     {
         var text = (input.Text ?? "").Trim();
-        if (Problem(text) is { } problem) throw ValidationFailedException.For("text", problem);
-        var category = input.Category is null ? defaultCategory : CategoryOf(input.Category) ?? throw ValidationFailedException.For("category", "Screening.Lists.BadCategory");
+        if (WordListFile.Problem(text) is { } problem) throw ValidationFailedException.For("text", problem);
+        var category = input.Category is null ? defaultCategory : WordListFile.CategoryOf(input.Category) ?? throw ValidationFailedException.For("category", "Screening.Lists.BadCategory");
         var level = input.Level is { } l && Enum.IsDefined(l) ? l : input.Level is null ? ScreeningLevel.Block : throw ValidationFailedException.For("level", "Screening.Lists.BadLevel");
         var variants = input.Variants ?? currentVariants;
         if ((variants & ~(TermVariants.Pinyin | TermVariants.Homophones)) != 0) throw ValidationFailedException.For("variants", "Screening.Lists.BadVariants");
