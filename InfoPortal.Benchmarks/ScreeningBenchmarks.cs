@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.RegularExpressions;
 using BenchmarkDotNet.Attributes;
 using InfoPortal.Features.Screening.Engine;
-using InfoPortal.Infrastructure.Bench;
+using InfoPortal.Benchmarks.Commands;
 
 namespace InfoPortal.Benchmarks;
 

@@ -1,5 +1,6 @@
 using Bunit;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Columns.Governance;
 using InfoPortal.Features.Columns.Pages;

@@ -38,7 +38,7 @@ public sealed class ManualReviewButtonTests
         Assert.Equal(AttachmentTextExtractor.Scanned, note.Key);
 
         await using var ctx = await ComponentTestContext.CreateAsync(app, "secrecy");
-        var actor = await ctx.Services.GetRequiredService<InfoPortal.Infrastructure.Web.CurrentActor>().GetAsync();
+        var actor = await ctx.Services.GetRequiredService<InfoPortal.Infrastructure.Security.CurrentActor>().GetAsync();
         var reviewed = 0;
         var cut = ctx.Render<ScreeningHits>(p => p.Add(c => c.Report, report).Add(c => c.Reviewer, actor).Add(c => c.OnReviewed, () => reviewed++));
 
@@ -68,7 +68,7 @@ public sealed class ManualReviewButtonTests
         var (app, _, report) = await ScannedDraftAsync();
         await using var _ = app;
         await using var ctx = await ComponentTestContext.CreateAsync(app, "depthead");
-        var actor = await ctx.Services.GetRequiredService<InfoPortal.Infrastructure.Web.CurrentActor>().GetAsync();
+        var actor = await ctx.Services.GetRequiredService<InfoPortal.Infrastructure.Security.CurrentActor>().GetAsync();
         var cut = ctx.Render<ScreeningHits>(p => p.Add(c => c.Report, report).Add(c => c.Reviewer, actor));
         Assert.Empty(cut.FindAll("[data-test=manual-review]"));
         Assert.NotEmpty(cut.FindAll("[data-test=screening-note]"));

@@ -2,6 +2,7 @@ using Bunit;
 using InfoPortal.Components.Layout;
 using InfoPortal.Components.Pages;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Columns.Pages;
 using InfoPortal.Features.Notifications;

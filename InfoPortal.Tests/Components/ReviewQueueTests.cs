@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Bunit;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Requests;
 using InfoPortal.Features.Review;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Bunit;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Accounts.Pages;
 using InfoPortal.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;

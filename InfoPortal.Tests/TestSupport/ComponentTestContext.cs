@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Bunit;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +37,7 @@ public static class ComponentTestContext
 
         // Who is acting comes from bUnit's authentication state, not the app's.
         ctx.Services.AddScoped<InfoPortal.Infrastructure.Web.ClientContext>();
-        ctx.Services.AddScoped<InfoPortal.Infrastructure.Web.CurrentActor>();
+        ctx.Services.AddScoped<InfoPortal.Infrastructure.Security.CurrentActor>();
 
         // The app's own services, resolved from a scope of the real app.
         var scope = app.Services.CreateScope();

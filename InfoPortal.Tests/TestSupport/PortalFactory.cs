@@ -115,12 +115,12 @@ public class PortalFactory : WebApplicationFactory<Program>
     public PortalDbContext CreateDbContext() => Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
 
     /// <summary>The demo user as the services see them (their roles from the database), calling from loopback.</summary>
-    public async Task<InfoPortal.Features.Accounts.Actor> ActorAsync(string userName)
+    public async Task<InfoPortal.Infrastructure.Security.Actor> ActorAsync(string userName)
     {
         await using var db = CreateDbContext();
         var user = await db.Users.SingleAsync(u => u.UserName == userName);
         var roles = await db.UserRoles.Where(r => r.UserId == user.Id).Join(db.Roles, r => r.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync();
-        return new InfoPortal.Features.Accounts.Actor(user.Id, userName, user.DisplayName, user.DepartmentId, roles.ToHashSet(StringComparer.Ordinal), "127.0.0.1");
+        return new InfoPortal.Infrastructure.Security.Actor(user.Id, userName, user.DisplayName, user.DepartmentId, roles.ToHashSet(StringComparer.Ordinal), "127.0.0.1");
     }
 
     /// <summary>Leave the database (and the data folder) behind on dispose, so a "restarted" host can open it.</summary>

@@ -1,4 +1,5 @@
 using InfoPortal.Features.Interaction;
+using InfoPortal.Infrastructure.Limits;
 using Microsoft.EntityFrameworkCore;
 
 namespace InfoPortal.Data;

@@ -10,6 +10,16 @@ public abstract class PortalException(string message, object[] args) : Exception
 {
     public object[] Args { get; } = args;
 
+    /// <summary>
+    /// The API's status and stable problem code when the exception names its own (a feature's exception:
+    /// 422 blocked by screening, 429 too many attempts…); null for the general kinds below, which the
+    /// API maps by type. This way the API's error handling needs to know no feature (ADR 0057).
+    /// </summary>
+    public virtual (int Status, string Code)? Problem => null;
+
+    /// <summary>Members the problem+json body carries besides the standard ones (e.g. the screening hits).</summary>
+    public virtual IReadOnlyDictionary<string, object?> ProblemExtensions { get; } = new Dictionary<string, object?>();
+
     /// <summary>The message in the reader's language; arguments that are resource keys are translated too.</summary>
     public string Localize(IStringLocalizer L) =>
         L[Message, [.. Args.Select(a => a is string key && L[key] is { ResourceNotFound: false } text ? text.Value : a)]];

@@ -1,5 +1,3 @@
-using InfoPortal.Data;
-using InfoPortal.Features.Accounts;
 using Microsoft.Extensions.Configuration.Json;
 
 namespace InfoPortal.Infrastructure;
@@ -35,66 +33,5 @@ public static class Startup
             sources.Insert(++index, source);
         }
 
-    }
-
-    /// <summary>Migrations, roles, and in Development (Demo:Seed) the demo agency.</summary>
-    public static async Task InitializeAsync(this WebApplication app, bool seedDemo)
-    {
-        // Instances starting together on one database take turns (issue 13 item 3): the first
-        // migrates and seeds, the others wait for it and then find nothing left to do.
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Startup));
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var phases = new List<string>();
-        void Phase(string name)
-        {
-            phases.Add($"{name} {watch.ElapsedMilliseconds} ms");
-            watch.Restart();
-        }
-
-        var settings = app.Services.GetRequiredService<DatabaseSettings>();
-        Directory.CreateDirectory(settings.StorageRoot);
-        await using var startupLock = await Cluster.StartupLock.AcquireAsync(settings, logger);
-        Phase("lock");
-        await DatabaseModule.MigrateAsync(app.Services);
-        Phase("migrations");
-        await using (var db = await app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
-        {
-            await Files.FileStoreCheck.VerifyAsync(settings, db);
-        }
-
-        Phase("file store");
-        await using var scope = app.Services.CreateAsyncScope();
-        await CheckIntegrityAsync(scope.ServiceProvider);
-        Phase("integrity");
-        var seeder = scope.ServiceProvider.GetRequiredService<DemoSeeder>();
-        await seeder.EnsureRolesAsync();
-        await scope.ServiceProvider.GetRequiredService<Features.Requests.ReviewChainService>().EnsureShippedAsync();
-        Phase("roles and chains");
-        var demo = app.Configuration.GetSection("Demo").Get<DemoOptions>() ?? new DemoOptions();
-        if (seedDemo && demo.Seed)
-        {
-            await seeder.SeedDemoAsync(demo);
-            await scope.ServiceProvider.GetRequiredService<Features.Columns.ColumnService>().SeedDemoAsync();
-            Phase("demo");
-        }
-
-        logger.LogInformation("Start-up steps: {Phases}", string.Join(", ", phases));
-    }
-
-    /// <summary>
-    /// Start-up checks of what must never be lost (issue 10): dropped append-only triggers are
-    /// re-created and reported, with an audit record, before the server listens.
-    /// </summary>
-    private static async Task CheckIntegrityAsync(IServiceProvider services)
-    {
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("InfoPortal.Startup");
-        var audit = services.GetRequiredService<Features.Audit.AuditLog>();
-        await using (var db = await services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
-        {
-            await SchemaGuards.RestoreAppendOnlyTriggersAsync(db, audit, logger);
-        }
-
-        // Published requests without their archive record: reported after the server listens
-        // (ArchiveIntegrityCheck), since the check reads every publication.
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Audit;
 using InfoPortal.Infrastructure;
 using InfoPortal.Tests.TestSupport;

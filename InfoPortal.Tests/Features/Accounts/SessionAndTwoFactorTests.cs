@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Audit;
 using InfoPortal.Tests.TestSupport;
 using Microsoft.AspNetCore.Identity;

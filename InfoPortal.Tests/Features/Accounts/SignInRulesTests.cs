@@ -1,6 +1,7 @@
 using System.Net;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Infrastructure.Limits;
 using InfoPortal.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Archive;
 using InfoPortal.Infrastructure.Files;
 using InfoPortal.Tests.Infrastructure.Pdf;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Audit;
 using InfoPortal.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Archive;
 using InfoPortal.Features.Audit;
 using InfoPortal.Features.Notifications;

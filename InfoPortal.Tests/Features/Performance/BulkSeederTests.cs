@@ -1,7 +1,8 @@
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Requests;
 using InfoPortal.Features.Review;
-using InfoPortal.Infrastructure.Bench;
+using InfoPortal.Benchmarks.Commands;
 using InfoPortal.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

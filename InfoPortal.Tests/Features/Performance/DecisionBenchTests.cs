@@ -1,6 +1,6 @@
 using InfoPortal.Data;
 using InfoPortal.Features.Requests;
-using InfoPortal.Infrastructure.Bench;
+using InfoPortal.Benchmarks.Commands;
 using InfoPortal.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Requests;
 using InfoPortal.Features.Search;
 using InfoPortal.Tests.TestSupport;

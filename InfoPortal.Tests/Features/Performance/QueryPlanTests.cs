@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Requests;
 using InfoPortal.Features.Review;

@@ -1,5 +1,6 @@
 using System.Net;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Columns.Governance;
 using InfoPortal.Tests.TestSupport;

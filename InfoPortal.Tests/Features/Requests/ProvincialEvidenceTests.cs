@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Requests;
 using InfoPortal.Tests.Infrastructure.Pdf;
 using InfoPortal.Tests.TestSupport;

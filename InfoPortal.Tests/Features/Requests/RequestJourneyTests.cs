@@ -323,7 +323,7 @@ public sealed class RequestJourneyTests(RequestJourneyTests.Fixture fixture) : I
             var chains = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<InfoPortal.Features.Requests.ReviewChainService>(scope.ServiceProvider);
             await using var db = app.CreateDbContext();
             var sysadmin = await db.Users.SingleAsync(u => u.UserName == "sysadmin");
-            var admin = new InfoPortal.Features.Accounts.Actor(sysadmin.Id, "sysadmin", "褚系统", sysadmin.DepartmentId, new HashSet<string> { "SystemAdmin" }, "127.0.0.1");
+            var admin = new InfoPortal.Infrastructure.Security.Actor(sysadmin.Id, "sysadmin", "褚系统", sysadmin.DepartmentId, new HashSet<string> { "SystemAdmin" }, "127.0.0.1");
             await chains.SetActiveAsync(admin, "provincial");
         }
 

@@ -4,6 +4,7 @@ using Bunit;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Statistics;
 using InfoPortal.Infrastructure;
 using InfoPortal.Tests.TestSupport;

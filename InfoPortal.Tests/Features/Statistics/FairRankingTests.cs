@@ -1,4 +1,5 @@
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Statistics;
 using InfoPortal.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using System.Net;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Statistics;
 using InfoPortal.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Statistics;
 using InfoPortal.Infrastructure;
 using InfoPortal.Tests.TestSupport;

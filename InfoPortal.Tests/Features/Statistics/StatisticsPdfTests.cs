@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Bunit;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Statistics;
 using InfoPortal.Tests.Infrastructure.Pdf;
 using InfoPortal.Tests.TestSupport;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Publishing;
 using InfoPortal.Features.Requests;

@@ -66,7 +66,7 @@ public sealed class BackupRestoreTests
             // A restore never overwrites: the same target again is refused.
             await Assert.ThrowsAsync<InvalidOperationException>(() => BackupRestore.RestoreFilesAsync(backup, settings, log));
 
-            Assert.True(await BackupRestore.VerifyAsync(restored.Services, log), log.ToString());
+            Assert.True(await InfoPortal.Commands.RestoreCommand.VerifyAsync(restored.Services, log), log.ToString());
             var report = log.ToString();
             Assert.Contains("audit: OK", report, StringComparison.Ordinal);
             Assert.Contains("archive: OK (1 records)", report, StringComparison.Ordinal);

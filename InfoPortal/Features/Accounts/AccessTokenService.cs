@@ -1,3 +1,4 @@
+using InfoPortal.Infrastructure.Security;
 using System.Security.Cryptography;
 using System.Text;
 using InfoPortal.Data;

@@ -1,3 +1,4 @@
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Web;
 using Microsoft.AspNetCore.Antiforgery;

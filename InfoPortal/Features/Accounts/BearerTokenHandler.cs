@@ -1,3 +1,4 @@
+using InfoPortal.Infrastructure.Security;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;

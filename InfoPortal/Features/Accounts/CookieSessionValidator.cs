@@ -1,3 +1,4 @@
+using InfoPortal.Infrastructure.Security;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;

@@ -1,3 +1,4 @@
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Data;
 using InfoPortal.Features.Audit;
 using InfoPortal.Infrastructure;

@@ -21,21 +21,7 @@ public sealed class OfficeNetworkPolicy
         _networks = [.. cidrs.Select(Parse)];
     }
 
-    public static IPNetwork Parse(string cidr)
-    {
-        if (IPNetwork.TryParse(cidr.Trim(), out var network))
-        {
-            return network;
-        }
-
-        // A bare address means a single host.
-        if (IPAddress.TryParse(cidr.Trim(), out var address))
-        {
-            return new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
-        }
-
-        throw new FormatException($"'{cidr}' is not a CIDR range (Security:OfficeNetworks).");
-    }
+    public static IPNetwork Parse(string cidr) => Infrastructure.Web.NetworkRange.Parse(cidr);
 
     public bool IsAllowed(IPAddress? address)
     {

@@ -44,7 +44,7 @@ public sealed class SignInLockout(AttemptLimiter limiter, IOptions<SecurityOptio
 {
     private LockoutRules Rules => options.Value.Lockout;
 
-    private static string Hash(string userName) => Interaction.SubmissionGuard.Hash(userName.Trim().ToUpperInvariant());
+    private static string Hash(string userName) => AttemptLimiter.HashKey(userName.Trim().ToUpperInvariant());
 
     internal static string FailureKey(string userName) => "signin-name:" + Hash(userName);
 
@@ -65,13 +65,13 @@ public sealed class SignInLockout(AttemptLimiter limiter, IOptions<SecurityOptio
             var failures = await db.InteractionAttempts.CountAsync(a => a.Key == failureKey);
             if (failures + 1 < Rules.MaxFailedAttempts)
             {
-                db.InteractionAttempts.Add(new Interaction.InteractionAttempt { Key = failureKey, At = now });
+                db.InteractionAttempts.Add(new InteractionAttempt { Key = failureKey, At = now });
                 return null;
             }
 
             // Locked: the count starts again after the lockout, as Identity's did.
             await db.InteractionAttempts.Where(a => a.Key == failureKey).ExecuteDeleteAsync();
-            db.InteractionAttempts.Add(new Interaction.InteractionAttempt { Key = LockKey(userName), At = now });
+            db.InteractionAttempts.Add(new InteractionAttempt { Key = LockKey(userName), At = now });
             return now + TimeSpan.FromMinutes(Rules.LockoutMinutes);
         });
 

@@ -1,3 +1,4 @@
+using InfoPortal.Infrastructure.Security;
 using System.Security.Claims;
 using InfoPortal.Features.Audit;
 using Microsoft.AspNetCore.Authentication;

@@ -1,3 +1,5 @@
+using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Infrastructure.Web;
 
 namespace InfoPortal.Features.Archive;

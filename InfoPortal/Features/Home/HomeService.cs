@@ -1,4 +1,5 @@
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Interaction;
 using InfoPortal.Features.Monitoring;
 using InfoPortal.Features.Notifications;

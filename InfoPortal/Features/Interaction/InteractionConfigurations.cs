@@ -49,13 +49,3 @@ internal sealed class InteractionReminderConfiguration : IEntityTypeConfiguratio
         b.HasOne<InteractionMessage>().WithMany().HasForeignKey(r => r.MessageId).OnDelete(DeleteBehavior.Cascade);
     }
 }
-
-internal sealed class InteractionAttemptConfiguration : IEntityTypeConfiguration<InteractionAttempt>
-{
-    public void Configure(EntityTypeBuilder<InteractionAttempt> b)
-    {
-        b.ToTable("InteractionAttempts");
-        b.Property(a => a.Key).HasMaxLength(120);
-        b.HasIndex(a => new { a.Key, a.At });
-    }
-}

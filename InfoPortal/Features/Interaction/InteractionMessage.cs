@@ -1,4 +1,5 @@
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Requests;
 using InfoPortal.Infrastructure;
 
@@ -27,8 +28,10 @@ public enum MessageStatus
 /// decisions: the department head of the responsible department signs, never the drafter, and a
 /// return needs an opinion (ADR 0016). One method per transition; each throws on a wrong state.
 /// </summary>
-public sealed class InteractionMessage
+public sealed class InteractionMessage : PublicSite.IShownOnPublicPages
 {
+    string PublicSite.IShownOnPublicPages.PublicCacheTag => PublicSite.PublicSiteCache.InteractionTag;
+
     /// <summary>The reply's review chain: one step, the head of the responsible department.</summary>
     public static readonly ChainStep ReplyStep = new("reply-dept-head", Roles.DeptHead, StepScope.OwnDepartment);
 
@@ -321,15 +324,4 @@ public sealed class InteractionReminder
     public DateOnly Day { get; set; }
 
     public DateTimeOffset SentAt { get; set; }
-}
-
-/// <summary>One attempt counted by the table-based rate limiter (survives restarts, shared by instances).</summary>
-public sealed class InteractionAttempt
-{
-    public long Id { get; set; }
-
-    /// <summary>e.g. <c>submit-ip:203.0.113.5</c>, <c>submit-contact:&lt;sha256&gt;</c>, <c>lookup-ip:…</c>.</summary>
-    public string Key { get; set; } = "";
-
-    public DateTimeOffset At { get; set; }
 }

@@ -1,5 +1,6 @@
 using InfoPortal.Infrastructure.Jobs;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Requests;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Web;

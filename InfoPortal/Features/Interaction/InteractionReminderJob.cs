@@ -1,5 +1,6 @@
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
 

@@ -11,7 +11,10 @@ using Microsoft.Extensions.Options;
 namespace InfoPortal.Features.Interaction;
 
 /// <summary>Too many attempts from one client address or contact (→ 429).</summary>
-public sealed class RateLimitedException(string message, params object[] args) : PortalException(message, args);
+public sealed class RateLimitedException(string message, params object[] args) : PortalException(message, args)
+{
+    public override (int Status, string Code)? Problem => (429, "too_many_attempts");
+}
 
 /// <summary>
 /// The public form's protections that need no outside service (ADR 0017): a time-based form
@@ -81,5 +84,5 @@ public sealed class SubmissionGuard(
         return await db.InteractionAttempts.Where(a => a.At < before).ExecuteDeleteAsync(cancellationToken);
     }
 
-    public static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+    public static string Hash(string value) => AttemptLimiter.HashKey(value);
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Audit;
 using InfoPortal.Features.Notifications;
 using InfoPortal.Features.Requests;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace InfoPortal.Features.Notifications;

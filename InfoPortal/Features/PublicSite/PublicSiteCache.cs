@@ -154,3 +154,13 @@ internal sealed class PublicSitePolicy : IOutputCachePolicy
         }
     }
 }
+
+/// <summary>
+/// An entity of another feature that public pages show (the public message list): saving a change to it
+/// evicts <see cref="PublicCacheTag"/> on every instance. The feature that owns the entity implements it,
+/// so the public site needs to know no feature above it (ADR 0057).
+/// </summary>
+public interface IShownOnPublicPages
+{
+    string PublicCacheTag { get; }
+}

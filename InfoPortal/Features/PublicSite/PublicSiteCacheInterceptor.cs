@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using InfoPortal.Features.Columns;
-using InfoPortal.Features.Interaction;
 using InfoPortal.Data;
 using InfoPortal.Features.Requests;
 using InfoPortal.Infrastructure.Cluster;
@@ -103,8 +102,8 @@ public sealed class PublicSiteCacheInterceptor(PublicSiteCache cache, IServicePr
                 case Column:
                     yield return PublicSiteCache.AllTag;
                     break;
-                case InteractionMessage:
-                    yield return PublicSiteCache.InteractionTag;
+                case IShownOnPublicPages shown:
+                    yield return shown.PublicCacheTag;
                     break;
             }
         }

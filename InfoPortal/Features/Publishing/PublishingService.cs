@@ -1,5 +1,6 @@
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Audit;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Notifications;
@@ -24,7 +25,7 @@ public sealed class PublishingService(
     TimeProvider clock,
     ILogger<PublishingService> logger)
 {
-    public static string PublicUrl(int requestId) => $"/articles/{requestId}";
+    public static string PublicUrl(int requestId) => PublicLinks.Article(requestId);
 
     /// <summary>Publishes now, or schedules when <paramref name="at"/> lies in the future.</summary>
     public async Task<PublicationRequest> PublishAsync(Actor actor, int id, DateTimeOffset? at, IReadOnlyList<int>? columnIds, CancellationToken cancellationToken = default)

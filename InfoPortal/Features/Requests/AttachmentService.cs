@@ -1,5 +1,6 @@
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Audit;
 using InfoPortal.Features.Columns;
 using InfoPortal.Infrastructure;
@@ -168,4 +169,6 @@ public sealed class UploadRejectedException(int status, string message, params o
 
     /// <summary>The API's stable problem code.</summary>
     public string Code => Status switch { 413 => "file_too_large", 422 => "file_not_screenable", _ => "file_type_not_allowed" };
+
+    public override (int Status, string Code)? Problem => (Status, Code);
 }

@@ -1,4 +1,5 @@
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 
 namespace InfoPortal.Features.Requests;
 

@@ -1,3 +1,5 @@
+using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Infrastructure.Files;
 using InfoPortal.Infrastructure.Html;
 using InfoPortal.Infrastructure.Web;

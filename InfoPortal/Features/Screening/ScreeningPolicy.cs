@@ -1,6 +1,7 @@
 using System.Text.Json;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Requests;
 using InfoPortal.Features.Screening.Engine;
 using InfoPortal.Infrastructure;

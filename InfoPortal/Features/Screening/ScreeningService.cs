@@ -154,6 +154,14 @@ public sealed class ScreeningBlockedException(ScreeningReport report, string mes
         report.BlockingHits.Any() && report.BlockingHits.All(h => h.Category == ScreeningService.UnreadableCategory) ? "Screening.BlockedUnreadable" : message;
 
     public ScreeningReport Report { get; } = report;
+
+    public override (int Status, string Code)? Problem => (422, "blocked_by_screening");
+
+    public override IReadOnlyDictionary<string, object?> ProblemExtensions => new Dictionary<string, object?>
+    {
+        ["hits"] = Report.Hits,
+        ["listVersion"] = Report.ListVersion,
+    };
 }
 
 public static class ScreeningModule

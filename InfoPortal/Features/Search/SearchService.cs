@@ -2,8 +2,8 @@ using System.Net;
 using System.Text;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Columns;
-using InfoPortal.Features.Publishing;
 using InfoPortal.Features.Requests;
 using InfoPortal.Infrastructure.Html;
 using Microsoft.EntityFrameworkCore;
@@ -117,7 +117,7 @@ public sealed class SearchService(IDbContextFactory<PortalDbContext> dbFactory, 
         ids = [.. ids.Take(limit)];
         var found = await db.SearchDocuments.AsNoTracking().Where(d => ids.Contains(d.RequestId)).ToDictionaryAsync(d => d.RequestId, cancellationToken);
         var items = ids.Where(found.ContainsKey).Select(id => found[id])
-            .Select(d => new SearchHit(d.RequestId, d.Title, HighlightTitle(d.Title, q), Snippet(d.Body, q), d.PublishedAt, PublishingService.PublicUrl(d.RequestId)))
+            .Select(d => new SearchHit(d.RequestId, d.Title, HighlightTitle(d.Title, q), Snippet(d.Body, q), d.PublishedAt, PublicLinks.Article(d.RequestId)))
             .ToList();
         return new SearchPage(items, more ? after + limit : null);
     }
@@ -282,7 +282,7 @@ public static class SearchModule
         app.MapGet("/api/v1/search", async (HttpContext http, SearchService search, string? q, int? after, int? limit, CancellationToken ct) =>
         {
             // Anyone may search; a bearer token (or the browser's sign-in) adds the intranet.
-            var reader = Infrastructure.Web.HttpContextActorExtensions.GetActor(http);
+            var reader = InfoPortal.Infrastructure.Security.HttpContextActorExtensions.GetActor(http);
             var page = await search.SearchAsync(reader, q, after ?? 0, limit ?? 20, ct);
             return TypedResults.Ok(new
             {

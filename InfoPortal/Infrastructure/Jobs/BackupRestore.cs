@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
 using InfoPortal.Data;
-using InfoPortal.Features.Accounts;
-using InfoPortal.Features.Archive;
-using InfoPortal.Features.Audit;
 using InfoPortal.Infrastructure.Files;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,12 +10,11 @@ namespace InfoPortal.Infrastructure.Jobs;
 /// with portal-yyyy-MM-dd.files/ beside it (see <see cref="BackupJob"/>). A restore goes into a new,
 /// empty place (the configured SQLite file must not exist yet, nor files in Storage:Root), copies
 /// both back with every file's SHA-256 checked, migrates, and then verifies the audit chain, the
-/// archive chain (with every archived file re-hashed) and every attachment's file (issue 10 item 12).
+/// archive chain (with every archived file re-hashed) and every attachment's file (issue 10 item 12):
+/// the verification is <c>InfoPortal.Commands.RestoreCommand</c>, since it reads several features.
 /// </summary>
 public static class BackupRestore
 {
-    private static readonly Actor Restorer = new(null, "restore", "restore", null, new HashSet<string> { Roles.AuditAdmin }, null);
-
     /// <summary>Copies every file of the store into <paramref name="folder"/> (via a .partial folder), checking each hash; returns how many.</summary>
     public static async Task<int> CopyStoreAsync(FileStore store, string folder, CancellationToken cancellationToken)
     {
@@ -78,32 +74,6 @@ public static class BackupRestore
         }
 
         await output.WriteLineAsync($"restored {Path.GetFileName(database)} to {databasePath} and {count} files to {target.StorageRoot}");
-    }
-
-    /// <summary>Verifies a (restored) portal: audit chain, archive chain and files, every attachment's file. Writes what it found.</summary>
-    public static async Task<bool> VerifyAsync(IServiceProvider services, TextWriter output, CancellationToken cancellationToken = default)
-    {
-        using var scope = services.CreateScope();
-        var audit = await scope.ServiceProvider.GetRequiredService<AuditLog>().VerifyAsync(Restorer, cancellationToken);
-        await output.WriteLineAsync($"audit: {(audit.Ok ? "OK" : "BROKEN")} ({audit.Checked} records{(audit.Ok ? "" : $", first broken id {audit.FirstBrokenId}")})");
-        var archive = await scope.ServiceProvider.GetRequiredService<ArchiveService>().VerifyAsync(Restorer, cancellationToken);
-        await output.WriteLineAsync($"archive: {(archive.Ok ? "OK" : "BROKEN")} ({archive.Checked} records{(archive.Ok ? "" : $", first broken record {archive.FirstBrokenSequence}: {archive.Problem}")})");
-
-        var store = scope.ServiceProvider.GetRequiredService<FileStore>();
-        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(cancellationToken);
-        var shas = await db.Attachments.AsNoTracking().Select(a => a.Sha256).Distinct().ToListAsync(cancellationToken);
-        var bad = new List<string>();
-        foreach (var sha in shas)
-        {
-            await using var stream = store.OpenRead(sha);
-            if (stream is null || Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken)) != sha)
-            {
-                bad.Add(sha);
-            }
-        }
-
-        await output.WriteLineAsync($"files: {(bad.Count == 0 ? "OK" : "BROKEN")} ({shas.Count} attachment files{(bad.Count == 0 ? "" : $"; missing or altered: {string.Join(", ", bad)}")})");
-        return audit.Ok && archive.Ok && bad.Count == 0;
     }
 
     private static async Task CopyVerifiedAsync(string source, string target, string sha, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

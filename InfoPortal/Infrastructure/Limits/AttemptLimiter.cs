@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using InfoPortal.Data;
-using InfoPortal.Features.Interaction;
 using Microsoft.EntityFrameworkCore;
 
 namespace InfoPortal.Infrastructure.Limits;
@@ -20,6 +19,9 @@ public readonly record struct AttemptLimit(string Key, int Limit, TimeSpan Windo
 /// </summary>
 public sealed class AttemptLimiter(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
 {
+    /// <summary>The part of a key that must not be stored as typed (a user name, a contact): its SHA-256, hex.</summary>
+    public static string HashKey(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+
     /// <summary>
     /// Records one attempt under every key, or none when any key already holds its limit within its
     /// window. Returns whether the attempt was recorded. Once it starts writing it runs to the end:

@@ -1,4 +1,5 @@
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -103,9 +104,7 @@ public static class ApiModule
 
             var (status, code) = exception switch
             {
-                Features.Screening.ScreeningBlockedException => (422, "blocked_by_screening"),
-                Features.Requests.UploadRejectedException upload => (upload.Status, upload.Code),
-                Features.Interaction.RateLimitedException => (429, "too_many_attempts"),
+                PortalException { Problem: { } named } => named,
                 ValidationFailedException => (400, "validation_failed"),
                 ForbiddenException => (403, "forbidden"),
                 NotFoundException => (404, "not_found"),
@@ -127,10 +126,12 @@ public static class ApiModule
                 problem.Extensions["errors"] = validation.LocalizedErrors(L);
             }
 
-            if (exception is Features.Screening.ScreeningBlockedException blocked)
+            if (exception is PortalException withExtensions)
             {
-                problem.Extensions["hits"] = blocked.Report.Hits;
-                problem.Extensions["listVersion"] = blocked.Report.ListVersion;
+                foreach (var (name, value) in withExtensions.ProblemExtensions)
+                {
+                    problem.Extensions[name] = value;
+                }
             }
 
             http.Response.StatusCode = status;

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Infrastructure.Localization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -43,7 +44,7 @@ public static class WebModule
             o.ForwardLimit = null;
             foreach (var proxy in TrustedProxies(configuration))
             {
-                o.KnownIPNetworks.Add(OfficeNetworkPolicy.Parse(proxy));
+                o.KnownIPNetworks.Add(NetworkRange.Parse(proxy));
             }
         });
 

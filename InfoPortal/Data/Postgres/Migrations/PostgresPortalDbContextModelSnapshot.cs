@@ -600,7 +600,7 @@ namespace InfoPortal.Data.Postgres.Migrations
                     b.ToTable("StaleColumnNotices");
                 });
 
-            modelBuilder.Entity("InfoPortal.Features.Interaction.InteractionAttempt", b =>
+            modelBuilder.Entity("InfoPortal.Infrastructure.Limits.InteractionAttempt", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

@@ -1,3 +1,4 @@
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Localization;

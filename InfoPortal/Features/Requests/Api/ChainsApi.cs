@@ -1,3 +1,5 @@
+using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Web;
 
@@ -44,7 +46,7 @@ public static class ChainsApi
         {
             var change = await changes.ProposeAsync(http.GetActor(), code, body.Steps, body.Reason, ct);
             return TypedResults.Created($"/api/v1/chains/changes/{change.Id}", ChainChangeDto.From(change));
-        }).WithName("ProposeChainChange").RequireAuthorization(p => p.RequireRole(Accounts.Roles.OfficeDirector));
+        }).WithName("ProposeChainChange").RequireAuthorization(p => p.RequireRole(Roles.OfficeDirector));
 
         api.MapPost("/chains/changes/{id:int}/decision", async (HttpContext http, ChainChangeService changes, int id, ChainChangeDecisionBody body, CancellationToken ct) =>
         {
@@ -56,6 +58,6 @@ public static class ChainsApi
                 _ => throw ValidationFailedException.For("decision", "Chains.DecisionRequired"),
             };
             return TypedResults.Ok(ChainChangeDto.From(change));
-        }).WithName("DecideChainChange").RequireAuthorization(p => p.RequireRole(Accounts.Roles.Leader, Accounts.Roles.PrincipalLeader));
+        }).WithName("DecideChainChange").RequireAuthorization(p => p.RequireRole(Roles.Leader, Roles.PrincipalLeader));
     }
 }

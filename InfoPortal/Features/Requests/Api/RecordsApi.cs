@@ -1,3 +1,5 @@
+using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using System.Globalization;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Web;

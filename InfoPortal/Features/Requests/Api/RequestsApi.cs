@@ -1,8 +1,7 @@
 using System.Globalization;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Columns;
-using InfoPortal.Features.Publishing;
-using InfoPortal.Features.Review;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,7 +9,7 @@ using Microsoft.Extensions.Localization;
 
 namespace InfoPortal.Features.Requests.Api;
 
-/// <summary>The requests, review and publishing endpoints of API.md; the same services as the pages.</summary>
+/// <summary>The requests endpoints of API.md (review's are ReviewApi, publishing's PublishingApi); the same services as the pages.</summary>
 public static class RequestsApi
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -66,18 +65,6 @@ public static class RequestsApi
         api.MapPost("/requests/{id:int}/withdraw", async (HttpContext http, RequestService requests, int id, VersionBody? body, CancellationToken ct) =>
             Status(await requests.WithdrawAsync(http.GetActor(), id, body?.Version, ct))).WithName("WithdrawRequest");
 
-        api.MapPost("/requests/{id:int}/decisions", async (HttpContext http, ReviewService review, int id, DecisionBody body, CancellationToken ct) =>
-        {
-            if (body.Decision is not { } decision)
-            {
-                throw ValidationFailedException.For("decision", "Review.DecisionRequired");
-            }
-
-            return Status(await review.DecideAsync(http.GetActor(), id, new DecisionInput(decision, body.Opinion, body.Version, body.AcknowledgeWarnings, MarkInternalMatter: body.MarkInternalMatter), ct));
-        }).WithName("DecideRequest");
-
-        // 上级审批 with its evidence (issue 10 item 10): multipart, the scan as "scan".
-        api.MapPost("/requests/{id:int}/provincial-approval", RecordProvincialApprovalAsync).DisableAntiforgery().WithName("RecordProvincialApproval");
         api.MapGet("/requests/{id:int}/decisions/{decisionId:int}/scan", async (HttpContext http, RequestService requests, Infrastructure.Files.FileStore files, int id, int decisionId, CancellationToken ct) =>
         {
             var request = await requests.GetAsync(http.GetActor(), id, ct);
@@ -88,24 +75,12 @@ public static class RequestsApi
             return Results.File(stream, kind?.ContentType ?? "application/octet-stream", decision.ApprovalScanName ?? "scan");
         }).WithName("ProvincialApprovalScan");
 
-        api.MapPost("/requests/{id:int}/publish", async (HttpContext http, PublishingService publishing, int id, PublishBody? body, CancellationToken ct) =>
-            Status(await publishing.PublishAsync(http.GetActor(), id, body?.At, body?.ColumnIds, ct))).WithName("PublishRequest");
-
-        api.MapPost("/requests/{id:int}/takedown", async (HttpContext http, PublishingService publishing, RequestService requests, int id, TakedownBody body, CancellationToken ct) =>
-        {
-            var actor = http.GetActor();
-            await publishing.TakeDownAsync(actor, id, body.Reason ?? "", ct);
-            return Status(await requests.GetAsync(actor, id, ct));
-        }).WithName("TakeDownRequest");
-
-        api.MapGet("/review-queue", async (HttpContext http, ReviewService review, int? departmentId, int? columnId, Importance? importance, bool? overdue, int? after, int? limit, CancellationToken ct) =>
-            TypedResults.Ok(await review.QueueAsync(http.GetActor(), new QueueFilter(departmentId, columnId, importance, overdue ?? false, after, limit ?? 50), ct)))
-            .WithName("ReviewQueue");
     }
 
-    private static Ok<StatusResponse> Status(PublicationRequest request) =>
+    /// <summary>The answer of every endpoint that moves a request (here, in Review and in Publishing).</summary>
+    public static Ok<StatusResponse> Status(PublicationRequest request) =>
         TypedResults.Ok(new StatusResponse(request.Status.ToString(), request.Version, RequestDetail.CurrentStepOf(request),
-            request.Status == RequestStatus.Published ? PublishingService.PublicUrl(request.Id) : null));
+            request.Status == RequestStatus.Published ? PublicLinks.Article(request.Id) : null));
 
     private static async Task<Results<Ok<AttachmentDto>, ProblemHttpResult>> UploadAsync(HttpContext http, AttachmentService attachments, int id, CancellationToken ct)
     {
@@ -122,44 +97,6 @@ public static class RequestsApi
         await stream.CopyToAsync(buffered, ct);
         var attachment = await attachments.UploadAsync(http.GetActor(), id, file.FileName, buffered, form["caption"].ToString(), ct);
         return TypedResults.Ok(RequestDetail.AttachmentOf(attachment));
-    }
-
-    private static async Task<IResult> RecordProvincialApprovalAsync(HttpContext http, ReviewService review, int id, CancellationToken ct)
-    {
-        if (!http.Request.HasFormContentType)
-        {
-            throw ValidationFailedException.For("scan", "Review.Provincial.ScanRequired");
-        }
-
-        IFormCollection form;
-        try
-        {
-            form = await http.Request.ReadFormAsync(ct);
-        }
-        catch (InvalidDataException ex)
-        {
-            // A malformed multipart body is the caller's error (400), not the server's.
-            throw new BadHttpRequestException(ex.Message, StatusCodes.Status400BadRequest, ex);
-        }
-
-        var file = form.Files.GetFile("scan");
-        await using var buffered = new MemoryStream();
-        if (file is not null)
-        {
-            if (file.Length > ReviewService.MaxScanBytes)
-            {
-                throw ValidationFailedException.For("scan", "Review.Provincial.ScanTooLarge");
-            }
-
-            await using var upload = file.OpenReadStream();
-            await upload.CopyToAsync(buffered, ct);
-        }
-
-        DateOnly? date = DateOnly.TryParseExact(form["approvalDate"].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
-        int? version = int.TryParse(form["version"].ToString(), CultureInfo.InvariantCulture, out var v) ? v : null;
-        var input = new ProvincialApprovalInput(form["approvingAuthority"].ToString(), form["approvalNumber"].ToString(), date, form["opinion"].ToString(), version,
-            bool.TryParse(form["acknowledgeWarnings"].ToString(), out var ack) && ack, file is null ? null : buffered, file?.FileName);
-        return Status(await review.RecordProvincialApprovalAsync(http.GetActor(), id, input, ct));
     }
 
     /// <summary>Warnings leave the API as sentences in the request's language, never as resource keys.</summary>

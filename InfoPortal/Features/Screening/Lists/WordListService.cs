@@ -1,6 +1,7 @@
 using System.Data;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Audit;
 using InfoPortal.Features.Screening.Engine;
 using InfoPortal.Infrastructure;

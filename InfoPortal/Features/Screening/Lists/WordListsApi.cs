@@ -1,5 +1,6 @@
 using System.Text;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Screening.Engine;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Web;

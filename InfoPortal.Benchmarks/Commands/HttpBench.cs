@@ -6,7 +6,7 @@ using InfoPortal.Data;
 using InfoPortal.Features.Columns;
 using Microsoft.EntityFrameworkCore;
 
-namespace InfoPortal.Infrastructure.Bench;
+namespace InfoPortal.Benchmarks.Commands;
 
 /// <summary>
 /// <c>bench http [--seconds 5] [--connections 1,16,64] [--client wrk|inproc]</c>: starts the whole
@@ -135,10 +135,17 @@ public static partial class HttpBench
         })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
         var id = created.GetProperty("id").GetInt32();
         (await officer.PostAsJsonAsync($"/api/v1/requests/{id}/submit", new { })).EnsureSuccessStatusCode();
-        foreach (var reviewer in new[] { "depthead", "director" })
+        // The chain of an external item ends with a leader (ADR 0045): approve until it leaves review.
+        foreach (var reviewer in new[] { "depthead", "director", "leader" })
         {
             using var client = await As(reviewer);
-            var version = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/requests/{id}")).GetProperty("version").GetInt32();
+            var request = await client.GetFromJsonAsync<JsonElement>($"/api/v1/requests/{id}");
+            if (request.GetProperty("status").GetString() != "InReview")
+            {
+                break;
+            }
+
+            var version = request.GetProperty("version").GetInt32();
             (await client.PostAsJsonAsync($"/api/v1/requests/{id}/decisions", new { decision = "Approve", opinion = "同意", version, acknowledgeWarnings = true })).EnsureSuccessStatusCode();
         }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 
-namespace InfoPortal.Features.Accounts;
+namespace InfoPortal.Infrastructure.Security;
 
 /// <summary>
 /// Who is acting, as services see it: built from the sign-in (cookie or bearer token) plus the

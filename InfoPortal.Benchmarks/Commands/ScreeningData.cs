@@ -1,7 +1,7 @@
 using System.Text;
 using InfoPortal.Features.Screening.Engine;
 
-namespace InfoPortal.Infrastructure.Bench;
+namespace InfoPortal.Benchmarks.Commands;
 
 /// <summary>
 /// Deterministic test data: term lists drawn from a pool of common-range CJK characters, and a long

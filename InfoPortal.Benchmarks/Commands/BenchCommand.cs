@@ -1,28 +1,53 @@
 using System.Diagnostics;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Requests;
 using InfoPortal.Features.Review;
 using Microsoft.EntityFrameworkCore;
 
-namespace InfoPortal.Infrastructure.Bench;
+namespace InfoPortal.Benchmarks.Commands;
 
 /// <summary>
-/// <c>dotnet run --project InfoPortal -c Release -- bench review-queue [--requests 100000]</c>:
+/// <c>dotnet run --project InfoPortal.Benchmarks -c Release -- review-queue [--requests 100000]</c>:
 /// seeds a throw-away SQLite database with realistic requests (<see cref="BulkSeeder"/>) and measures the review-queue
 /// queries (first page, a deep page, the navigation count) as a reviewer sees them.
 /// Run it against an empty data folder: set <c>ConnectionStrings__Portal</c> and <c>Storage__Root</c>.
 /// </summary>
 public static class BenchCommand
 {
+    /// <summary>The benches that run against the portal (the rest of the program is BenchmarkDotNet's screening benches).</summary>
+    public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal) { "review-queue", "search", "statistics", "monitoring", "pdf", "decisions", "http", "screening-api" };
+
+    /// <summary>
+    /// Builds the portal exactly as <c>Program.cs</c> does (<see cref="PortalApp"/>) and runs the bench
+    /// <paramref name="args"/>[1] names (<c>args[0]</c> is "bench"); the rest of the arguments are the
+    /// bench's options and, as for the portal, configuration (<c>--urls</c>).
+    /// </summary>
+    public static async Task<int> MainAsync(string[] args, TextWriter output)
+    {
+        var app = PortalApp.Build(args);
+        if (args[1] is "http" or "screening-api")
+        {
+            // The whole portal with the demo agency, and the reference endpoints beside it.
+            await app.InitializeAsync(seedDemo: true);
+            app.MapPortal();
+            HttpBench.MapReference(app);
+            return args[1] == "http" ? await HttpBench.RunAsync(app, args, output) : await ScreeningApiBench.RunAsync(app, args, output);
+        }
+
+        await app.InitializeAsync(seedDemo: false);
+        return await RunAsync(app.Services, args, output);
+    }
+
     public static Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output) => args.Length > 1 ? args[1] switch
     {
         "search" => RunSearchAsync(services, args, output),
         "pdf" => PdfBench.RunAsync(args, output),
         "decisions" => DecisionBench.RunAsync(services, args, output),
-        "statistics" => Features.Statistics.StatisticsBench.RunAsync(services, args, output),
-        "monitoring" => Features.Monitoring.MonitoringBench.RunAsync(services, args, output),
+        "statistics" => StatisticsBench.RunAsync(services, args, output),
+        "monitoring" => MonitoringBench.RunAsync(services, args, output),
         _ => RunQueueAsync(services, args, output),
     } : RunQueueAsync(services, args, output);
 
@@ -139,7 +164,7 @@ public static class BenchCommand
             await db.SaveChangesAsync();
             db.SearchDocuments.AddRange(requests.Select(r => new Features.Search.SearchDocument
             {
-                RequestId = r.Id, Title = r.Title, Body = Html.HtmlCleaner.ToText(r.BodyHtml), OnExternalSite = true, PublishedAt = r.PublishedAt!.Value,
+                RequestId = r.Id, Title = r.Title, Body = Infrastructure.Html.HtmlCleaner.ToText(r.BodyHtml), OnExternalSite = true, PublishedAt = r.PublishedAt!.Value,
             }));
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync();

@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
+using InfoPortal.Features.Statistics;
 using Microsoft.EntityFrameworkCore;
 
-namespace InfoPortal.Features.Statistics;
+namespace InfoPortal.Benchmarks.Commands;
 
 /// <summary>
-/// <c>dotnet run --project InfoPortal -c Release -- bench statistics [--requests 1000000] [--runs 50]</c>:
+/// <c>dotnet run --project InfoPortal.Benchmarks -c Release -- statistics [--requests 1000000] [--runs 50]</c>:
 /// seeds a throw-away SQLite database (set <c>ConnectionStrings__Portal</c> and <c>Storage__Root</c>
 /// to an empty temp folder) with requests and their decisions spread over the last 24 months
 /// (<see cref="Infrastructure.Bench.BulkSeeder"/>), then times the monthly job for one month and
@@ -41,7 +43,7 @@ public static class StatisticsBench
         if (existing < count)
         {
             var seeding = Stopwatch.StartNew();
-            await Infrastructure.Bench.BulkSeeder.SeedAsync(dbFactory, count - existing,
+            await BulkSeeder.SeedAsync(dbFactory, count - existing,
                 calendar.MonthStart(first.Year, first.Month), calendar.MonthStart(last.AddMonths(1).Year, last.AddMonths(1).Month), output);
             await output.WriteLineAsync($"seeded {count - existing:N0} requests with decisions over {first:yyyy-MM} … {last:yyyy-MM} in {seeding.Elapsed.TotalSeconds:N1} s");
         }

@@ -2,13 +2,14 @@ using System.Diagnostics;
 using InfoPortal.Data;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Requests;
+using InfoPortal.Features.Monitoring;
 using InfoPortal.Features.Screening.Engine;
 using Microsoft.EntityFrameworkCore;
 
-namespace InfoPortal.Features.Monitoring;
+namespace InfoPortal.Benchmarks.Commands;
 
 /// <summary>
-/// <c>dotnet run --project InfoPortal -c Release -- bench monitoring [--items 10000] [--runs 3]</c>:
+/// <c>dotnet run --project InfoPortal.Benchmarks -c Release -- monitoring [--items 10000] [--runs 3]</c>:
 /// seeds published items with notice-length Chinese bodies (about 1% carry a planted project
 /// code name), adds that name to the lists, and times the daily rescan: the first run raises the
 /// alerts, the later runs of the same day find the same hits and raise none.
@@ -72,7 +73,7 @@ public static class MonitoringBench
             "活动现场通过发放宣传资料、设置咨询台等方式，向群众普及安全用药知识。",
             "本次培训邀请了省市专家授课，内容涵盖法律法规、质量管理规范和典型案例分析。",
         ];
-        var (officer, head, director, leader, publisher, column, chain) = await Infrastructure.Bench.BenchCommand.BenchActorsAsync(dbFactory, now);
+        var (officer, head, director, leader, publisher, column, chain) = await BenchCommand.BenchActorsAsync(dbFactory, now);
         const int batch = 1000;
         for (var done = 0; done < count; done += batch)
         {

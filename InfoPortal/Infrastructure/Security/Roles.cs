@@ -1,4 +1,4 @@
-namespace InfoPortal.Features.Accounts;
+namespace InfoPortal.Infrastructure.Security;
 
 /// <summary>The role codes of DESIGN.md. They are the Identity role names and the API's role strings.</summary>
 public static class Roles

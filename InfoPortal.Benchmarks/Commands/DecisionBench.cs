@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Requests;
 using InfoPortal.Features.Review;
 using Microsoft.EntityFrameworkCore;
 
-namespace InfoPortal.Infrastructure.Bench;
+namespace InfoPortal.Benchmarks.Commands;
 
 /// <summary>
 /// <c>bench decisions [--decisions 300] [--clients 8] [--rate 20]</c>: the 部门负责人's approval as

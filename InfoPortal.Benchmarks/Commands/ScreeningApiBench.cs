@@ -5,7 +5,7 @@ using System.Text.Json;
 using InfoPortal.Features.Screening;
 using InfoPortal.Features.Screening.Engine;
 
-namespace InfoPortal.Infrastructure.Bench;
+namespace InfoPortal.Benchmarks.Commands;
 
 /// <summary>
 /// <c>bench screening-api [--terms 50000] [--chars 100000] [--runs 200]</c> (issue 15): starts the whole

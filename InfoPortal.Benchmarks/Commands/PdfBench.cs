@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using InfoPortal.Infrastructure.Pdf;
 
-namespace InfoPortal.Infrastructure.Bench;
+namespace InfoPortal.Benchmarks.Commands;
 
 /// <summary>
-/// <c>dotnet run --project InfoPortal -c Release -- bench pdf [--runs 200] [--pages 200] [--callers 8]</c>:
+/// <c>dotnet run --project InfoPortal.Benchmarks -c Release -- pdf [--runs 200] [--pages 200] [--callers 8]</c>:
 /// renders a 申请表-shaped document (form grid, 1,500-character body, attachments, a four-step
 /// approval record, signatures) warm, N times (median, p95), then by several callers at once, then a long table document of at
 /// least the given number of pages, with its time and the process's peak working set.

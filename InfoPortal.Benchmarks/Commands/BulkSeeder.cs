@@ -1,11 +1,12 @@
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
+using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Columns;
 using InfoPortal.Features.Requests;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
-namespace InfoPortal.Infrastructure.Bench;
+namespace InfoPortal.Benchmarks.Commands;
 
 /// <summary>
 /// Requests with their decisions for the benches, written with prepared SQL in one transaction on
