@@ -67,6 +67,26 @@ public sealed class FeatureDependencyTests
     }
 
     [Fact]
+    public void Only_the_requests_feature_writes_the_request_aggregate()
+    {
+        // The aggregate and its children change through PublicationRequest's methods (issue 16): no other
+        // feature, and nothing in Infrastructure, calls a setter of theirs (EF Core writes the fields).
+        string[] aggregate = ["PublicationRequest", "Decision", "Attachment", "Publication", "RequestColumn", "ContentVersionRecord"];
+        var violations = Dependencies()
+            .OfType<IMemberMemberDependency>()
+            .Cast<ITypeDependency>()
+            .Where(d => d.Target.Namespace.FullName == "InfoPortal.Features.Requests" && aggregate.Contains(d.Target.Name)
+                && ((IMemberMemberDependency)d).TargetMember.Name.StartsWith("set_", StringComparison.Ordinal)
+                && FeatureOf(d.Origin) != "Requests")
+            .Select(d => $"{d.Origin.FullName} -> {d.Target.Name}.{((IMemberMemberDependency)d).TargetMember.Name}")
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Empty(violations);
+    }
+
+    [Fact]
     public void Feature_cycles_are_only_the_known_ones_and_shrink()
     {
         var edges = FeatureEdges();

@@ -9,6 +9,25 @@ namespace InfoPortal.Tests.Browser;
 public sealed class AdminBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [ChromiumFact]
+    public async Task SysAdmin_FindsThePermissionTableInTheMenu_ReadsWhoMayDoWhat()
+    {
+        var page = await browser.NewPageAsync();
+        await BrowserFixture.SignInAsync(page, "sysadmin");
+        await page.GotoAsync("/office");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await page.ClickAsync("nav a[data-test=nav-permissions]");
+        await page.GetByRole(AriaRole.Heading, new() { Name = "角色与权限" }).WaitForAsync();
+        var table = page.Locator("table[data-test=permission-table]");
+        var publish = table.Locator("tbody tr", new() { HasText = "Publishing.Publish" });
+        // One column per role in the order of Roles.All: only 网站信息管理员 (the sixth) publishes.
+        var cells = await publish.Locator("td").AllInnerTextsAsync();
+        Assert.Equal(10, cells.Count);
+        Assert.Equal([5], cells.Select((text, i) => (text, i)).Where(c => c.text.Contains('✓')).Select(c => c.i));
+        Assert.Contains("系统管理员", await table.Locator("thead").InnerTextAsync());
+        await BrowserFixture.ScreenshotAsync(page, "admin-00-permissions");
+    }
+
+    [ChromiumFact]
     public async Task SysAdmin_CreatesUser_SeesItListed_SwitchesToEnglish()
     {
         var page = await browser.NewPageAsync();

@@ -14,9 +14,11 @@ using Xunit.Abstractions;
 namespace InfoPortal.Tests.Features.Accounts;
 
 /// <summary>
-/// Every route the app maps × every role (and nobody): a user without the role gets 403, nobody
-/// gets 401 (API) or the sign-in page (pages), and a user with the role gets in. The table is
-/// read from the app's own endpoint list, so a new page or endpoint joins it by default.
+/// The permission matrix: every route the app maps (every page and every API endpoint) × every role
+/// (and nobody). A role the route's permission is not granted to gets 403, nobody gets 401 (API) or the
+/// sign-in page (pages), and a role it is granted to gets in. The expectation comes from the role →
+/// permission table; the routes from the app's own endpoint list, so a new page or endpoint joins it
+/// by default.
 /// </summary>
 public sealed partial class RouteAuthorizationTests(RouteAuthorizationTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<RouteAuthorizationTests.Fixture>
 {
@@ -92,10 +94,15 @@ public sealed partial class RouteAuthorizationTests(RouteAuthorizationTests.Fixt
         return [.. routes.DistinctBy(r => (r.Method, r.Path))];
     }
 
-    /// <summary>The roles an endpoint demands ([Authorize(Roles)] or a policy's role requirement); null when any signed-in user will do.</summary>
+    /// <summary>
+    /// The roles an endpoint lets in, from the permission it names and the role → permission table
+    /// (<see cref="Permissions.Grants"/>, ADR 0058), or from [Authorize(Roles)] and inline role policies
+    /// where one is left; null when any signed-in user will do. An unknown permission name fails here.
+    /// </summary>
     private static List<string>? RequiredRoles(Endpoint endpoint)
     {
         var sets = new List<IEnumerable<string>>();
+        sets.AddRange(endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Where(a => !string.IsNullOrEmpty(a.Policy)).Select(a => Permissions.RolesWith(a.Policy!)));
         sets.AddRange(endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Where(a => !string.IsNullOrEmpty(a.Roles)).Select(a => a.Roles!.Split(',').Select(r => r.Trim())));
         sets.AddRange(endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>().SelectMany(p => p.Requirements.OfType<RolesAuthorizationRequirement>()).Select(r => r.AllowedRoles));
         if (sets.Count == 0)

@@ -159,13 +159,26 @@ public sealed class ColumnGovernanceTests
             await ApiClient.EnsureAsync(await ApplyAsync(publisher, id), HttpStatusCode.OK);
         }
 
+        // A request in review in the source column, whose version the department head read before the merge.
+        var waiting = await officer.DraftAsync("合并时在审的信息", columnIds: [source]);
+        await ApiClient.EnsureAsync(await officer.SubmitAsync(waiting), HttpStatusCode.OK);
+        var versionBefore = (await depthead.GetAsync(waiting)).GetProperty("version").GetInt32();
+
         await ApproveAndApplyAsync((await ProposeAsync(director, new { kind = "Merge", site = "External", columnId = source, targetColumnId = target, reason = "栏目整合。" })).GetProperty("id").GetInt32());
         Assert.DoesNotContain("互动交流", await ExternalColumnNamesAsync(publisher));
         await using (var db = app.CreateDbContext())
         {
             Assert.Equal(target, await db.Publications.Where(p => p.RequestId == item).Select(p => p.ColumnId).SingleAsync());
+            Assert.Equal(target, await db.RequestColumns.Where(c => c.RequestId == waiting).Select(c => c.ColumnId).SingleAsync());
             Assert.True((await db.Columns.SingleAsync(c => c.Id == source)).IsRetired);
         }
+
+        // The merge moved the request's column in bulk and gave it a new version: a decision on what was
+        // read before is a conflict, not a silent write over the move; on the current version it goes through.
+        await ApiClient.EnsureAsync(await depthead.DecideAsync(waiting, "Approve", "同意发布。", versionBefore), HttpStatusCode.Conflict);
+        var versionAfter = (await depthead.GetAsync(waiting)).GetProperty("version").GetInt32();
+        Assert.True(versionAfter > versionBefore);
+        await ApiClient.EnsureAsync(await depthead.DecideAsync(waiting, "Approve", "同意发布。", versionAfter), HttpStatusCode.OK);
 
         using var anonymous = app.CreatePortalClient();
         Assert.Contains("合并前发布的信息", await anonymous.GetStringAsync($"/columns/{target}"));

@@ -313,7 +313,7 @@ public sealed class AccountService(
 
     internal static void EnsureAdmin(Actor actor)
     {
-        if (!actor.IsInRole(Roles.SystemAdmin))
+        if (!actor.Has(Permissions.Accounts.ManageUsers))
         {
             throw new ForbiddenException("Only the system administrator manages accounts.");
         }

@@ -14,20 +14,19 @@ public static class ArchiveModule
         return services;
     }
 
-    private static readonly string[] Readers = [.. ArchiveService.AllDepartmentRoles, .. ArchiveService.OwnDepartmentRoles];
 
     public static IEndpointRouteBuilder MapArchive(this IEndpointRouteBuilder app)
     {
         var api = app.MapApiGroup();
         api.MapGet("/archive", async (HttpContext http, ArchiveService archive, DateOnly? from, DateOnly? to, int? departmentId, CancellationToken ct) =>
             TypedResults.Ok((await archive.ListAsync(http.GetActor(), new ArchiveFilter(from, to, departmentId), ct)).Select(ArchiveRecordDto.From)))
-            .RequireAuthorization(p => p.RequireRole(Readers)).WithName("ListArchive");
+            .RequireAuthorization(Permissions.Archive.Read).WithName("ListArchive");
         api.MapGet("/archive/export", (HttpContext http, ArchiveService archive, DateOnly? from, DateOnly? to, int? departmentId, CancellationToken ct) =>
-            ExportAsync(http, archive, new ArchiveFilter(from, to, departmentId), ct)).RequireAuthorization(p => p.RequireRole(Readers)).WithName("ExportArchive");
+            ExportAsync(http, archive, new ArchiveFilter(from, to, departmentId), ct)).RequireAuthorization(Permissions.Archive.Read).WithName("ExportArchive");
 
         // The archive page's export button (cookie sign-in).
         app.MapGet("/office/archive/export", (HttpContext http, ArchiveService archive, DateOnly? from, DateOnly? to, int? departmentId, CancellationToken ct) =>
-            ExportAsync(http, archive, new ArchiveFilter(from, to, departmentId), ct)).RequireAuthorization(p => p.RequireRole(Readers));
+            ExportAsync(http, archive, new ArchiveFilter(from, to, departmentId), ct)).RequireAuthorization(Permissions.Archive.Read);
         return app;
     }
 

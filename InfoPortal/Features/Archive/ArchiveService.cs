@@ -33,12 +33,6 @@ public sealed class ArchiveService(
     TimeProvider clock,
     ILogger<ArchiveService> logger)
 {
-    /// <summary>May read and export every department's records.</summary>
-    public static readonly string[] AllDepartmentRoles = [Roles.Publisher, Roles.AuditAdmin, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader];
-
-    /// <summary>May read and export their own department's records (备案存档).</summary>
-    public static readonly string[] OwnDepartmentRoles = [Roles.Officer, Roles.DeptHead];
-
     internal static readonly JsonSerializerOptions Canonical = new(JsonSerializerDefaults.Web)
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -145,12 +139,12 @@ public sealed class ArchiveService(
     /// <summary>The department the actor's query is limited to (null = all); refuses anyone without archive access.</summary>
     private static int? ScopeOf(Actor actor, int? wanted)
     {
-        if (actor.IsInAnyRole(AllDepartmentRoles))
+        if (actor.Has(Permissions.Archive.ReadAll))
         {
             return wanted;
         }
 
-        if (actor.IsInAnyRole(OwnDepartmentRoles) && actor.DepartmentId is { } own)
+        if (actor.Has(Permissions.Archive.ReadDepartment) && actor.DepartmentId is { } own)
         {
             if (wanted is { } other && other != own)
             {
@@ -169,7 +163,7 @@ public sealed class ArchiveService(
     /// </summary>
     public async Task<ArchiveVerification> VerifyAsync(Actor actor, CancellationToken cancellationToken = default)
     {
-        if (!actor.IsInAnyRole(AllDepartmentRoles))
+        if (!actor.Has(Permissions.Archive.ReadAll))
         {
             throw new ForbiddenException("Archive.Error.Forbidden");
         }

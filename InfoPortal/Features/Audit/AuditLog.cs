@@ -183,7 +183,7 @@ public sealed class AuditLog(IDbContextFactory<PortalDbContext> dbFactory, TimeP
 
     private static void EnsureAuditor(Actor actor)
     {
-        if (!actor.IsInRole(Roles.AuditAdmin))
+        if (!actor.Has(Permissions.Audit.Read))
         {
             throw new ForbiddenException("Only the audit administrator may read the audit log.");
         }

@@ -25,11 +25,11 @@ public static class AuditModule
         var api = app.MapApiGroup();
         api.MapGet("/audit", async (HttpContext http, AuditLog audit, long? after, int? limit, CancellationToken ct) =>
                 TypedResults.Ok((await audit.ListAfterAsync(http.GetActor(), after ?? 0, limit ?? 100, ct)).Select(AuditRecordDto.From)))
-            .RequireAuthorization(p => p.RequireRole(Roles.AuditAdmin))
+            .RequireAuthorization(Permissions.Audit.Read)
             .WithName("ListAudit");
         api.MapGet("/audit/verify", async (HttpContext http, AuditLog audit, CancellationToken ct) =>
                 TypedResults.Ok(await audit.VerifyAsync(http.GetActor(), ct)))
-            .RequireAuthorization(p => p.RequireRole(Roles.AuditAdmin))
+            .RequireAuthorization(Permissions.Audit.Read)
             .WithName("VerifyAudit");
         return app;
     }

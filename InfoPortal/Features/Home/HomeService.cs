@@ -26,12 +26,11 @@ public sealed class HomeService(
 {
     public const int PerSection = 5;
 
-    public static readonly string[] ReviewerRoles = [Roles.DeptHead, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader, Roles.SecrecyOfficer];
 
     public async Task<IReadOnlyList<WaitingSection>> GetWaitingAsync(Actor actor, CancellationToken cancellationToken = default)
     {
         var sections = new List<WaitingSection>();
-        if (actor.IsInRole(Roles.Officer))
+        if (actor.Has(Permissions.Requests.Draft))
         {
             // Returned first: they need the officer's action; then drafts not yet submitted.
             var returned = await requests.ListAsync(actor, new RequestFilter(RequestStatus.Returned, Mine: true, Limit: PerSection), cancellationToken);
@@ -40,7 +39,7 @@ public sealed class HomeService(
                 [.. returned.Concat(drafts).Take(PerSection).Select(r => new WaitingItem(r.Title, $"/office/requests/{r.Id}", r.UpdatedAt, L["Requests.Status." + r.Status].Value))]));
         }
 
-        if (actor.IsInAnyRole(ReviewerRoles))
+        if (actor.Has(Permissions.Review.Queue))
         {
             var queue = await review.QueueAsync(actor, new QueueFilter(Limit: PerSection), cancellationToken);
             sections.Add(new WaitingSection("Home.ToReview", MudBlazor.Icons.Material.Filled.FactCheck,
@@ -48,7 +47,7 @@ public sealed class HomeService(
                 "/office/review", await review.CountAsync(actor, cancellationToken)));
         }
 
-        if (actor.IsInRole(Roles.Publisher))
+        if (actor.Has(Permissions.Publishing.Publish))
         {
             var waiting = await publishing.ListAsync(actor, PublishingList.Waiting, limit: PerSection, cancellationToken: cancellationToken);
             sections.Add(new WaitingSection("Home.ToPublish", MudBlazor.Icons.Material.Filled.Publish,
@@ -56,7 +55,7 @@ public sealed class HomeService(
                 "/office/publishing", await publishing.CountWaitingAsync(actor, cancellationToken)));
         }
 
-        if (actor.IsInRole(Roles.Publisher))
+        if (actor.Has(Permissions.Interaction.Route))
         {
             // 待交办: public messages nobody has assigned to a department yet (rules.md §3 互动交流).
             var incoming = await interaction.QueueAsync(actor, MessageQueueKind.Incoming, limit: PerSection, cancellationToken: cancellationToken);
@@ -66,7 +65,7 @@ public sealed class HomeService(
                 "/office/interaction", counts.Incoming));
         }
 
-        if (actor.IsInAnyRole(Roles.Publisher, Roles.SecrecyOfficer))
+        if (actor.Has(Permissions.Monitoring.Handle))
         {
             // Open alerts wait for the handlers; the count is the real number, not the page's first few.
             var open = await monitoring.ListAlertsAsync(actor, AlertStatus.Open, limit: 200, cancellationToken: cancellationToken);

@@ -71,7 +71,7 @@ public static class InteractionModule
 
         api.MapGet("/statistics", async (HttpContext http, InteractionStatistics statistics, int year, int month, CancellationToken ct) =>
         {
-            if (!http.GetActor().IsInAnyRole(Roles.Assessor, Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector, Roles.Publisher))
+            if (!http.GetActor().Has(Permissions.Interaction.ViewFigures))
             {
                 throw new ForbiddenException("Interaction.Error.NotAllowed");
             }

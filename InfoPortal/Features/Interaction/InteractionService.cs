@@ -208,7 +208,7 @@ public sealed partial class InteractionService(
         var today = Today;
         var query = queue switch
         {
-            MessageQueueKind.Incoming => actor.IsInRole(Roles.Publisher) ? db.InteractionMessages.Where(m => m.Status == MessageStatus.Received) : db.InteractionMessages.Where(_ => false),
+            MessageQueueKind.Incoming => actor.Has(Permissions.Interaction.Route) ? db.InteractionMessages.Where(m => m.Status == MessageStatus.Received) : db.InteractionMessages.Where(_ => false),
             MessageQueueKind.Department => WaitingForDepartment(db, actor),
             _ => Visible(db, actor),
         };
@@ -232,7 +232,7 @@ public sealed partial class InteractionService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var today = Today;
-        var incoming = actor.IsInRole(Roles.Publisher) ? await db.InteractionMessages.CountAsync(m => m.Status == MessageStatus.Received, cancellationToken) : 0;
+        var incoming = actor.Has(Permissions.Interaction.Route) ? await db.InteractionMessages.CountAsync(m => m.Status == MessageStatus.Received, cancellationToken) : 0;
         var department = await WaitingForDepartment(db, actor).CountAsync(cancellationToken);
         var overdue = await Visible(db, actor).CountAsync(m => m.Status != MessageStatus.Answered && m.DueOn < today, cancellationToken);
         return new InteractionCounts(incoming, department, overdue);
@@ -243,8 +243,8 @@ public sealed partial class InteractionService(
     {
         var department = actor.DepartmentId ?? -1;
         var userId = actor.UserId ?? -1;
-        var drafts = actor.IsInAnyRole(Roles.Officer, Roles.DeptHead);
-        var approves = actor.IsInRole(Roles.DeptHead);
+        var drafts = actor.Has(Permissions.Interaction.Reply);
+        var approves = actor.Has(Permissions.Interaction.ApproveReply);
         return db.InteractionMessages.Where(m => m.DepartmentId == department &&
             ((drafts && m.Status == MessageStatus.Assigned) || (approves && m.Status == MessageStatus.ReplyInReview && m.ReplyDraftedById != userId)));
     }
@@ -252,13 +252,13 @@ public sealed partial class InteractionService(
     /// <summary>The Publisher sees all messages; a department's officers and head see those assigned to it.</summary>
     private static IQueryable<InteractionMessage> Visible(PortalDbContext db, Actor actor)
     {
-        if (actor.IsInRole(Roles.Publisher))
+        if (actor.Has(Permissions.Interaction.Route))
         {
             return db.InteractionMessages;
         }
 
         var department = actor.DepartmentId ?? -1;
-        return actor.IsInAnyRole(Roles.Officer, Roles.DeptHead)
+        return actor.Has(Permissions.Interaction.Reply)
             ? db.InteractionMessages.Where(m => m.DepartmentId == department)
             : db.InteractionMessages.Where(_ => false);
     }
@@ -284,7 +284,7 @@ public sealed partial class InteractionService(
     /// <summary>Publisher: assign a department, or reassign with a reason.</summary>
     public async Task<InteractionMessage> AssignAsync(Actor actor, int id, int departmentId, string? reason, CancellationToken cancellationToken = default)
     {
-        Require(actor.IsInRole(Roles.Publisher));
+        Require(actor.Has(Permissions.Interaction.Route));
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (!await db.Departments.AnyAsync(d => d.Id == departmentId, cancellationToken))
         {
@@ -306,7 +306,7 @@ public sealed partial class InteractionService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var message = await LoadAsync(db, id, cancellationToken);
-        Require(actor.IsInRole(Roles.Publisher) || (actor.IsInRole(Roles.DeptHead) && actor.DepartmentId == message.DepartmentId));
+        Require(actor.Has(Permissions.Interaction.Route) || (actor.Has(Permissions.Interaction.ApproveReply) && actor.DepartmentId == message.DepartmentId));
         message.Extend(actor, workingDays, reason, Calendar, clock.GetUtcNow());
         audit.Stage(db, actor, "MessageExtended", $"message:{id}", AuditOutcome.Success, $"{message.Ticket} +{workingDays} → {message.DueOn:yyyy-MM-dd}: {reason}");
         await SaveAsync(db, CancellationToken.None);
@@ -318,7 +318,7 @@ public sealed partial class InteractionService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var message = await LoadAsync(db, id, cancellationToken);
-        Require(actor.IsInAnyRole(Roles.Officer, Roles.DeptHead) && actor.DepartmentId is { } d && d == message.DepartmentId, "Interaction.Error.NotYourDepartment");
+        Require(actor.Has(Permissions.Interaction.Reply) && actor.DepartmentId is { } d && d == message.DepartmentId, "Interaction.Error.NotYourDepartment");
         text = text?.Trim() ?? "";
         if (text.Length == 0)
         {
@@ -387,7 +387,7 @@ public sealed partial class InteractionService(
     /// <summary>Publisher: withhold a message from the public list (with a reason), or show it again.</summary>
     public async Task<InteractionMessage> SetPublicAsync(Actor actor, int id, bool isPublic, string? reason, CancellationToken cancellationToken = default)
     {
-        Require(actor.IsInRole(Roles.Publisher));
+        Require(actor.Has(Permissions.Interaction.Route));
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var message = await LoadAsync(db, id, cancellationToken);
         if (isPublic && message.Flagged)

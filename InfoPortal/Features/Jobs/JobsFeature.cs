@@ -27,7 +27,7 @@ public static class JobsFeature
         {
             var result = await jobs.RunNowAsync(http.GetActor(), name, body.Period ?? "", ct);
             return TypedResults.Ok(new { runId = result.RunId, outcome = result.Outcome.ToString(), count = result.Count, summary = result.Summary, error = result.Error });
-        }).RequireAuthorization(p => p.RequireRole(Roles.SystemAdmin)).WithName("RunJob");
+        }).RequireAuthorization(Permissions.Jobs.Run).WithName("RunJob");
         return app;
     }
 

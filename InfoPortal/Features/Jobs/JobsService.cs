@@ -13,7 +13,7 @@ public sealed class JobsService(IDbContextFactory<PortalDbContext> dbFactory, Jo
 {
     public async Task<JobsOverview> OverviewAsync(Actor actor, int runs = 50, CancellationToken cancellationToken = default)
     {
-        if (!actor.IsInRole(Roles.SystemAdmin) && !actor.IsInRole(Roles.Assessor))
+        if (!actor.Has(Permissions.Jobs.View))
         {
             throw new ForbiddenException("Jobs.Forbidden");
         }
@@ -36,7 +36,7 @@ public sealed class JobsService(IDbContextFactory<PortalDbContext> dbFactory, Jo
     /// <summary>Runs a job for a period now (replacing that period's result).</summary>
     public async Task<JobRunResult> RunNowAsync(Actor actor, string jobName, string periodKey, CancellationToken cancellationToken = default)
     {
-        if (!actor.IsInRole(Roles.SystemAdmin))
+        if (!actor.Has(Permissions.Jobs.Run))
         {
             await audit.AppendAsync(actor, "JobRunManual", $"job:{jobName}", AuditOutcome.Refused, periodKey, cancellationToken);
             throw new ForbiddenException("Jobs.Forbidden");

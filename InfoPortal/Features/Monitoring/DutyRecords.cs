@@ -71,11 +71,10 @@ public sealed class DutyRecordService(
 {
     public const string ProblemReportedKind = "DutyProblemReported";
 
-    public static bool CanSign(Actor actor) => actor.IsAuthenticated && actor.IsInRole(Roles.Publisher);
+    public static bool CanSign(Actor actor) => actor.IsAuthenticated && actor.Has(Permissions.Monitoring.SignDuty);
 
-    public static readonly string[] Readers = [Roles.Publisher, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader, Roles.AuditAdmin];
 
-    public static bool CanRead(Actor actor) => actor.IsAuthenticated && actor.IsInAnyRole(Readers);
+    public static bool CanRead(Actor actor) => actor.IsAuthenticated && actor.Has(Permissions.Monitoring.ReadDuty);
 
     private WorkingCalendar Calendar => WorkingCalendar.From(calendarOptions.Value);
 

@@ -230,21 +230,10 @@ public sealed class Incident
 /// <summary>Who may do what in monitoring; services and entities both ask here.</summary>
 public static class MonitoringAccess
 {
-    /// <summary>Dismiss, take down, record incidents: the web administrator and the secrecy officer.</summary>
-    public static readonly string[] Handlers = [Roles.Publisher, Roles.SecrecyOfficer];
-
-    /// <summary>See alerts and incidents: the handlers plus the office director and the leaders (read-only).</summary>
-    public static readonly string[] Readers = [Roles.Publisher, Roles.SecrecyOfficer, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader];
-
-    /// <summary>See the daily records: the readers plus the system administrator, who may also run the job.</summary>
-    public static readonly string[] RunReaders = [.. Readers, Roles.SystemAdmin];
-
-    /// <summary>Run the job by hand.</summary>
-    public static readonly string[] Runners = [Roles.SystemAdmin, Roles.Publisher];
-
+    /// <summary>Dismiss, take down, record incidents (<see cref="Permissions.Monitoring.Handle"/>).</summary>
     public static void EnsureHandler(Actor actor)
     {
-        if (!actor.IsInAnyRole(Handlers))
+        if (!actor.Has(Permissions.Monitoring.Handle))
         {
             throw new ForbiddenException("Monitoring.Error.HandlerOnly");
         }

@@ -29,13 +29,13 @@ public static class MonitoringModule
 
         // 网上发布信息保密管理情况 (保密制度 七、八、九, ADR 0050).
         api.MapGet("/secrecy-report", async (HttpContext http, SecrecyReport report, int year, int quarter, CancellationToken ct) =>
-            TypedResults.Ok(await report.BuildAsync(http.GetActor(), year, quarter, ct))).WithName("SecrecyReport").RequireAuthorization(p => p.RequireRole(SecrecyReport.Readers));
+            TypedResults.Ok(await report.BuildAsync(http.GetActor(), year, quarter, ct))).WithName("SecrecyReport").RequireAuthorization(Permissions.Monitoring.SecrecyReport);
         api.MapGet("/secrecy-report.xlsx", async (HttpContext http, SecrecyReport report, int year, int quarter, CancellationToken ct) =>
             Results.File(report.Xlsx(await report.BuildAsync(http.GetActor(), year, quarter, ct)), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"secrecy-{year}-q{quarter}.xlsx"))
-            .WithName("SecrecyReportXlsx").RequireAuthorization(p => p.RequireRole(SecrecyReport.Readers));
+            .WithName("SecrecyReportXlsx").RequireAuthorization(Permissions.Monitoring.SecrecyReport);
         api.MapGet("/secrecy-report.pdf", async (HttpContext http, SecrecyReport report, int year, int quarter, CancellationToken ct) =>
             Results.File(report.Pdf(await report.BuildAsync(http.GetActor(), year, quarter, ct)).Bytes, "application/pdf", $"secrecy-{year}-q{quarter}.pdf"))
-            .WithName("SecrecyReportPdf").RequireAuthorization(p => p.RequireRole(SecrecyReport.Readers));
+            .WithName("SecrecyReportPdf").RequireAuthorization(Permissions.Monitoring.SecrecyReport);
         // The page's downloads (cookie): the same files; errors as plain text outside /api.
         foreach (var (suffix, pdf) in new[] { ("xlsx", false), ("pdf", true) })
         {
@@ -52,7 +52,7 @@ public static class MonitoringModule
                 {
                     return Results.Text(e.Localize(L), statusCode: e is ForbiddenException ? 403 : 400);
                 }
-            }).RequireAuthorization(p => p.RequireRole(SecrecyReport.Readers));
+            }).RequireAuthorization(Permissions.Monitoring.SecrecyReport);
         }
 
         // 每日监管记录 (制度 第十四条, ADR 0049).
@@ -60,14 +60,14 @@ public static class MonitoringModule
         {
             var until = to ?? agency.Today;
             return TypedResults.Ok(await duty.DaysAsync(http.GetActor(), from ?? until.AddDays(-30), until, ct));
-        }).WithName("DutyDays").RequireAuthorization(p => p.RequireRole(DutyRecordService.Readers));
+        }).WithName("DutyDays").RequireAuthorization(Permissions.Monitoring.ReadDuty);
         api.MapGet("/duty/{day}", async (HttpContext http, DutyRecordService duty, DateOnly day, CancellationToken ct) =>
-            TypedResults.Ok(new { day, facts = await duty.FactsAsync(day, ct), versions = await duty.VersionsAsync(http.GetActor(), day, ct) })).WithName("DutyDay").RequireAuthorization(p => p.RequireRole(DutyRecordService.Readers));
+            TypedResults.Ok(new { day, facts = await duty.FactsAsync(day, ct), versions = await duty.VersionsAsync(http.GetActor(), day, ct) })).WithName("DutyDay").RequireAuthorization(Permissions.Monitoring.ReadDuty);
         api.MapPost("/duty", async (HttpContext http, DutyRecordService duty, DutyInput body, CancellationToken ct) =>
         {
             var record = await duty.SignAsync(http.GetActor(), body, ct);
             return TypedResults.Created($"/api/v1/monitoring/duty/{record.Day:yyyy-MM-dd}", record);
-        }).WithName("SignDuty").RequireAuthorization(p => p.RequireRole(Roles.Publisher));
+        }).WithName("SignDuty").RequireAuthorization(Permissions.Monitoring.SignDuty);
         api.MapGet("/duty-missing", async (HttpContext http, DutyRecordService duty, int year, int month, CancellationToken ct) =>
         {
             if (!DutyRecordService.CanRead(http.GetActor()))
@@ -81,41 +81,41 @@ public static class MonitoringModule
             }
 
             return TypedResults.Ok(new { year, month, missingDays = await duty.MissingDaysAsync(year, month, ct) });
-        }).WithName("DutyMissing").RequireAuthorization(p => p.RequireRole(DutyRecordService.Readers));
+        }).WithName("DutyMissing").RequireAuthorization(Permissions.Monitoring.ReadDuty);
 
         api.MapGet("/runs", async (HttpContext http, MonitoringService monitoring, int? limit, CancellationToken ct) =>
             TypedResults.Ok((await monitoring.ListRunsAsync(http.GetActor(), limit ?? 30, cancellationToken: ct)).Select(RunDto.From)))
-            .RequireAuthorization(p => p.RequireRole(MonitoringAccess.RunReaders)).WithName("MonitoringRuns");
+            .RequireAuthorization(Permissions.Monitoring.ViewRuns).WithName("MonitoringRuns");
 
         api.MapPost("/runs", async (HttpContext http, MonitoringService monitoring, CancellationToken ct) =>
             TypedResults.Ok(RunDto.From((await monitoring.RunNowAsync(http.GetActor(), ct)).Run)))
-            .RequireAuthorization(p => p.RequireRole(MonitoringAccess.Runners)).WithName("MonitoringRunNow");
+            .RequireAuthorization(Permissions.Monitoring.RunNow).WithName("MonitoringRunNow");
 
         api.MapGet("/alerts", async (HttpContext http, MonitoringService monitoring, AlertStatus? status, int? after, int? limit, CancellationToken ct) =>
             TypedResults.Ok(await monitoring.ListAlertsAsync(http.GetActor(), status, after, limit ?? 50, ct)))
-            .RequireAuthorization(p => p.RequireRole(MonitoringAccess.Readers)).WithName("MonitoringAlerts");
+            .RequireAuthorization(Permissions.Monitoring.ViewAlerts).WithName("MonitoringAlerts");
 
         api.MapPost("/alerts/{id:int}/takedown", async (HttpContext http, MonitoringService monitoring, int id, ReasonBody body, CancellationToken ct) =>
         {
             var (takedown, incident) = await monitoring.TakeDownAsync(http.GetActor(), id, body.Reason, ct);
             return TypedResults.Ok(new { alertId = id, status = nameof(AlertStatus.TakenDown), requestId = takedown.RequestId, takedownId = takedown.Id, incidentId = incident.Id });
-        }).RequireAuthorization(p => p.RequireRole(MonitoringAccess.Handlers)).WithName("MonitoringTakeDown");
+        }).RequireAuthorization(Permissions.Monitoring.Handle).WithName("MonitoringTakeDown");
 
         api.MapPost("/alerts/{id:int}/dismiss", async (HttpContext http, MonitoringService monitoring, int id, ReasonBody body, CancellationToken ct) =>
             TypedResults.Ok(await monitoring.DismissAsync(http.GetActor(), id, body.Reason, ct)))
-            .RequireAuthorization(p => p.RequireRole(MonitoringAccess.Handlers)).WithName("MonitoringDismiss");
+            .RequireAuthorization(Permissions.Monitoring.Handle).WithName("MonitoringDismiss");
 
         api.MapGet("/incidents", async (HttpContext http, MonitoringService monitoring, IncidentStatus? status, int? after, int? limit, CancellationToken ct) =>
             TypedResults.Ok(await monitoring.ListIncidentsAsync(http.GetActor(), status, after, limit ?? 50, ct)))
-            .RequireAuthorization(p => p.RequireRole(MonitoringAccess.Readers)).WithName("MonitoringIncidents");
+            .RequireAuthorization(Permissions.Monitoring.ViewAlerts).WithName("MonitoringIncidents");
 
         api.MapPut("/incidents/{id:int}", async (HttpContext http, MonitoringService monitoring, int id, IncidentInput body, CancellationToken ct) =>
             TypedResults.Ok(await monitoring.RecordIncidentAsync(http.GetActor(), id, body, ct)))
-            .RequireAuthorization(p => p.RequireRole(MonitoringAccess.Handlers)).WithName("MonitoringRecordIncident");
+            .RequireAuthorization(Permissions.Monitoring.Handle).WithName("MonitoringRecordIncident");
 
         api.MapPost("/incidents/{id:int}/close", async (HttpContext http, MonitoringService monitoring, int id, IncidentInput? body, CancellationToken ct) =>
             TypedResults.Ok(await monitoring.CloseIncidentAsync(http.GetActor(), id, body, ct)))
-            .RequireAuthorization(p => p.RequireRole(MonitoringAccess.Handlers)).WithName("MonitoringCloseIncident");
+            .RequireAuthorization(Permissions.Monitoring.Handle).WithName("MonitoringCloseIncident");
 
         return app;
     }

@@ -26,7 +26,7 @@ public sealed class MonitoringService(
 {
     public async Task<IReadOnlyList<MonitoringRun>> ListRunsAsync(Actor actor, int limit = 30, DateOnly? before = null, CancellationToken cancellationToken = default)
     {
-        EnsureAny(actor, MonitoringAccess.RunReaders);
+        Ensure(actor, Permissions.Monitoring.ViewRuns);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.MonitoringRuns.AsNoTracking();
         if (before is { } day) query = query.Where(r => r.Day < day);
@@ -36,7 +36,7 @@ public sealed class MonitoringService(
     /// <summary>Alerts, newest first, keyset-paged by id; <paramref name="status"/> null means all.</summary>
     public async Task<IReadOnlyList<AlertView>> ListAlertsAsync(Actor actor, AlertStatus? status, int? after = null, int limit = 50, CancellationToken cancellationToken = default)
     {
-        EnsureAny(actor, MonitoringAccess.Readers);
+        Ensure(actor, Permissions.Monitoring.ViewAlerts);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.Alerts.AsNoTracking();
         if (status is { } s) query = query.Where(a => a.Status == s);
@@ -125,7 +125,7 @@ public sealed class MonitoringService(
 
     public async Task<IReadOnlyList<IncidentView>> ListIncidentsAsync(Actor actor, IncidentStatus? status, int? after = null, int limit = 50, CancellationToken cancellationToken = default)
     {
-        EnsureAny(actor, MonitoringAccess.Readers);
+        Ensure(actor, Permissions.Monitoring.ViewAlerts);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.Incidents.AsNoTracking();
         if (status is { } s) query = query.Where(i => i.Status == s);
@@ -172,7 +172,7 @@ public sealed class MonitoringService(
     /// <summary>"Run now": today's job (replacing today's record), for the system administrator and the web administrator.</summary>
     public async Task<MonitoringResult> RunNowAsync(Actor actor, CancellationToken cancellationToken = default)
     {
-        EnsureAny(actor, MonitoringAccess.Runners);
+        Ensure(actor, Permissions.Monitoring.RunNow);
         var day = jobClock.Today;
         await audit.AppendAsync(actor, "MonitoringRunRequested", $"monitoring:{day:yyyy-MM-dd}", AuditOutcome.Success, null, cancellationToken);
         var result = await job.RunAsync(day, actor.UserName, cancellationToken);
@@ -184,15 +184,15 @@ public sealed class MonitoringService(
         return result;
     }
 
-    public bool CanHandle(Actor actor) => actor.IsInAnyRole(MonitoringAccess.Handlers);
+    public bool CanHandle(Actor actor) => actor.Has(Permissions.Monitoring.Handle);
 
-    public bool CanRun(Actor actor) => actor.IsInAnyRole(MonitoringAccess.Runners);
+    public bool CanRun(Actor actor) => actor.Has(Permissions.Monitoring.RunNow);
 
-    public bool CanReadAlerts(Actor actor) => actor.IsInAnyRole(MonitoringAccess.Readers);
+    public bool CanReadAlerts(Actor actor) => actor.Has(Permissions.Monitoring.ViewAlerts);
 
-    private static void EnsureAny(Actor actor, string[] roles)
+    private static void Ensure(Actor actor, string permission)
     {
-        if (!actor.IsInAnyRole(roles))
+        if (!actor.Has(permission))
         {
             throw new ForbiddenException("Monitoring.Error.NotAllowed");
         }

@@ -34,9 +34,8 @@ public sealed record SecrecyReportData(
 /// </summary>
 public sealed class SecrecyReport(IDbContextFactory<PortalDbContext> dbFactory, AgencyClock agency, IStringLocalizer<SharedResource> L)
 {
-    public static readonly string[] Readers = [Roles.SecrecyOfficer, Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector, Roles.AuditAdmin];
 
-    public static bool CanRead(Actor actor) => actor.IsAuthenticated && actor.IsInAnyRole(Readers);
+    public static bool CanRead(Actor actor) => actor.IsAuthenticated && actor.Has(Permissions.Monitoring.SecrecyReport);
 
     public Task<SecrecyReportData> BuildAsync(Actor actor, int year, int quarter, CancellationToken cancellationToken = default) =>
         CanRead(actor) ? BuildAsync(year, quarter, cancellationToken) : throw new ForbiddenException("SecrecyReport.Forbidden");

@@ -55,7 +55,7 @@ public sealed class PublishingService(
         }
 
         var shortcut = request.Status == RequestStatus.Published;
-        if (!shortcut && request.Status is RequestStatus.Approved or RequestStatus.Scheduled && actor.IsInRole(Roles.Publisher))
+        if (!shortcut && request.Status is RequestStatus.Approved or RequestStatus.Scheduled && actor.Has(Permissions.Publishing.Publish))
         {
             // §3 六: screened again against the lists as they are now; overrides made at submit still count.
             await screening.EnsureCurrentListsAsync(db, cancellationToken);
@@ -232,7 +232,7 @@ public sealed class PublishingService(
     /// </summary>
     public async Task<IReadOnlyList<PublishingItem>> ListAsync(Actor actor, PublishingList list, int? after = null, int limit = 50, CancellationToken cancellationToken = default)
     {
-        if (!actor.IsInRole(Roles.Publisher))
+        if (!actor.Has(Permissions.Publishing.Publish))
         {
             throw new ForbiddenException("Requests.Error.PublisherOnly");
         }
@@ -262,7 +262,7 @@ public sealed class PublishingService(
 
     public async Task<int> CountWaitingAsync(Actor actor, CancellationToken cancellationToken = default)
     {
-        if (!actor.IsInRole(Roles.Publisher))
+        if (!actor.Has(Permissions.Publishing.Publish))
         {
             return 0;
         }

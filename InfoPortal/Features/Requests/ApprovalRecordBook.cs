@@ -51,13 +51,11 @@ public sealed class ApprovalRecordBook(
 
     private const int Batch = 50;
 
-    /// <summary>Who may print (a department head: their own department only).</summary>
-    public static readonly string[] Printers = [Roles.Publisher, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader, Roles.AuditAdmin, Roles.DeptHead];
 
-    public static bool CanPrint(Actor actor) => actor.IsAuthenticated && actor.IsInAnyRole(Printers);
+    public static bool CanPrint(Actor actor) => actor.IsAuthenticated && actor.Has(Permissions.Requests.PrintRecords);
 
     private static bool IsGlobal(Actor actor) =>
-        actor.IsInAnyRole(Roles.Publisher, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader, Roles.AuditAdmin);
+        actor.Has(Permissions.Requests.PrintAllRecords);
 
     /// <summary>Checks the filter and the actor (400 / 403), counts the items, and audits the print. Returns the filter to render (a head's own department filled in) and the count.</summary>
     public async Task<(RecordFilter Filter, int Count)> PrepareAsync(Actor actor, RecordFilter filter, CancellationToken cancellationToken = default)

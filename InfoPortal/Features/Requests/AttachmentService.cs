@@ -101,7 +101,7 @@ public sealed class AttachmentService(
             CreatedAt = clock.GetUtcNow(),
             CreatedById = actor.UserId,
         };
-        request.Attachments.Add(attachment);
+        request.AddAttachment(actor, attachment);
         // The version snapshot names attachments by id: record it once the id exists — in the same
         // transaction as the upload and its audit record (ADR 0021).
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
@@ -117,9 +117,7 @@ public sealed class AttachmentService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var request = await RequestService.LoadForChangeAsync(db, actor, requestId, null, cancellationToken);
-        var attachment = request.Attachments.SingleOrDefault(a => a.Id == attachmentId && !a.IsRemoved) ?? throw new NotFoundException("Uploads.NotFound");
-        attachment.IsRemoved = true;
-        request.AttachmentsChanged(actor, clock.GetUtcNow());
+        var attachment = request.RemoveAttachment(actor, attachmentId, clock.GetUtcNow());
         audit.Stage(db, actor, "AttachmentRemoved", $"request:{requestId}", AuditOutcome.Success, attachment.FileName);
         await RequestService.SaveAsync(db, CancellationToken.None);
     }
@@ -140,7 +138,7 @@ public sealed class AttachmentService(
         var live = await db.Publications.Where(p => p.RequestId == attachment.RequestId && p.TakenDownAt == null).Select(p => p.Site).ToListAsync(cancellationToken);
         var published = !attachment.IsRemoved && (live.Contains(Site.External) || (actor.IsAuthenticated && live.Contains(Site.Internal)));
         // The 保密员 reads any file by hand that screening could not (ADR 0024), drafts included.
-        if (!published && !actor.IsInRole(Roles.SecrecyOfficer))
+        if (!published && !actor.Has(Permissions.Screening.ReviewFiles))
         {
             var request = await db.Requests.AsNoTracking().SingleAsync(r => r.Id == attachment.RequestId, cancellationToken);
             if (!actor.IsAuthenticated || !RequestAccess.CanSee(actor, request))

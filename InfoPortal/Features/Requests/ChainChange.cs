@@ -62,13 +62,12 @@ public sealed class ChainChange
     public int Version { get; private set; } = 1;
 
     /// <summary>The office proposes (its director); leaders decide (办法 第六章, as for columns).</summary>
-    public static bool CanPropose(Actor actor) => actor.IsAuthenticated && actor.IsInRole(Roles.OfficeDirector);
+    public static bool CanPropose(Actor actor) => actor.IsAuthenticated && actor.Has(Permissions.Chains.Propose);
 
-    public static bool CanDecide(Actor actor) => actor.IsAuthenticated && actor.IsInAnyRole(Roles.Leader, Roles.PrincipalLeader);
+    public static bool CanDecide(Actor actor) => actor.IsAuthenticated && actor.Has(Permissions.Chains.Decide);
 
-    public static readonly string[] Viewers = [Roles.SystemAdmin, Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader];
 
-    public static bool CanSee(Actor actor) => actor.IsAuthenticated && actor.IsInAnyRole(Viewers);
+    public static bool CanSee(Actor actor) => actor.IsAuthenticated && actor.Has(Permissions.Chains.View);
 
     public static ChainChange Propose(Actor actor, ReviewChain current, IReadOnlyList<ChainStep> steps, string? reason, DateTimeOffset now)
     {

@@ -33,7 +33,7 @@ public sealed partial class PublicationRequest
 
         foreach (var column in columns.Where(c => Publications.All(p => p.ColumnId != c.Id || p.TakenDownAt is not null)))
         {
-            Publications.Add(new Publication { ColumnId = column.Id, Site = column.Site, PublishedAt = now, ContentVersion = ContentVersion });
+            _publications.Add(new Publication { ColumnId = column.Id, Site = column.Site, PublishedAt = now, ContentVersion = ContentVersion });
         }
 
         Status = RequestStatus.Published;
@@ -69,7 +69,7 @@ public sealed partial class PublicationRequest
     /// <summary>Published or Scheduled → TakenDown, at once, everywhere.</summary>
     public void TakeDown(Actor actor, string reason, DateTimeOffset now)
     {
-        if (!actor.IsInAnyRole(Roles.Publisher, Roles.SecrecyOfficer))
+        if (!actor.Has(Permissions.Publishing.TakeDown))
         {
             throw new ForbiddenException("Requests.Error.TakedownRole");
         }
@@ -107,7 +107,7 @@ public sealed partial class PublicationRequest
 
     private void EnsurePublisher(Actor actor)
     {
-        if (!actor.IsInRole(Roles.Publisher))
+        if (!actor.Has(Permissions.Publishing.Publish))
         {
             throw new ForbiddenException("Requests.Error.PublisherOnly");
         }

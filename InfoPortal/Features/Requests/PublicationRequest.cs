@@ -93,15 +93,23 @@ public sealed partial class PublicationRequest
     /// <summary>采用: a higher authority used (reprinted) the item; set by the Publisher or a leader, counted by the annual assessment.</summary>
     public bool UsedByHigherAuthorities { get; private set; }
 
-    public List<RequestColumn> Columns { get; private set; } = [];
+    // The children change only through this aggregate's methods (issue 16): outside code reads them.
+    // EF Core fills and tracks the fields (its convention finds _columns for Columns, and so on).
+    private readonly List<RequestColumn> _columns = [];
+    private readonly List<ContentVersionRecord> _versions = [];
+    private readonly List<Decision> _decisions = [];
+    private readonly List<Attachment> _attachments = [];
+    private readonly List<Publication> _publications = [];
 
-    public List<ContentVersionRecord> Versions { get; private set; } = [];
+    public IReadOnlyList<RequestColumn> Columns => _columns;
 
-    public List<Decision> Decisions { get; private set; } = [];
+    public IReadOnlyList<ContentVersionRecord> Versions => _versions;
 
-    public List<Attachment> Attachments { get; private set; } = [];
+    public IReadOnlyList<Decision> Decisions => _decisions;
 
-    public List<Publication> Publications { get; private set; } = [];
+    public IReadOnlyList<Attachment> Attachments => _attachments;
+
+    public IReadOnlyList<Publication> Publications => _publications;
 
     public IReadOnlyList<PlannedStep> PlannedSteps => JsonSerializer.Deserialize<List<PlannedStep>>(PlannedStepsJson, ReviewChain.JsonOptions) ?? [];
 
@@ -111,7 +119,7 @@ public sealed partial class PublicationRequest
 
     public static PublicationRequest Create(Actor officer, RequestContent content, IReadOnlyList<Attachment> noAttachments, DateTimeOffset now)
     {
-        if (!officer.IsInRole(Roles.Officer) || officer.UserId is null || officer.DepartmentId is null)
+        if (!officer.Has(Permissions.Requests.Draft) || officer.UserId is null || officer.DepartmentId is null)
         {
             throw new ForbiddenException("Requests.Error.OfficerOnly");
         }
@@ -137,6 +145,25 @@ public sealed partial class PublicationRequest
     }
 
     /// <summary>Records that the attachment list changed (upload or removal): a new content version.</summary>
+    /// <summary>A stored file joins the draft (the officer's, while Draft or Returned); its version is recorded by <see cref="AttachmentsChanged"/> once it has an id.</summary>
+    public void AddAttachment(Actor actor, Attachment attachment)
+    {
+        EnsureOwner(actor);
+        EnsureStatus("attach", RequestStatus.Draft, RequestStatus.Returned);
+        _attachments.Add(attachment);
+    }
+
+    /// <summary>Marks a file of the draft removed (it stays stored for the versions that name it) and records the new version.</summary>
+    public Attachment RemoveAttachment(Actor actor, int attachmentId, DateTimeOffset now)
+    {
+        EnsureOwner(actor);
+        EnsureStatus("attach", RequestStatus.Draft, RequestStatus.Returned);
+        var attachment = _attachments.SingleOrDefault(a => a.Id == attachmentId && !a.IsRemoved) ?? throw new NotFoundException("Uploads.NotFound");
+        attachment.IsRemoved = true;
+        AttachmentsChanged(actor, now);
+        return attachment;
+    }
+
     public void AttachmentsChanged(Actor actor, DateTimeOffset now)
     {
         EnsureOwner(actor);
@@ -159,10 +186,10 @@ public sealed partial class PublicationRequest
         InternalMatter = content.InternalMatter;
         InvolvedDepartmentIds = string.Join(',', InvolvedOthers(content));
         var wanted = content.ColumnIds.Distinct().ToHashSet();
-        Columns.RemoveAll(c => !wanted.Contains(c.ColumnId));
+        _columns.RemoveAll(c => !wanted.Contains(c.ColumnId));
         foreach (var id in wanted.Where(id => Columns.All(c => c.ColumnId != id)))
         {
-            Columns.Add(new RequestColumn { ColumnId = id });
+            _columns.Add(new RequestColumn { ColumnId = id });
         }
 
         var snapshot = ContentSnapshot.From(content with { InvolvedDepartmentIds = InvolvedOthers(content) }, attachments.Where(a => !a.IsRemoved));
@@ -175,7 +202,7 @@ public sealed partial class PublicationRequest
 
         ContentVersion++;
         ContentSha256 = snapshot.Sha256();
-        Versions.Add(new ContentVersionRecord
+        _versions.Add(new ContentVersionRecord
         {
             Number = ContentVersion,
             SnapshotJson = snapshot.ToJson(),
@@ -398,7 +425,7 @@ public sealed partial class PublicationRequest
             ContentSha256 = ContentSha256,
             AcknowledgedWarnings = acknowledgedWarnings,
         };
-        Decisions.Add(decision);
+        _decisions.Add(decision);
         return decision;
     }
 
@@ -456,7 +483,7 @@ public sealed partial class PublicationRequest
     /// <summary>Marks or unmarks the item as used by higher authorities (Publisher and leaders only).</summary>
     public void MarkUsedByHigherAuthorities(Actor actor, bool used, DateTimeOffset now)
     {
-        if (!actor.IsInAnyRole(Roles.Publisher, Roles.Leader, Roles.PrincipalLeader))
+        if (!actor.Has(Permissions.Statistics.MarkUsed))
         {
             throw new ForbiddenException("Statistics.Error.UsedFlagRole");
         }

@@ -10,20 +10,18 @@ namespace InfoPortal.Features.Requests;
 /// </summary>
 public static class RequestAccess
 {
-    public static readonly string[] DepartmentRoles = [Roles.Officer, Roles.DeptHead];
 
-    public static readonly string[] GlobalRoles = [Roles.OfficeDirector, Roles.Leader, Roles.PrincipalLeader, Roles.Publisher, Roles.SecrecyOfficer, Roles.Assessor];
 
     public static IQueryable<PublicationRequest> VisibleTo(this IQueryable<PublicationRequest> requests, Actor actor)
     {
-        var department = actor.IsInAnyRole(DepartmentRoles) ? actor.DepartmentId : null;
-        var global = actor.IsInAnyRole(GlobalRoles);
+        var department = actor.Has(Permissions.Requests.ReadDepartment) ? actor.DepartmentId : null;
+        var global = actor.Has(Permissions.Requests.ReadAll);
         return requests.Where(r =>
             (department != null && r.DepartmentId == department) ||
             (global && r.Status != RequestStatus.Draft && r.Status != RequestStatus.Withdrawn));
     }
 
     public static bool CanSee(Actor actor, PublicationRequest request) =>
-        (actor.IsInAnyRole(DepartmentRoles) && actor.DepartmentId == request.DepartmentId) ||
-        (actor.IsInAnyRole(GlobalRoles) && request.Status is not (RequestStatus.Draft or RequestStatus.Withdrawn));
+        (actor.Has(Permissions.Requests.ReadDepartment) && actor.DepartmentId == request.DepartmentId) ||
+        (actor.Has(Permissions.Requests.ReadAll) && request.Status is not (RequestStatus.Draft or RequestStatus.Withdrawn));
 }

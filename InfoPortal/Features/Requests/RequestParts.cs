@@ -8,27 +8,27 @@ namespace InfoPortal.Features.Requests;
 /// <summary>A target column of a request.</summary>
 public sealed class RequestColumn
 {
-    public int RequestId { get; set; }
+    public int RequestId { get; init; }
 
-    public int ColumnId { get; set; }
+    public int ColumnId { get; init; }
 }
 
 /// <summary>稿件版本: one saved state of the form, frozen as canonical JSON with its SHA-256.</summary>
 public sealed class ContentVersionRecord
 {
-    public int Id { get; set; }
+    public int Id { get; init; }
 
-    public int RequestId { get; set; }
+    public int RequestId { get; init; }
 
-    public int Number { get; set; }
+    public int Number { get; init; }
 
-    public string SnapshotJson { get; set; } = "";
+    public string SnapshotJson { get; init; } = "";
 
-    public string Sha256 { get; set; } = "";
+    public string Sha256 { get; init; } = "";
 
-    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
 
-    public int? CreatedById { get; set; }
+    public int? CreatedById { get; init; }
 
     public ContentSnapshot Snapshot => ContentSnapshot.FromJson(SnapshotJson);
 }
@@ -65,53 +65,53 @@ public sealed record SnapshotAttachment(int Id, string Sha256, string FileName, 
 /// <summary>审核意见 / 签字: one reviewer's approve or return at one step, signed over a content hash.</summary>
 public sealed class Decision
 {
-    public int Id { get; set; }
+    public int Id { get; init; }
 
-    public int RequestId { get; set; }
+    public int RequestId { get; init; }
 
-    public int Round { get; set; }
+    public int Round { get; init; }
 
-    public int StepIndex { get; set; }
+    public int StepIndex { get; init; }
 
-    public string StepKey { get; set; } = "";
+    public string StepKey { get; init; } = "";
 
-    public string Role { get; set; } = "";
+    public string Role { get; init; } = "";
 
-    public int ReviewerId { get; set; }
+    public int ReviewerId { get; init; }
 
-    public string ReviewerName { get; set; } = "";
+    public string ReviewerName { get; init; } = "";
 
-    public int? ReviewerDepartmentId { get; set; }
+    public int? ReviewerDepartmentId { get; init; }
 
-    public DecisionOutcome Outcome { get; set; }
+    public DecisionOutcome Outcome { get; init; }
 
-    public string Opinion { get; set; } = "";
+    public string Opinion { get; init; } = "";
 
-    public DateTimeOffset DecidedAt { get; set; }
+    public DateTimeOffset DecidedAt { get; init; }
 
     /// <summary>When the step this decision closes began (submission or the previous approval); the statistics measure review time from it.</summary>
-    public DateTimeOffset? StepStartedAt { get; set; }
+    public DateTimeOffset? StepStartedAt { get; init; }
 
-    public int ContentVersion { get; set; }
+    public int ContentVersion { get; init; }
 
-    public string ContentSha256 { get; set; } = "";
+    public string ContentSha256 { get; init; } = "";
 
     /// <summary>The reviewer acknowledged screening warnings in writing before approving.</summary>
-    public bool AcknowledgedWarnings { get; set; }
+    public bool AcknowledgedWarnings { get; init; }
 
     /// <summary>上级审批 evidence (制度 第十条), on the provincial-approval step's approval only: 批准机关.</summary>
-    public string? ApprovingAuthority { get; set; }
+    public string? ApprovingAuthority { get; internal set; }
 
     /// <summary>批准文号.</summary>
-    public string? ApprovalNumber { get; set; }
+    public string? ApprovalNumber { get; internal set; }
 
     /// <summary>The date on the higher authority's approval.</summary>
-    public DateOnly? ApprovalDate { get; set; }
+    public DateOnly? ApprovalDate { get; internal set; }
 
     /// <summary>The scan of the approval in the file store (SHA-256), and its file name.</summary>
-    public string? ApprovalScanSha256 { get; set; }
+    public string? ApprovalScanSha256 { get; internal set; }
 
-    public string? ApprovalScanName { get; set; }
+    public string? ApprovalScanName { get; internal set; }
 }
 
 /// <summary>
@@ -158,45 +158,45 @@ public sealed record ProvincialEvidence(string? Authority, string? Number, DateO
 /// <summary>附件 / 图片: a stored file (by SHA-256) belonging to a request; images carry a caption.</summary>
 public sealed class Attachment
 {
-    public int Id { get; set; }
+    public int Id { get; init; }
 
-    public int RequestId { get; set; }
+    public int RequestId { get; init; }
 
-    public string Sha256 { get; set; } = "";
+    public string Sha256 { get; init; } = "";
 
-    public string FileName { get; set; } = "";
+    public string FileName { get; init; } = "";
 
-    public string ContentType { get; set; } = "";
+    public string ContentType { get; init; } = "";
 
-    public long Size { get; set; }
+    public long Size { get; init; }
 
-    public string? Caption { get; set; }
+    public string? Caption { get; init; }
 
     public bool IsImage => ContentType.StartsWith("image/", StringComparison.Ordinal);
 
     public bool IsVideo => ContentType.StartsWith("video/", StringComparison.Ordinal);
 
-    public bool IsRemoved { get; set; }
+    public bool IsRemoved { get; internal set; }
 
-    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
 
-    public int? CreatedById { get; set; }
+    public int? CreatedById { get; init; }
 }
 
 /// <summary>发布: a request live in one column.</summary>
 public sealed class Publication
 {
-    public int Id { get; set; }
+    public int Id { get; init; }
 
-    public int RequestId { get; set; }
+    public int RequestId { get; init; }
 
-    public int ColumnId { get; set; }
+    public int ColumnId { get; init; }
 
-    public Site Site { get; set; }
+    public Site Site { get; init; }
 
-    public DateTimeOffset PublishedAt { get; set; }
+    public DateTimeOffset PublishedAt { get; init; }
 
-    public int ContentVersion { get; set; }
+    public int ContentVersion { get; init; }
 
-    public DateTimeOffset? TakenDownAt { get; set; }
+    public DateTimeOffset? TakenDownAt { get; internal set; }
 }

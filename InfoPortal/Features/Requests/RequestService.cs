@@ -29,7 +29,7 @@ public sealed class RequestService(
 
     public async Task<PublicationRequest> CreateAsync(Actor actor, RequestInput input, CancellationToken cancellationToken = default)
     {
-        if (!actor.IsInRole(Roles.Officer))
+        if (!actor.Has(Permissions.Requests.Draft))
         {
             throw new ForbiddenException("Requests.Error.OfficerOnly");
         }

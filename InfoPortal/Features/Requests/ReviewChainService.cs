@@ -63,7 +63,7 @@ public sealed class ReviewChainService(IDbContextFactory<PortalDbContext> dbFact
     /// <summary>SystemAdmin picks the chain new submissions use; requests in flight keep theirs.</summary>
     public async Task SetActiveAsync(Actor actor, string code, CancellationToken cancellationToken = default)
     {
-        if (!actor.IsInRole(Roles.SystemAdmin))
+        if (!actor.Has(Permissions.Chains.Activate))
         {
             throw new ForbiddenException("Chains.AdminOnly");
         }

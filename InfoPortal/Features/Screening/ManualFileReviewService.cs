@@ -19,7 +19,7 @@ public sealed class ManualFileReviewService(IDbContextFactory<PortalDbContext> d
 {
     public async Task<ManualReviewResult> ReviewAsync(Actor actor, int attachmentId, string? reason, CancellationToken cancellationToken = default)
     {
-        if (!actor.IsInRole(Roles.SecrecyOfficer))
+        if (!actor.Has(Permissions.Screening.ReviewFiles))
         {
             throw new ForbiddenException("Screening.ManualReview.SecrecyOnly");
         }
@@ -58,7 +58,7 @@ public sealed class ManualFileReviewService(IDbContextFactory<PortalDbContext> d
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapApiGroup().MapPost("/attachments/{id:int}/manual-review", async (HttpContext http, ManualFileReviewService reviews, int id, ManualReviewBody body, CancellationToken ct) =>
             TypedResults.Ok(await reviews.ReviewAsync(http.GetActor(), id, body.Reason, ct)))
-            .RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer)).WithName("ReviewAttachmentByHand");
+            .RequireAuthorization(Permissions.Screening.ReviewFiles).WithName("ReviewAttachmentByHand");
 }
 
 public sealed record ManualReviewBody(string? Reason);

@@ -178,7 +178,7 @@ public sealed class AssessmentService(
 {
     public const int MaxReasonLength = 2000;
 
-    public static bool CanRead(Actor actor) => actor.IsInAnyRole(StatisticsModule.AssessmentReaders);
+    public static bool CanRead(Actor actor) => actor.Has(Permissions.Statistics.ReadAssessment);
 
     public async Task<AssessmentReport?> GetAsync(Actor actor, int year, CancellationToken cancellationToken = default)
     {

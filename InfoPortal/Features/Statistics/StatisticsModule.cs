@@ -31,20 +31,12 @@ public static class StatisticsModule
     }
 
     /// <summary>
-    /// Who counts: 办法 第五章 第一条 gives the monthly statistics, the quarterly 通报 and the year-end
-    /// 考核、评比 to the 局网络管理员, the web administrator (Publisher); the assessment group
-    /// (Assessor) keeps the same powers. They compute, rerun and adjust (ADR 0038).
+    /// Whether the actor counts: 办法 第五章 第一条 gives the monthly statistics, the quarterly 通报 and the
+    /// year-end 考核、评比 to the 局网络管理员, the web administrator (Publisher); the assessment group
+    /// (Assessor) keeps the same powers. They compute, rerun and adjust (ADR 0038). Reading statistics is
+    /// <see cref="Permissions.Statistics.Read"/>; the service narrows department heads to their own department.
     /// </summary>
-    public static readonly string[] Counters = [Roles.Publisher, Roles.Assessor];
-
-    /// <summary>Who may read statistics and bulletins; the service narrows department heads to their own department.</summary>
-    public static readonly string[] Readers = [.. Counters, Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector, Roles.DeptHead];
-
-    /// <summary>Who may read the annual assessment (the service checks the same).</summary>
-    public static readonly string[] AssessmentReaders = [.. Counters, Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector];
-
-    /// <summary>Whether the actor counts (computes and adjusts statistics, bulletins and the assessment).</summary>
-    public static bool IsCounter(Actor actor) => actor.IsInAnyRole(Counters);
+    public static bool IsCounter(Actor actor) => actor.Has(Permissions.Statistics.Adjust);
 
     public const string PdfContentType = "application/pdf";
 
@@ -52,49 +44,49 @@ public static class StatisticsModule
     {
         // The dashboard's download link (cookie sign-in); the service checks who may see which department.
         app.MapGet("/office/statistics/export.xlsx", OfficeExportAsync)
-            .RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', Readers), AuthenticationSchemes = IdentityConstants.ApplicationScheme });
+            .RequireAuthorization(new AuthorizeAttribute(Permissions.Statistics.Read) { AuthenticationSchemes = IdentityConstants.ApplicationScheme });
         // The report PDFs (issue 5 part 3–6): the same readers as the page each one prints, cookie links for the pages and API twins.
         app.MapGet("/office/statistics/report.pdf", (HttpContext http, StatisticsService statistics, IStringLocalizer<SharedResource> L, AgencyClock clock, int? year, int? month, int? departmentId, CancellationToken ct) =>
                 Office(L, () => MonthlyPdfAsync(http, statistics, L, clock, year, month, departmentId, ct)))
-            .RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', Readers), AuthenticationSchemes = IdentityConstants.ApplicationScheme });
+            .RequireAuthorization(new AuthorizeAttribute(Permissions.Statistics.Read) { AuthenticationSchemes = IdentityConstants.ApplicationScheme });
         app.MapGet("/office/bulletins/{year:int}/{quarter:int}.pdf", (HttpContext http, BulletinService bulletins, IStringLocalizer<SharedResource> L, AgencyClock clock, int year, int quarter, CancellationToken ct) =>
                 Office(L, () => BulletinPdfAsync(http, bulletins, L, clock, year, quarter, ct)))
-            .RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', Readers), AuthenticationSchemes = IdentityConstants.ApplicationScheme });
+            .RequireAuthorization(new AuthorizeAttribute(Permissions.Statistics.Read) { AuthenticationSchemes = IdentityConstants.ApplicationScheme });
         app.MapGet("/office/assessment/{year:int}.pdf", (HttpContext http, AssessmentService assessment, IStringLocalizer<SharedResource> L, AgencyClock clock, int year, CancellationToken ct) =>
                 Office(L, () => AssessmentPdfAsync(http, assessment, L, clock, year, ct)))
-            .RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', AssessmentReaders), AuthenticationSchemes = IdentityConstants.ApplicationScheme });
+            .RequireAuthorization(new AuthorizeAttribute(Permissions.Statistics.ReadAssessment) { AuthenticationSchemes = IdentityConstants.ApplicationScheme });
 
         var api = app.MapApiGroup();
         api.MapGet("/statistics/monthly", async (HttpContext http, StatisticsService statistics, int? year, int? month, int? departmentId, CancellationToken ct) =>
         {
             var (y, m) = Required(year, month);
             return TypedResults.Ok(await statistics.GetMonthAsync(http.GetActor(), y, m, departmentId, ct));
-        }).RequireAuthorization(p => p.RequireRole(Readers)).WithName("MonthlyStatistics");
-        api.MapGet("/statistics/monthly.xlsx", ExportAsync).RequireAuthorization(p => p.RequireRole(Readers)).WithName("MonthlyStatisticsXlsx");
-        api.MapGet("/statistics/monthly.pdf", MonthlyPdfAsync).RequireAuthorization(p => p.RequireRole(Readers)).WithName("MonthlyStatisticsPdf");
-        api.MapGet("/statistics/bulletins/{year:int}/{quarter:int}.pdf", BulletinPdfAsync).RequireAuthorization(p => p.RequireRole(Readers)).WithName("QuarterlyBulletinPdf");
-        api.MapGet("/statistics/assessment/{year:int}.pdf", AssessmentPdfAsync).RequireAuthorization(p => p.RequireRole(AssessmentReaders)).WithName("AnnualAssessmentPdf");
+        }).RequireAuthorization(Permissions.Statistics.Read).WithName("MonthlyStatistics");
+        api.MapGet("/statistics/monthly.xlsx", ExportAsync).RequireAuthorization(Permissions.Statistics.Read).WithName("MonthlyStatisticsXlsx");
+        api.MapGet("/statistics/monthly.pdf", MonthlyPdfAsync).RequireAuthorization(Permissions.Statistics.Read).WithName("MonthlyStatisticsPdf");
+        api.MapGet("/statistics/bulletins/{year:int}/{quarter:int}.pdf", BulletinPdfAsync).RequireAuthorization(Permissions.Statistics.Read).WithName("QuarterlyBulletinPdf");
+        api.MapGet("/statistics/assessment/{year:int}.pdf", AssessmentPdfAsync).RequireAuthorization(Permissions.Statistics.ReadAssessment).WithName("AnnualAssessmentPdf");
 
         // Extensions of API.md: the stored bulletin and assessment (the models the PDFs render), and the 采用 flag.
         api.MapGet("/statistics/bulletins/{year:int}/{quarter:int}", async (HttpContext http, BulletinService bulletins, int year, int quarter, CancellationToken ct) =>
             await bulletins.GetAsync(http.GetActor(), year, quarter, ct) is { } report ? Results.Ok(report) : Results.NotFound())
-            .RequireAuthorization(p => p.RequireRole(Readers)).WithName("QuarterlyBulletin");
+            .RequireAuthorization(Permissions.Statistics.Read).WithName("QuarterlyBulletin");
         api.MapGet("/statistics/assessment/{year:int}", async (HttpContext http, AssessmentService assessment, IStringLocalizer<SharedResource> L, int year, CancellationToken ct) =>
             await assessment.GetAsync(http.GetActor(), year, ct) is { } report
                 // Pending rules leave the API as sentences, never as resource keys (issue 11).
                 ? Results.Ok(report with { PendingRules = [.. report.PendingRules.Select(k => L[k].Value)] })
                 : Results.NotFound())
-            .RequireAuthorization(p => p.RequireRole(AssessmentReaders)).WithName("AnnualAssessment");
+            .RequireAuthorization(Permissions.Statistics.ReadAssessment).WithName("AnnualAssessment");
         api.MapPost("/statistics/assessment/{year:int}/adjustments", async (HttpContext http, AssessmentService assessment, int year, AdjustmentBody body, CancellationToken ct) =>
         {
             await assessment.AdjustAsync(http.GetActor(), year, body.DepartmentId, body.Points, body.Reason, ct);
             return Results.NoContent();
-        }).RequireAuthorization(p => p.RequireRole(Counters)).WithName("AdjustAssessment");
+        }).RequireAuthorization(Permissions.Statistics.Adjust).WithName("AdjustAssessment");
         api.MapPost("/requests/{id:int}/used-by-higher-authorities", async (HttpContext http, AssessmentService assessment, int id, UsedBody body, CancellationToken ct) =>
         {
             await assessment.SetUsedByHigherAuthoritiesAsync(http.GetActor(), id, body.Used, ct);
             return Results.NoContent();
-        }).RequireAuthorization(p => p.RequireRole(Roles.Publisher, Roles.Leader, Roles.PrincipalLeader)).WithName("MarkUsedByHigherAuthorities");
+        }).RequireAuthorization(Permissions.Statistics.MarkUsed).WithName("MarkUsedByHigherAuthorities");
         return app;
     }
 

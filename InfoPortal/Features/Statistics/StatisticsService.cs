@@ -23,12 +23,12 @@ public sealed class StatisticsService(
     /// <summary>Null: every department; a value: only that one; throws for anybody else.</summary>
     public static int? VisibleDepartment(Actor actor)
     {
-        if (StatisticsModule.IsCounter(actor) || actor.IsInAnyRole(Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector))
+        if (actor.Has(Permissions.Statistics.ReadAll))
         {
             return null;
         }
 
-        if (actor.IsInRole(Roles.DeptHead) && actor.DepartmentId is { } own)
+        if (actor.Has(Permissions.Statistics.Read) && actor.DepartmentId is { } own)
         {
             return own;
         }
@@ -37,8 +37,8 @@ public sealed class StatisticsService(
     }
 
     public static bool CanRead(Actor actor) =>
-        StatisticsModule.IsCounter(actor) || actor.IsInAnyRole(Roles.Leader, Roles.PrincipalLeader, Roles.OfficeDirector) ||
-        (actor.IsInRole(Roles.DeptHead) && actor.DepartmentId is not null);
+        actor.Has(Permissions.Statistics.ReadAll) ||
+        (actor.Has(Permissions.Statistics.Read) && actor.DepartmentId is not null);
 
     /// <summary>The stored month; <see cref="MonthlyReport.ComputedAt"/> is null when the month was never computed.</summary>
     public async Task<MonthlyReport> GetMonthAsync(Actor actor, int year, int month, int? departmentId = null, CancellationToken cancellationToken = default)

@@ -104,7 +104,7 @@ public static class JobsModule
             DashboardTitle = "InfoPortal jobs",
             DisplayStorageConnectionString = false,
             Authorization = [new PortalDashboardAuthorization()],
-            IsReadOnlyFunc = context => !context.GetHttpContext().User.IsInRole(Roles.SystemAdmin),
+            IsReadOnlyFunc = context => !Permissions.Granted(context.GetHttpContext().User, Permissions.Jobs.Run),
         });
         return endpoints;
     }
@@ -114,7 +114,7 @@ public static class JobsModule
         public bool Authorize(DashboardContext context)
         {
             var user = context.GetHttpContext().User;
-            return user.Identity?.IsAuthenticated == true && (user.IsInRole(Roles.SystemAdmin) || user.IsInRole(Roles.Assessor));
+            return Permissions.Granted(user, Permissions.Jobs.View);
         }
     }
 }

@@ -19,6 +19,9 @@ public sealed record Actor(int? UserId, string UserName, string DisplayName, int
 
     public bool IsInAnyRole(params string[] roles) => roles.Any(Roles.Contains);
 
+    /// <summary>Whether one of the actor's roles grants <paramref name="permission"/> (<see cref="Permissions"/>).</summary>
+    public bool Has(string permission) => Permissions.Granted(Roles, permission);
+
     public static Actor Anonymous(string? ipAddress) =>
         new(null, "", "", null, new HashSet<string>(), ipAddress);
 

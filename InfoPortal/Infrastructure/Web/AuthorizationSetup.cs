@@ -1,3 +1,4 @@
+using InfoPortal.Infrastructure.Security;
 using Microsoft.AspNetCore.Authorization;
 
 namespace InfoPortal.Infrastructure.Web;
@@ -12,8 +13,15 @@ public static class AuthorizationSetup
     /// </summary>
     public static IServiceCollection AddPortalAuthorization(this IServiceCollection services)
     {
-        services.AddAuthorizationBuilder()
+        var builder = services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        // One policy per permission, named like it, granted to the roles of the table (ADR 0058).
+        foreach (var permission in Permissions.All)
+        {
+            builder.AddPolicy(permission, policy => policy.RequireRole(Permissions.RolesWith(permission)));
+        }
+
         return services;
     }
 }

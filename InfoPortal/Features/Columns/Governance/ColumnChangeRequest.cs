@@ -120,12 +120,12 @@ public sealed class ColumnChangeRequest
     }
 
     /// <summary>The office proposes: its director, or the Publisher who plans the columns (§2 第二章第一条).</summary>
-    public static bool CanPropose(Actor actor) => actor.IsAuthenticated && actor.IsInAnyRole(Roles.OfficeDirector, Roles.Publisher);
+    public static bool CanPropose(Actor actor) => actor.IsAuthenticated && actor.Has(Permissions.Columns.ProposeChange);
 
     /// <summary>Leadership approves (§2 第六章第一条): a deputy or the principal leader.</summary>
-    public static bool CanDecide(Actor actor) => actor.IsAuthenticated && actor.IsInAnyRole(Roles.Leader, Roles.PrincipalLeader);
+    public static bool CanDecide(Actor actor) => actor.IsAuthenticated && actor.Has(Permissions.Columns.DecideChange);
 
-    public static bool CanApply(Actor actor) => actor.IsAuthenticated && actor.IsInRole(Roles.Publisher);
+    public static bool CanApply(Actor actor) => actor.IsAuthenticated && actor.Has(Permissions.Columns.ApplyChange);
 
     public void Approve(Actor actor, string? opinion, DateTimeOffset now) => Decide(actor, ColumnChangeStatus.Approved, opinion, now);
 

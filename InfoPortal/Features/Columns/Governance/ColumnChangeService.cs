@@ -25,7 +25,7 @@ public sealed class ColumnChangeService(
     public const string RejectedKind = "ColumnChangeRejected";
 
     public static bool CanSee(Actor actor) =>
-        actor.IsAuthenticated && actor.IsInAnyRole(Roles.OfficeDirector, Roles.Publisher, Roles.Leader, Roles.PrincipalLeader);
+        actor.IsAuthenticated && actor.Has(Permissions.Columns.ViewChanges);
 
     public async Task<ColumnChangeRequest> ProposeAsync(Actor actor, ColumnChangeInput input, CancellationToken cancellationToken = default)
     {
@@ -157,9 +157,17 @@ public sealed class ColumnChangeService(
         return change;
     }
 
-    /// <summary>Moves the source column's items (and drafts' targets) into the target, then retires the source.</summary>
+    /// <summary>
+    /// Moves the source column's items (and drafts' targets) into the target, then retires the source. The
+    /// rows move in bulk (a column may hold 100,000 items), so every request they belong to gets a new
+    /// <c>Version</c> in the same transaction: an edit or decision made on the version read before the
+    /// merge fails as a conflict instead of writing over the move (issue 16).
+    /// </summary>
     private static async Task MergeAsync(PortalDbContext db, int source, int target, CancellationToken cancellationToken)
     {
+        await db.Requests
+            .Where(r => db.Publications.Any(p => p.RequestId == r.Id && p.ColumnId == source) || db.RequestColumns.Any(rc => rc.RequestId == r.Id && rc.ColumnId == source))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, r => r.Version + 1), cancellationToken);
         await db.Publications
             .Where(p => p.ColumnId == source && !db.Publications.Any(t => t.ColumnId == target && t.RequestId == p.RequestId))
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.ColumnId, target), cancellationToken);

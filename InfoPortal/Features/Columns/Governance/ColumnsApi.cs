@@ -28,7 +28,6 @@ public sealed record ColumnChangeApplyBody(int? Version);
 public static class ColumnsApi
 {
     // The endpoints demand the roles the service checks again (the service is the rule, this is the door).
-    private static readonly string[] Office = [Roles.OfficeDirector, Roles.Publisher, Roles.Leader, Roles.PrincipalLeader];
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -36,10 +35,10 @@ public static class ColumnsApi
 
         api.MapGet("/columns/changes", async (HttpContext http, ColumnChangeService changes, ColumnChangeStatus? status, int? after, int? limit, CancellationToken ct) =>
             TypedResults.Ok((await changes.ListAsync(http.GetActor(), status, after, limit ?? 50, ct)).Select(ColumnChangeDto.From)))
-            .WithName("ListColumnChanges").RequireAuthorization(p => p.RequireRole(Office));
+            .WithName("ListColumnChanges").RequireAuthorization(Permissions.Columns.ViewChanges);
 
         api.MapGet("/columns/changes/{id:int}", async (HttpContext http, ColumnChangeService changes, int id, CancellationToken ct) =>
-            TypedResults.Ok(ColumnChangeDto.From(await changes.GetAsync(http.GetActor(), id, ct)))).WithName("GetColumnChange").RequireAuthorization(p => p.RequireRole(Office));
+            TypedResults.Ok(ColumnChangeDto.From(await changes.GetAsync(http.GetActor(), id, ct)))).WithName("GetColumnChange").RequireAuthorization(Permissions.Columns.ViewChanges);
 
         api.MapPost("/columns/changes", async (HttpContext http, ColumnChangeService changes, ColumnChangeBody body, CancellationToken ct) =>
         {
@@ -51,7 +50,7 @@ public static class ColumnsApi
             var change = await changes.ProposeAsync(http.GetActor(), new ColumnChangeInput(
                 kind, site, body.Reason, body.ColumnId, body.TargetColumnId, body.Name, body.ParentId, body.StaleAfterDays, body.ResponsibleDepartmentId, body.Layout), ct);
             return TypedResults.Created($"/api/v1/columns/changes/{change.Id}", ColumnChangeDto.From(change));
-        }).WithName("ProposeColumnChange").RequireAuthorization(p => p.RequireRole(Roles.OfficeDirector, Roles.Publisher));
+        }).WithName("ProposeColumnChange").RequireAuthorization(Permissions.Columns.ProposeChange);
 
         api.MapPost("/columns/changes/{id:int}/decision", async (HttpContext http, ColumnChangeService changes, int id, ColumnChangeDecisionBody body, CancellationToken ct) =>
         {
@@ -63,10 +62,10 @@ public static class ColumnsApi
                 _ => throw ValidationFailedException.For("decision", "ColumnChanges.DecisionRequired"),
             };
             return TypedResults.Ok(ColumnChangeDto.From(change));
-        }).WithName("DecideColumnChange").RequireAuthorization(p => p.RequireRole(Roles.Leader, Roles.PrincipalLeader));
+        }).WithName("DecideColumnChange").RequireAuthorization(Permissions.Columns.DecideChange);
 
         api.MapPost("/columns/changes/{id:int}/apply", async (HttpContext http, ColumnChangeService changes, int id, ColumnChangeApplyBody? body, CancellationToken ct) =>
-            TypedResults.Ok(ColumnChangeDto.From(await changes.ApplyAsync(http.GetActor(), id, body?.Version, ct)))).WithName("ApplyColumnChange").RequireAuthorization(p => p.RequireRole(Roles.Publisher));
+            TypedResults.Ok(ColumnChangeDto.From(await changes.ApplyAsync(http.GetActor(), id, body?.Version, ct)))).WithName("ApplyColumnChange").RequireAuthorization(Permissions.Columns.ApplyChange);
 
         api.MapGet("/columns/stale", async (StaleColumnReport report, TimeProvider clock, CancellationToken ct) =>
             TypedResults.Ok(await report.GetAsync(clock.GetUtcNow(), ct))).WithName("StaleColumns");

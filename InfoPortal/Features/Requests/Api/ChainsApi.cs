@@ -37,16 +37,16 @@ public static class ChainsApi
             }
 
             return TypedResults.Ok((await chains.ListLatestAsync(ct)).Select(ChainDto.From));
-        }).WithName("ListChains").RequireAuthorization(p => p.RequireRole(ChainChange.Viewers));
+        }).WithName("ListChains").RequireAuthorization(Permissions.Chains.View);
 
         api.MapGet("/chains/changes", async (HttpContext http, ChainChangeService changes, CancellationToken ct) =>
-            TypedResults.Ok((await changes.ListAsync(http.GetActor(), ct)).Select(ChainChangeDto.From))).WithName("ListChainChanges").RequireAuthorization(p => p.RequireRole(ChainChange.Viewers));
+            TypedResults.Ok((await changes.ListAsync(http.GetActor(), ct)).Select(ChainChangeDto.From))).WithName("ListChainChanges").RequireAuthorization(Permissions.Chains.View);
 
         api.MapPost("/chains/{code}/changes", async (HttpContext http, ChainChangeService changes, string code, ChainChangeBody body, CancellationToken ct) =>
         {
             var change = await changes.ProposeAsync(http.GetActor(), code, body.Steps, body.Reason, ct);
             return TypedResults.Created($"/api/v1/chains/changes/{change.Id}", ChainChangeDto.From(change));
-        }).WithName("ProposeChainChange").RequireAuthorization(p => p.RequireRole(Roles.OfficeDirector));
+        }).WithName("ProposeChainChange").RequireAuthorization(Permissions.Chains.Propose);
 
         api.MapPost("/chains/changes/{id:int}/decision", async (HttpContext http, ChainChangeService changes, int id, ChainChangeDecisionBody body, CancellationToken ct) =>
         {
@@ -58,6 +58,6 @@ public static class ChainsApi
                 _ => throw ValidationFailedException.For("decision", "Chains.DecisionRequired"),
             };
             return TypedResults.Ok(ChainChangeDto.From(change));
-        }).WithName("DecideChainChange").RequireAuthorization(p => p.RequireRole(Roles.Leader, Roles.PrincipalLeader));
+        }).WithName("DecideChainChange").RequireAuthorization(Permissions.Chains.Decide);
     }
 }

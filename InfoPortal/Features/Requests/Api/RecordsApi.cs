@@ -15,7 +15,7 @@ public static class RecordsApi
         var api = app.MapApiGroup();
         api.MapGet("/records/approval-forms.pdf", async (HttpContext http, ApprovalRecordBook book, string? from, string? to, int? departmentId, int? columnId, string? status, CancellationToken ct) =>
             await RenderAsync(http, book, from, to, departmentId, columnId, status, ct)).WithName("PrintApprovalRecords")
-            .RequireAuthorization(p => p.RequireRole(ApprovalRecordBook.Printers));
+            .RequireAuthorization(Permissions.Requests.PrintRecords);
 
         // The page's print button: the same file for the signed-in browser. Outside /api errors are plain text.
         app.MapGet("/office/records/approval-forms.pdf", async (HttpContext http, ApprovalRecordBook book, IStringLocalizer<SharedResource> L,
@@ -31,7 +31,7 @@ public static class RecordsApi
                 var text = e is ValidationFailedException v ? string.Join(" ", v.LocalizedErrors(L).SelectMany(x => x.Value)) : e.Localize(L);
                 return Results.Text(text, statusCode: code);
             }
-        }).RequireAuthorization(p => p.RequireRole(ApprovalRecordBook.Printers));
+        }).RequireAuthorization(Permissions.Requests.PrintRecords);
     }
 
     private static async Task<IResult> RenderAsync(HttpContext http, ApprovalRecordBook book, string? from, string? to, int? departmentId, int? columnId, string? status, CancellationToken ct)

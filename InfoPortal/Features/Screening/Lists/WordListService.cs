@@ -202,7 +202,7 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
 
     private static void EnsureCanRead(Actor actor)
     {
-        if (!actor.IsInAnyRole(Roles.SecrecyOfficer, Roles.SystemAdmin))
+        if (!actor.Has(Permissions.Screening.ViewLists))
         {
             throw new ForbiddenException("Screening.Lists.Forbidden");
         }
@@ -210,7 +210,7 @@ public sealed class WordListService(IDbContextFactory<PortalDbContext> dbFactory
 
     private async Task EnsureCanChangeAsync(Actor actor, string action, CancellationToken cancellationToken)
     {
-        if (!actor.IsInRole(Roles.SecrecyOfficer))
+        if (!actor.Has(Permissions.Screening.EditLists))
         {
             await audit.AppendAsync(actor, action, "wordlists", AuditOutcome.Refused, "not SecrecyOfficer", cancellationToken);
             throw new ForbiddenException("Screening.Lists.Forbidden");

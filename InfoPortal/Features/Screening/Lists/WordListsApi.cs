@@ -42,41 +42,41 @@ public static class WordListsApi
                 builtIn = compiler.BuiltIns.Select(t => new { text = t.Text, category = t.Category, level = t.Level.ToString() }),
                 lists = all.Select(l => new { id = l.Id, name = l.Name, category = l.Category, terms = l.Terms.Select(View) }),
             });
-        }).WithName("ListWordLists").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer, Roles.SystemAdmin));
+        }).WithName("ListWordLists").RequireAuthorization(Permissions.Screening.ViewLists);
 
         api.MapGet("/screening/lists/revisions", async (HttpContext http, WordListService lists, CancellationToken ct) =>
             TypedResults.Ok((await lists.RevisionsAsync(http.GetActor(), 100, ct)).Select(r => new { number = r.Number, version = WordListCompiler.VersionOf(r.Number), actor = r.ActorName, at = r.At, summary = r.Summary })))
-            .WithName("WordListRevisions").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer, Roles.SystemAdmin));
+            .WithName("WordListRevisions").RequireAuthorization(Permissions.Screening.ViewLists);
 
         api.MapPost("/screening/lists", async (HttpContext http, WordListService lists, ListBody body, CancellationToken ct) =>
         {
             var list = await lists.CreateListAsync(http.GetActor(), body.Name, body.Category, ct);
             return TypedResults.Created($"/api/v1/screening/lists/{list.Id}", new { id = list.Id, name = list.Name, category = list.Category });
-        }).WithName("CreateWordList").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer));
+        }).WithName("CreateWordList").RequireAuthorization(Permissions.Screening.EditLists);
 
         api.MapDelete("/screening/lists/{id:int}", async (HttpContext http, WordListService lists, int id, CancellationToken ct) =>
         {
             await lists.DeleteListAsync(http.GetActor(), id, ct);
             return TypedResults.NoContent();
-        }).WithName("DeleteWordList").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer));
+        }).WithName("DeleteWordList").RequireAuthorization(Permissions.Screening.EditLists);
 
         api.MapPost("/screening/lists/{id:int}/terms", async (HttpContext http, WordListService lists, int id, TermBody body, CancellationToken ct) =>
         {
             var term = await lists.AddTermAsync(http.GetActor(), id, body.ToInput(), ct);
             return TypedResults.Ok(View(term));
-        }).WithName("AddWordListTerm").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer));
+        }).WithName("AddWordListTerm").RequireAuthorization(Permissions.Screening.EditLists);
 
         api.MapPut("/screening/terms/{id:int}", async (HttpContext http, WordListService lists, int id, TermBody body, CancellationToken ct) =>
         {
             var term = await lists.UpdateTermAsync(http.GetActor(), id, body.ToInput(), ct);
             return TypedResults.Ok(View(term));
-        }).WithName("EditWordListTerm").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer));
+        }).WithName("EditWordListTerm").RequireAuthorization(Permissions.Screening.EditLists);
 
         api.MapDelete("/screening/terms/{id:int}", async (HttpContext http, WordListService lists, int id, CancellationToken ct) =>
         {
             await lists.RemoveTermAsync(http.GetActor(), id, ct);
             return TypedResults.NoContent();
-        }).WithName("RemoveWordListTerm").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer));
+        }).WithName("RemoveWordListTerm").RequireAuthorization(Permissions.Screening.EditLists);
 
         // Body: the file as UTF-8 (BOM tolerated). format=text (one term a line; category and level from the query) or csv.
         api.MapPost("/screening/lists/{id:int}/import", async (HttpContext http, WordListService lists, int id, string? format, string? category, ScreeningLevel? level, CancellationToken ct) =>
@@ -85,11 +85,11 @@ public static class WordListsApi
             var content = await reader.ReadToEndAsync(ct);
             var result = await lists.ImportAsync(http.GetActor(), id, FormatOf(format), content, category, level, ct);
             return TypedResults.Ok(new { added = result.Added, updated = result.Updated, listVersion = result.ListVersion });
-        }).DisableAntiforgery().WithName("ImportWordList").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer));
+        }).DisableAntiforgery().WithName("ImportWordList").RequireAuthorization(Permissions.Screening.EditLists);
 
         api.MapGet("/screening/lists/{id:int}/export", async (HttpContext http, WordListService lists, int id, string? format, CancellationToken ct) =>
             await ExportFileAsync(http, lists, id, FormatOf(format), ct))
-            .WithName("ExportWordList").RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer, Roles.SystemAdmin));
+            .WithName("ExportWordList").RequireAuthorization(Permissions.Screening.ViewLists);
 
         // The list page's download links (cookie sign-in): the same audited export. The page used to put
         // the whole list into the link itself, megabytes of markup for a 50,000-term list.
@@ -103,7 +103,7 @@ public static class WordListsApi
             {
                 return Results.Text(e.Localize(L), statusCode: e switch { ForbiddenException => 403, NotFoundException => 404, _ => 400 });
             }
-        }).RequireAuthorization(p => p.RequireRole(Roles.SecrecyOfficer, Roles.SystemAdmin));
+        }).RequireAuthorization(Permissions.Screening.ViewLists);
     }
 
     private static async Task<IResult> ExportFileAsync(HttpContext http, WordListService lists, int id, ImportFormat format, CancellationToken ct)
