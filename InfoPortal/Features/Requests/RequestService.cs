@@ -267,17 +267,6 @@ public sealed class RequestService(
         await notifications.StageUsersAsync(db, users.Where(u => u != request.OfficerId), NotificationKinds.ReviewWaiting, [request.Title], $"/office/requests/{request.Id}", cancellationToken);
     }
 
-    internal async Task NotifyCurrentReviewersAsync(PublicationRequest request, CancellationToken cancellationToken)
-    {
-        if (request.CurrentStep is not { } step)
-        {
-            return;
-        }
-
-        var users = await notifications.UsersInRoleAsync(step.Role, step.Scope == StepScope.OwnDepartment ? request.DepartmentId : null, cancellationToken);
-        await notifications.NotifyUsersAsync(users.Where(u => u != request.OfficerId), NotificationKinds.ReviewWaiting, [request.Title], $"/office/requests/{request.Id}", cancellationToken);
-    }
-
     internal static async Task<PublicationRequest> LoadForChangeAsync(PortalDbContext db, Actor actor, int id, int? version, CancellationToken cancellationToken)
     {
         var request = await db.Requests.AsSplitQuery()
