@@ -18,7 +18,7 @@ public sealed class AdminBrowserTests(BrowserFixture browser) : IClassFixture<Br
         await page.ClickAsync("nav a[data-test=nav-permissions]");
         await page.GetByRole(AriaRole.Heading, new() { Name = "角色与权限" }).WaitForAsync();
         var table = page.Locator("table[data-test=permission-table]");
-        var publish = table.Locator("tbody tr", new() { HasText = "Publishing.Publish" });
+        var publish = table.Locator("tbody tr", new() { HasText = "publishing:publish" });
         // One column per role in the order of Roles.All: only 网站信息管理员 (the sixth) publishes.
         var cells = await publish.Locator("td").AllInnerTextsAsync();
         Assert.Equal(10, cells.Count);

@@ -3,7 +3,8 @@ using System.Collections.Frozen;
 namespace InfoPortal.Infrastructure.Security;
 
 /// <summary>
-/// What a user may do, by name (ADR 0058). Pages and endpoints demand a permission (a policy of the same
+/// What a user may do, by name (ADR 0058): <c>area:action</c> in lower case, so a code never reads as a
+/// resource key. Pages and endpoints demand a permission (a policy of the same
 /// name), services ask <see cref="Actor.Has"/>; which roles grant which permission is the one table
 /// <see cref="Grants"/>, shown read-only to the system administrator at /admin/permissions and printed in
 /// the README. Who signs a given step of a review chain is not a permission: the chain names the role.
@@ -13,148 +14,148 @@ public static class Permissions
     public static class Requests
     {
         /// <summary>Draft, edit, submit and withdraw one's own requests (the 申请表).</summary>
-        public const string Draft = "Requests.Draft";
+        public const string Draft = "requests:draft";
 
         /// <summary>Read requests (one's department or, with <see cref="ReadAll"/>, every one) and preview them.</summary>
-        public const string Read = "Requests.Read";
+        public const string Read = "requests:read";
 
         /// <summary>Read every request of one's own department, drafts included.</summary>
-        public const string ReadDepartment = "Requests.ReadDepartment";
+        public const string ReadDepartment = "requests:read-department";
 
         /// <summary>Read the requests of every department once submitted.</summary>
-        public const string ReadAll = "Requests.ReadAll";
+        public const string ReadAll = "requests:read-all";
 
         /// <summary>Print approval records as one book (one's own department's).</summary>
-        public const string PrintRecords = "Requests.PrintRecords";
+        public const string PrintRecords = "requests:print-records";
 
         /// <summary>Print the approval records of every department.</summary>
-        public const string PrintAllRecords = "Requests.PrintAllRecords";
+        public const string PrintAllRecords = "requests:print-all-records";
     }
 
     public static class Chains
     {
-        public const string View = "Chains.View";
-        public const string Propose = "Chains.Propose";
-        public const string Decide = "Chains.Decide";
+        public const string View = "chains:view";
+        public const string Propose = "chains:propose";
+        public const string Decide = "chains:decide";
 
         /// <summary>Pick the chain new submissions use (the system administrator).</summary>
-        public const string Activate = "Chains.Activate";
+        public const string Activate = "chains:activate";
     }
 
     public static class Review
     {
         /// <summary>The review queue: the requests waiting at a step the user's role signs.</summary>
-        public const string Queue = "Review.Queue";
+        public const string Queue = "review:queue";
     }
 
     public static class Publishing
     {
         /// <summary>Publish, schedule and take down.</summary>
-        public const string Publish = "Publishing.Publish";
+        public const string Publish = "publishing:publish";
 
         /// <summary>Take a published item down (the web administrator, and the secrecy officer on a finding).</summary>
-        public const string TakeDown = "Publishing.TakeDown";
+        public const string TakeDown = "publishing:take-down";
     }
 
     public static class Columns
     {
-        public const string Manage = "Columns.Manage";
-        public const string ViewChanges = "Columns.ViewChanges";
-        public const string ProposeChange = "Columns.ProposeChange";
-        public const string DecideChange = "Columns.DecideChange";
-        public const string ApplyChange = "Columns.ApplyChange";
+        public const string Manage = "columns:manage";
+        public const string ViewChanges = "columns:view-changes";
+        public const string ProposeChange = "columns:propose-change";
+        public const string DecideChange = "columns:decide-change";
+        public const string ApplyChange = "columns:apply-change";
     }
 
     public static class Archive
     {
         /// <summary>Read the archive (one's department or, with <see cref="ReadAll"/>, every one) and export it.</summary>
-        public const string Read = "Archive.Read";
+        public const string Read = "archive:read";
 
-        public const string ReadDepartment = "Archive.ReadDepartment";
+        public const string ReadDepartment = "archive:read-department";
 
         /// <summary>Read the archive of every department and verify its chain.</summary>
-        public const string ReadAll = "Archive.ReadAll";
+        public const string ReadAll = "archive:read-all";
     }
 
     public static class Screening
     {
-        public const string ViewLists = "Screening.ViewLists";
-        public const string EditLists = "Screening.EditLists";
+        public const string ViewLists = "screening:view-lists";
+        public const string EditLists = "screening:edit-lists";
 
         /// <summary>Clear an attachment that cannot be read by machine, by hand.</summary>
-        public const string ReviewFiles = "Screening.ReviewFiles";
+        public const string ReviewFiles = "screening:review-files";
     }
 
     public static class Monitoring
     {
         /// <summary>The monitoring page and the daily runs.</summary>
-        public const string ViewRuns = "Monitoring.ViewRuns";
+        public const string ViewRuns = "monitoring:view-runs";
 
         /// <summary>Alerts and incidents.</summary>
-        public const string ViewAlerts = "Monitoring.ViewAlerts";
+        public const string ViewAlerts = "monitoring:view-alerts";
 
-        public const string RunNow = "Monitoring.RunNow";
+        public const string RunNow = "monitoring:run-now";
 
         /// <summary>Take down, dismiss, record and close incidents.</summary>
-        public const string Handle = "Monitoring.Handle";
+        public const string Handle = "monitoring:handle";
 
-        public const string SecrecyReport = "Monitoring.SecrecyReport";
-        public const string ReadDuty = "Monitoring.ReadDuty";
-        public const string SignDuty = "Monitoring.SignDuty";
+        public const string SecrecyReport = "monitoring:secrecy-report";
+        public const string ReadDuty = "monitoring:read-duty";
+        public const string SignDuty = "monitoring:sign-duty";
     }
 
     public static class Statistics
     {
         /// <summary>Statistics and bulletins (a department head: their own department's).</summary>
-        public const string Read = "Statistics.Read";
+        public const string Read = "statistics:read";
 
         /// <summary>Statistics of every department.</summary>
-        public const string ReadAll = "Statistics.ReadAll";
-        public const string ReadAssessment = "Statistics.ReadAssessment";
+        public const string ReadAll = "statistics:read-all";
+        public const string ReadAssessment = "statistics:read-assessment";
 
         /// <summary>Adjust the assessment's counts.</summary>
-        public const string Adjust = "Statistics.Adjust";
+        public const string Adjust = "statistics:adjust";
 
         /// <summary>Mark an item used by higher authorities (counts in the assessment).</summary>
-        public const string MarkUsed = "Statistics.MarkUsed";
+        public const string MarkUsed = "statistics:mark-used";
     }
 
     public static class Interaction
     {
         /// <summary>The office's message pages.</summary>
-        public const string Handle = "Interaction.Handle";
+        public const string Handle = "interaction:handle";
 
         /// <summary>Receive, route and publish public messages (the web administrator).</summary>
-        public const string Route = "Interaction.Route";
+        public const string Route = "interaction:route";
 
         /// <summary>Draft the reply to a message routed to one's department.</summary>
-        public const string Reply = "Interaction.Reply";
+        public const string Reply = "interaction:reply";
 
         /// <summary>Sign the department's reply.</summary>
-        public const string ApproveReply = "Interaction.ApproveReply";
+        public const string ApproveReply = "interaction:approve-reply";
 
         /// <summary>The message figures (statistics of the 互动栏目).</summary>
-        public const string ViewFigures = "Interaction.ViewFigures";
+        public const string ViewFigures = "interaction:view-figures";
     }
 
     public static class Accounts
     {
-        public const string ManageUsers = "Accounts.ManageUsers";
-        public const string ManageDepartments = "Accounts.ManageDepartments";
+        public const string ManageUsers = "accounts:manage-users";
+        public const string ManageDepartments = "accounts:manage-departments";
 
         /// <summary>Read this table.</summary>
-        public const string ViewPermissions = "Accounts.ViewPermissions";
+        public const string ViewPermissions = "accounts:view-permissions";
     }
 
     public static class Audit
     {
-        public const string Read = "Audit.Read";
+        public const string Read = "audit:read";
     }
 
     public static class Jobs
     {
-        public const string View = "Jobs.View";
-        public const string Run = "Jobs.Run";
+        public const string View = "jobs:view";
+        public const string Run = "jobs:run";
     }
 
     private const string O = Roles.Officer, H = Roles.DeptHead, D = Roles.OfficeDirector, L = Roles.Leader, P = Roles.PrincipalLeader,
