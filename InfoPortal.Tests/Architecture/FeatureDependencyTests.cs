@@ -5,7 +5,7 @@ using ArchUnitNET.Loader;
 namespace InfoPortal.Tests.Architecture;
 
 /// <summary>
-/// The house rules of ADR 0057, read from the compiled portal by ArchUnitNET (every type's dependencies:
+/// The house rules of ADR 0057 and 0059, read from the compiled portal by ArchUnitNET (every type's dependencies:
 /// signatures, fields, attributes and method bodies). A feature is a namespace <c>InfoPortal.Features.X</c>
 /// with everything under it; <c>Infrastructure</c> is <c>InfoPortal.Infrastructure</c> and under it.
 /// </summary>
@@ -17,36 +17,11 @@ public sealed class FeatureDependencyTests
         new ArchLoader().LoadAssemblies(typeof(PortalApp).Assembly).Build());
 
     /// <summary>
-    /// The feature edges that still lie on a cycle (issue 16 is open until this list is empty). The test
-    /// fails when a new edge closes a cycle and when a listed edge is gone, so the list only shrinks and
-    /// always says what is left. 2026-12-04: 51 edges across 12 features before ADR 0057, 20 across 8
-    /// after; the cycles left pass through Requests' pages, which host the review and publishing actions
-    /// (RequestActions, RequestPage), Requests' submit path calling Screening, and Columns' merge and
-    /// stale-column report reading publications.
+    /// The features below Requests (ADR 0059): the foundations and the capabilities Requests uses inside
+    /// its own transactions (accounts, audit, notifications and the outbox, column master data, the
+    /// screening engine). Requests depends only on these; none of them depends on Requests or above.
     /// </summary>
-    private static readonly string[] KnownCycleEdges =
-    [
-        "Archive -> Requests",
-        "Archive -> Screening",
-        "Columns -> Requests",
-        "PublicSite -> Columns",
-        "PublicSite -> Requests",
-        "Publishing -> Archive",
-        "Publishing -> Columns",
-        "Publishing -> Requests",
-        "Publishing -> Screening",
-        "Publishing -> Search",
-        "Requests -> Columns",
-        "Requests -> Publishing",
-        "Requests -> Review",
-        "Requests -> Screening",
-        "Review -> Columns",
-        "Review -> Requests",
-        "Review -> Screening",
-        "Screening -> Requests",
-        "Search -> PublicSite",
-        "Search -> Requests",
-    ];
+    private static readonly string[] BelowRequests = ["Accounts", "Audit", "Columns", "Jobs", "Notifications", "Outbox", "Screening"];
 
     [Fact]
     public void Infrastructure_references_no_feature()
@@ -87,17 +62,29 @@ public sealed class FeatureDependencyTests
     }
 
     [Fact]
-    public void Feature_cycles_are_only_the_known_ones_and_shrink()
+    public void Features_have_no_cycles()
     {
-        var edges = FeatureEdges();
-        var onCycles = EdgesOnCycles(edges).Select(e => $"{e.From} -> {e.To}").Order(StringComparer.Ordinal).ToList();
+        // 2026-12-04: 51 edges across 12 features lay on cycles before ADR 0057, 20 across 8 after it,
+        // none after ADR 0059. The message lists the edges that close a cycle now.
+        var onCycles = EdgesOnCycles(FeatureEdges()).Select(e => $"{e.From} -> {e.To}").Order(StringComparer.Ordinal).ToList();
 
-        var closed = onCycles.Except(KnownCycleEdges).ToList();
-        var broken = KnownCycleEdges.Except(onCycles).ToList();
-        Assert.True(closed.Count == 0 && broken.Count == 0,
-            $"New edges on a cycle (break them): {string.Join("; ", closed)}\n" +
-            $"Edges no longer on a cycle (delete them from KnownCycleEdges): {string.Join("; ", broken)}\n" +
-            $"All edges on cycles now:\n{string.Join("\n", onCycles.Select(e => $"        \"{e}\","))}");
+        Assert.True(onCycles.Count == 0, $"Feature edges on a cycle (break them):\n{string.Join("\n", onCycles)}");
+    }
+
+    [Fact]
+    public void Requests_is_the_core_and_depends_only_on_the_features_below_it()
+    {
+        var upward = FeatureEdges().Where(e => e.From == "Requests" && !BelowRequests.Contains(e.To)).Select(e => $"{e.From} -> {e.To}").ToList();
+
+        Assert.Empty(upward);
+    }
+
+    [Fact]
+    public void The_features_below_requests_never_reach_up_to_it()
+    {
+        var upward = FeatureEdges().Where(e => BelowRequests.Contains(e.From) && !BelowRequests.Contains(e.To)).Select(e => $"{e.From} -> {e.To}").ToList();
+
+        Assert.Empty(upward);
     }
 
     [Fact]

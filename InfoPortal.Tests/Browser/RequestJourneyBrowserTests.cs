@@ -85,6 +85,17 @@ public sealed class RequestJourneyBrowserTests(BrowserFixture browser) : IClassF
         Assert.False(await visitor.EvaluateAsync<bool>("() => window.Blazor !== undefined"), "no Blazor circuit on public pages");
         shots.Add(await ShotAsync(visitor, "06-public-article"));
 
+        // The web administrator takes it down from the same page (Publishing's part of the action bar,
+        // the same reason dialog as the publishing page); the public page answers 410 at once.
+        await publisher.ClickAsync("[data-test=takedown]");
+        await publisher.Locator("textarea[data-test=prompt-text]").FillAsync("会议信息已过时，停止发布。");
+        shots.Add(await ShotAsync(publisher, "07-takedown-reason"));
+        await publisher.ClickAsync("[data-test=prompt-confirm]");
+        await publisher.Locator("[data-test=outcome]", new() { HasText = "已停止发布" }).WaitForAsync();
+        await publisher.Locator("[data-status=TakenDown]").WaitForAsync();
+        shots.Add(await ShotAsync(publisher, "08-taken-down"));
+        Assert.Equal(410, (await visitor.GotoAsync($"/articles/{id}"))!.Status);
+
         await using var db = browser.App.CreateDbContext();
         var request = await db.Requests.SingleAsync(r => r.Id == id);
         Assert.Contains("<strong>", request.BodyHtml);

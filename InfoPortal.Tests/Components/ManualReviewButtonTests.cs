@@ -1,6 +1,7 @@
 using System.Net;
 using Bunit;
 using InfoPortal.Data;
+using InfoPortal.Features.Requests;
 using InfoPortal.Features.Screening;
 using InfoPortal.Features.Screening.Pages;
 using InfoPortal.Tests.Features.Screening;
@@ -29,6 +30,10 @@ public sealed class ManualReviewButtonTests
         return (app, id, report);
     }
 
+    /// <summary>What the request page passes the panel: the real service, as the page's actor.</summary>
+    private static Func<int, string?, Task<string?>> RecordWith(BunitContext ctx, InfoPortal.Infrastructure.Security.Actor actor) =>
+        async (attachmentId, reason) => (await ctx.Services.GetRequiredService<ManualFileReviewService>().ReviewAsync(actor, attachmentId, reason)).Reason;
+
     [Fact]
     public async Task SecrecyOfficer_RecordsAManualReview_FromTheScreeningPanel()
     {
@@ -40,7 +45,8 @@ public sealed class ManualReviewButtonTests
         await using var ctx = await ComponentTestContext.CreateAsync(app, "secrecy");
         var actor = await ctx.Services.GetRequiredService<InfoPortal.Infrastructure.Security.CurrentActor>().GetAsync();
         var reviewed = 0;
-        var cut = ctx.Render<ScreeningHits>(p => p.Add(c => c.Report, report).Add(c => c.Reviewer, actor).Add(c => c.OnReviewed, () => reviewed++));
+        var cut = ctx.Render<ScreeningHits>(p => p.Add(c => c.Report, report).Add(c => c.Reviewer, actor).Add(c => c.ReviewFile, RecordWith(ctx, actor))
+            .Add(c => c.OnReviewed, () => reviewed++));
 
         // No reason: refused, with the reason in words, nothing recorded.
         await cut.Find("[data-test=manual-review-submit]").ClickAsync(new());
@@ -69,7 +75,7 @@ public sealed class ManualReviewButtonTests
         await using var _ = app;
         await using var ctx = await ComponentTestContext.CreateAsync(app, "depthead");
         var actor = await ctx.Services.GetRequiredService<InfoPortal.Infrastructure.Security.CurrentActor>().GetAsync();
-        var cut = ctx.Render<ScreeningHits>(p => p.Add(c => c.Report, report).Add(c => c.Reviewer, actor));
+        var cut = ctx.Render<ScreeningHits>(p => p.Add(c => c.Report, report).Add(c => c.Reviewer, actor).Add(c => c.ReviewFile, RecordWith(ctx, actor)));
         Assert.Empty(cut.FindAll("[data-test=manual-review]"));
         Assert.NotEmpty(cut.FindAll("[data-test=screening-note]"));
     }

@@ -16,6 +16,7 @@ public static class DatabaseModule
 
         // Identity and Data Protection resolve the context from the request scope.
         services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
+        services.AddScoped<InTransactionEvents>();
         return services;
     }
 

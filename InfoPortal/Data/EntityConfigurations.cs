@@ -121,6 +121,8 @@ internal sealed class PublicationRequestConfiguration : IEntityTypeConfiguration
         builder.HasMany(r => r.Decisions).WithOne().HasForeignKey(d => d.RequestId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(r => r.Attachments).WithOne().HasForeignKey(a => a.RequestId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(r => r.Publications).WithOne().HasForeignKey(p => p.RequestId).OnDelete(DeleteBehavior.Restrict);
+        // Screening records results against a request without knowing the request type (ADR 0059).
+        builder.HasMany<Features.Screening.ScreeningResult>().WithOne().HasForeignKey(s => s.RequestId).OnDelete(DeleteBehavior.Cascade);
         // Keyset paging and the review queue read these.
         builder.HasIndex(r => new { r.Status, r.Id });
         builder.HasIndex(r => new { r.DepartmentId, r.Status, r.Id });

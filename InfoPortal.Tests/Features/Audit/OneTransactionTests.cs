@@ -95,7 +95,7 @@ public sealed class OneTransactionTests
             var published = request.Status == RequestStatus.Published;
             var archived = await db.ArchiveRecords.CountAsync(a => a.RequestId == id && a.Kind == ArchiveKind.Published);
             var audited = await db.AuditRecords.CountAsync(a => a.Action == "RequestPublished" && a.Target == $"request:{id}");
-            var noticed = await db.Notifications.CountAsync(n => n.Kind == NotificationKinds.Published && n.Href == PublishingService.PublicUrl(id));
+            var noticed = await db.Notifications.CountAsync(n => n.Kind == NotificationKinds.Published && n.Href == PublicLinks.Article(id));
             var indexed = await db.SearchDocuments.CountAsync(s => s.RequestId == id);
             var expected = published ? 1 : 0;
             Assert.True(new[] { archived, audited, noticed, indexed }.All(c => c == expected),

@@ -30,3 +30,9 @@ public sealed class Column
 
     public DateTimeOffset CreatedAt { get; set; }
 }
+
+/// <summary>
+/// Column <see cref="Source"/> is being merged into <see cref="Target"/>: whatever is filed under the source
+/// moves to the target in the merge's transaction (handled by <see cref="Data.IInTransactionHandler{TEvent}"/>s, ADR 0059).
+/// </summary>
+public sealed record ColumnMerged(int Source, int Target);

@@ -256,7 +256,7 @@ public sealed record AlertView(
 {
     public static AlertView From(Alert a, string title, string department, RequestStatus requestStatus, int? incidentId) =>
         new(a.Id, a.RequestId, title, department, requestStatus, a.Day, a.RaisedAt, a.Status, a.Hits, a.HasBlockingHit, a.ListVersion,
-            a.DismissReason, a.HandledByName, a.HandledAt, a.TakedownId, incidentId, PublishingService.PublicUrl(a.RequestId));
+            a.DismissReason, a.HandledByName, a.HandledAt, a.TakedownId, incidentId, PublicLinks.Article(a.RequestId));
 }
 
 public sealed record IncidentView(

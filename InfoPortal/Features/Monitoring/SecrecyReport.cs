@@ -63,7 +63,7 @@ public sealed class SecrecyReport(IDbContextFactory<PortalDbContext> dbFactory, 
         var ids = withOverrides.Select(r => r.RequestId).Distinct().ToList();
         var titles = await db.Requests.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Title, cancellationToken);
         // Who let the override through: the 保密员's or the leader's step added for it (ADR 0011, 0040, 0046).
-        string[] overrideSteps = [ScreeningPolicy.SecrecyStepKey, ScreeningPolicy.InternalMatterStepKey];
+        string[] overrideSteps = [ReviewChain.SecrecyStepKey, ReviewChain.InternalMatterStepKey];
         var approvals = await db.Decisions.AsNoTracking()
             .Where(d => ids.Contains(d.RequestId) && overrideSteps.Contains(d.StepKey) && d.Outcome == DecisionOutcome.Approve).ToListAsync(cancellationToken);
         var overrides = withOverrides.SelectMany(r => ScreeningRecorder.OverridesOf(r).Select(o =>

@@ -1,3 +1,4 @@
+using InfoPortal.Features.Requests.Pages;
 using InfoPortal.Infrastructure.Jobs;
 
 namespace InfoPortal.Features.Publishing;
@@ -8,6 +9,8 @@ public static class PublishingModule
     {
         services.Configure<PublishingOptions>(configuration.GetSection(PublishingOptions.Section));
         services.AddScoped<PublishingService>();
+        // Publish, schedule, intranet and take down on the request page (ADR 0059).
+        services.AddRequestPageAction<Pages.PublishingActions>(order: 20);
         services.AddPeriodicJob<ScheduledPublishingJob>();
         return services;
     }

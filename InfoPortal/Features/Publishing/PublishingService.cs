@@ -25,8 +25,6 @@ public sealed class PublishingService(
     TimeProvider clock,
     ILogger<PublishingService> logger)
 {
-    public static string PublicUrl(int requestId) => PublicLinks.Article(requestId);
-
     /// <summary>Publishes now, or schedules when <paramref name="at"/> lies in the future.</summary>
     public async Task<PublicationRequest> PublishAsync(Actor actor, int id, DateTimeOffset? at, IReadOnlyList<int>? columnIds, CancellationToken cancellationToken = default)
     {
@@ -82,7 +80,7 @@ public sealed class PublishingService(
         audit.Stage(db, actor, "RequestPublished", $"request:{id}", AuditOutcome.Success,
             $"{(shortcut ? "internal shortcut; " : "")}columns {string.Join(',', columns.Select(c => c.Id))}; v{request.ContentVersion} {request.ContentSha256}");
         await archive.StageAsync(db, Archive.ArchiveKind.Published, request, cancellationToken);
-        await notifications.StageUsersAsync(db, [request.OfficerId], NotificationKinds.Published, [request.Title], PublicUrl(id), cancellationToken);
+        await notifications.StageUsersAsync(db, [request.OfficerId], NotificationKinds.Published, [request.Title], PublicLinks.Article(id), cancellationToken);
         await RequestService.SaveAsync(db, CancellationToken.None);
         return request;
     }

@@ -11,7 +11,7 @@ namespace InfoPortal.Features.Requests;
 /// the transition methods below; each checks the current state and the actor's role and throws
 /// <see cref="ConflictException"/> (wrong state) or <see cref="ForbiddenException"/> (wrong person).
 /// </summary>
-public sealed partial class PublicationRequest
+public sealed partial class PublicationRequest : Screening.IScreenedItem
 {
     private PublicationRequest()
     {
@@ -560,4 +560,4 @@ public sealed class InvalidTransitionException(string action, RequestStatus stat
 /// <summary>What the officer fills in; the form's fields (涉及部门 and 内部事项 since ADR 0046).</summary>
 public sealed record RequestContent(
     string Title, string BodyHtml, string Source, ContentKind Kind, Importance Importance, DateOnly EventDate,
-    IReadOnlyList<int> ColumnIds, bool DeclarationAccepted, IReadOnlyList<int>? InvolvedDepartmentIds = null, bool InternalMatter = false);
+    IReadOnlyList<int> ColumnIds, bool DeclarationAccepted, IReadOnlyList<int>? InvolvedDepartmentIds = null, bool InternalMatter = false) : Screening.IScreenedContent;

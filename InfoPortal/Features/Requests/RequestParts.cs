@@ -156,7 +156,7 @@ public sealed record ProvincialEvidence(string? Authority, string? Number, DateO
 }
 
 /// <summary>附件 / 图片: a stored file (by SHA-256) belonging to a request; images carry a caption.</summary>
-public sealed class Attachment
+public sealed class Attachment : Screening.IScreenedFile
 {
     public int Id { get; init; }
 

@@ -110,13 +110,13 @@ public sealed class RequestService(
 
         if (overridden.Any(h => !Screening.ScreeningPolicy.IsInternalMatter(h.Term)))
         {
-            request.InsertStepAfterCurrent(Screening.ScreeningPolicy.SecrecyStep, now);
+            request.InsertStepAfterCurrent(ReviewChain.SecrecyStep, now);
         }
 
         if (overridden.Any(h => Screening.ScreeningPolicy.IsInternalMatter(h.Term)))
         {
             // 保密制度 五: an internal matter goes online only with a leader's signature.
-            request.EnsureLeaderApproval(Screening.ScreeningPolicy.InternalMatterStep, now);
+            request.EnsureLeaderApproval(ReviewChain.InternalMatterLeaderStep, now);
         }
 
         var used = claims.Where(c => overridden.Any(h => Screening.Engine.TextNormalizer.NormalizeTerm(h.Term) == Screening.Engine.TextNormalizer.NormalizeTerm(c.Term))).ToList();

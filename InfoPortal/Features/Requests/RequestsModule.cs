@@ -1,3 +1,4 @@
+using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
 using InfoPortal.Infrastructure.Security;
 using InfoPortal.Infrastructure.Files;
@@ -22,6 +23,9 @@ public static class RequestsModule
         services.AddScoped<AttachmentService>();
         services.AddScoped<RequestFormPdf>();
         services.AddScoped<ApprovalRecordBook>();
+        services.AddScoped<ManualFileReviewService>();
+        services.AddInTransactionHandler<Columns.ColumnMerged, RequestsFollowColumnMerge>();
+        services.AddScoped<Columns.Governance.IColumnActivity, ColumnActivity>();
         return services;
     }
 
@@ -30,6 +34,7 @@ public static class RequestsModule
         Api.RequestsApi.Map(app);
         Api.ChainsApi.Map(app);
         Api.RecordsApi.Map(app);
+        ManualFileReviewService.Map(app);
 
         // The print button's target: the same PDF as GET /api/v1/requests/{id}/form.pdf, for the signed-in browser (cookie).
         // Outside /api the problem+json handler does not answer, so a request the user may not see is

@@ -48,8 +48,17 @@ public sealed class ReviewChain
     /// <summary>The 保密工作领导小组's review of an item spanning several departments (保密制度 九(二), ADR 0046).</summary>
     public static PlannedStep CrossDepartmentSecrecyStep => new("cross-department-secrecy", Roles.SecrecyOfficer, StepScope.Global);
 
+    /// <summary>The key of the leader's step added for an internal matter.</summary>
+    public const string InternalMatterStepKey = "internal-matter-leader";
+
     /// <summary>The leader's step added for an internal matter (保密制度 五, ADR 0040) where the chain has no leader.</summary>
-    public static PlannedStep InternalMatterLeaderStep => new("internal-matter-leader", Roles.Leader, StepScope.Global);
+    public static PlannedStep InternalMatterLeaderStep => new(InternalMatterStepKey, Roles.Leader, StepScope.Global);
+
+    /// <summary>The key of the review step added for the secrecy officer when a blocking hit is claimed a false positive (ADR 0011).</summary>
+    public const string SecrecyStepKey = "secrecy-check";
+
+    /// <summary>The secrecy officer's step added for an override (ADR 0011).</summary>
+    public static PlannedStep SecrecyStep => new(SecrecyStepKey, Roles.SecrecyOfficer, StepScope.Global);
 
     public int Id { get; set; }
 

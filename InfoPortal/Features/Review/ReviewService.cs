@@ -153,7 +153,7 @@ public sealed class ReviewService(
 
         if (report.WarningHits.Any(h => h.Category == Screening.ScreeningCategories.SecrecyMark) && request.CurrentStep?.Role != Roles.SecrecyOfficer)
         {
-            request.InsertStepAfterCurrent(Screening.ScreeningPolicy.SecrecyStep, now);
+            request.InsertStepAfterCurrent(ReviewChain.SecrecyStep, now);
         }
 
         return true;

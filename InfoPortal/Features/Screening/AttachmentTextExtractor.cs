@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using DocumentFormat.OpenXml.Packaging;
 using InfoPortal.Data;
-using InfoPortal.Features.Requests;
 using InfoPortal.Infrastructure.Files;
 using Microsoft.EntityFrameworkCore;
 using UglyToad.PdfPig;
@@ -69,7 +68,7 @@ public sealed class AttachmentTextExtractor(
     public static bool CanExtract(string contentType) => contentType is "application/pdf" or DocxType or "text/plain";
 
     /// <summary>The cached text of a stored file, extracting it first if needed.</summary>
-    public ExtractedText Get(Attachment attachment)
+    public ExtractedText Get(IScreenedFile attachment)
     {
         if (!CanExtract(attachment.ContentType))
         {

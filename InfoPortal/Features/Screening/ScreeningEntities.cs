@@ -154,7 +154,7 @@ internal sealed class ScreeningResultConfiguration : IEntityTypeConfiguration<Sc
         b.Property(r => r.Stage).HasConversion<string>().HasMaxLength(10);
         b.Property(r => r.ListVersion).HasMaxLength(40);
         b.HasIndex(r => new { r.RequestId, r.Id });
-        b.HasOne<Requests.PublicationRequest>().WithMany().HasForeignKey(r => r.RequestId).OnDelete(DeleteBehavior.Cascade);
+        // The foreign key to the request is configured by Requests (ADR 0059): screening knows no request type.
     }
 }
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
 using InfoPortal.Infrastructure.Security;
-using InfoPortal.Features.Requests;
 using InfoPortal.Features.Screening.Engine;
 using InfoPortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -18,19 +17,11 @@ public sealed record ScreeningOverride(string Term, string Reason);
 /// </summary>
 public static class ScreeningPolicy
 {
-    /// <summary>The key of the review step added for the secrecy officer.</summary>
-    public const string SecrecyStepKey = "secrecy-check";
-
     private static readonly HashSet<string> Markings = new(new[]
     {
         "绝密★", "机密★", "秘密★", "★绝密", "★机密", "★秘密", "绝密级", "机密级", "秘密级",
         "内部资料", "内部文件", "内部明电", "密码电报", "内部刊物", "内部参阅",
     }.Select(TextNormalizer.NormalizeTerm), StringComparer.Ordinal);
-
-    public static PlannedStep SecrecyStep => new(SecrecyStepKey, Roles.SecrecyOfficer, StepScope.Global);
-
-    /// <summary>The key of the leader's step added for an internal matter (保密制度 五).</summary>
-    public const string InternalMatterStepKey = "internal-matter-leader"; // = ReviewChain.InternalMatterLeaderStep.Key
 
     /// <summary>
     /// 保密制度 五: internal work matters and internal material, though not state secrets, go online
@@ -41,8 +32,6 @@ public static class ScreeningPolicy
     {
         "内部事项", "内部材料", "内部使用", "仅供内部", "内部发行",
     }.Select(TextNormalizer.NormalizeTerm), StringComparer.Ordinal);
-
-    public static PlannedStep InternalMatterStep => ReviewChain.InternalMatterLeaderStep;
 
     /// <summary>Whether the term marks an internal matter (→ a leader approves its override).</summary>
     public static bool IsInternalMatter(string term) => InternalMatters.Contains(TextNormalizer.NormalizeTerm(term));
@@ -92,7 +81,7 @@ public sealed class ScreeningRecorder(IDbContextFactory<PortalDbContext> dbFacto
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public ScreeningResult Build(PublicationRequest request, ScreeningStage stage, ScreeningReport report, bool passed, Actor? actor, IReadOnlyCollection<ScreeningOverride>? overrides = null) => new()
+    public ScreeningResult Build(IScreenedItem request, ScreeningStage stage, ScreeningReport report, bool passed, Actor? actor, IReadOnlyCollection<ScreeningOverride>? overrides = null) => new()
     {
         RequestId = request.Id,
         ContentVersion = request.ContentVersion,
@@ -123,7 +112,7 @@ public sealed class ScreeningRecorder(IDbContextFactory<PortalDbContext> dbFacto
     }
 
     /// <summary>The overrides the submission of this content version went through with (none if none).</summary>
-    public static async Task<IReadOnlyList<ScreeningOverride>> OverridesAsync(PortalDbContext db, PublicationRequest request, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ScreeningOverride>> OverridesAsync(PortalDbContext db, IScreenedItem request, CancellationToken cancellationToken)
     {
         var json = await db.ScreeningResults.AsNoTracking()
             .Where(r => r.RequestId == request.Id && r.Stage == ScreeningStage.Submit && r.Passed && r.ContentVersion == request.ContentVersion)
@@ -136,7 +125,7 @@ public sealed class ScreeningRecorder(IDbContextFactory<PortalDbContext> dbFacto
     /// the last stored one (other content version, list version or hits). Returns whether it stored.
     /// </summary>
     /// <summary>As <see cref="RecordReviewAsync"/>, staged in <paramref name="db"/> to commit with the decision (ADR 0021).</summary>
-    public async Task<bool> StageReviewAsync(PortalDbContext db, PublicationRequest request, ScreeningReport report, Actor actor, CancellationToken cancellationToken = default)
+    public async Task<bool> StageReviewAsync(PortalDbContext db, IScreenedItem request, ScreeningReport report, Actor actor, CancellationToken cancellationToken = default)
     {
         var fresh = Build(request, ScreeningStage.Review, report, true, actor);
         var last = await LatestAsync(request.Id, cancellationToken);
@@ -149,7 +138,7 @@ public sealed class ScreeningRecorder(IDbContextFactory<PortalDbContext> dbFacto
         return true;
     }
 
-    public async Task<bool> RecordReviewAsync(PublicationRequest request, ScreeningReport report, Actor actor, CancellationToken cancellationToken = default)
+    public async Task<bool> RecordReviewAsync(IScreenedItem request, ScreeningReport report, Actor actor, CancellationToken cancellationToken = default)
     {
         var fresh = Build(request, ScreeningStage.Review, report, true, actor);
         var last = await LatestAsync(request.Id, cancellationToken);

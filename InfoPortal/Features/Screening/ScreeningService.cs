@@ -1,4 +1,3 @@
-using InfoPortal.Features.Requests;
 using InfoPortal.Features.Screening.Engine;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Cluster;
@@ -38,9 +37,9 @@ public sealed class ScreeningService(ScreeningEngineHolder engine, AttachmentTex
     }
 
     /// <summary>Every text of a request that is screened, with the field it came from.</summary>
-    public IReadOnlyList<ScreenedText> Texts(RequestContent content, IEnumerable<Attachment> attachments) => TextsWithNotes(content, attachments).Texts;
+    public IReadOnlyList<ScreenedText> Texts(IScreenedContent content, IEnumerable<IScreenedFile> attachments) => TextsWithNotes(content, attachments).Texts;
 
-    public ScreeningReport Screen(RequestContent content, IEnumerable<Attachment> attachments)
+    public ScreeningReport Screen(IScreenedContent content, IEnumerable<IScreenedFile> attachments)
     {
         ArgumentNullException.ThrowIfNull(content);
         var snapshot = engine.Snapshot;
@@ -61,7 +60,7 @@ public sealed class ScreeningService(ScreeningEngineHolder engine, AttachmentTex
     /// <summary>The category of the blocking hit that stands for a file whose text could not be screened.</summary>
     public const string UnreadableCategory = "unreadable";
 
-    private (List<ScreenedText> Texts, List<ScreeningNote> Notes) TextsWithNotes(RequestContent content, IEnumerable<Attachment> attachments)
+    private (List<ScreenedText> Texts, List<ScreeningNote> Notes) TextsWithNotes(IScreenedContent content, IEnumerable<IScreenedFile> attachments)
     {
         var texts = new List<ScreenedText>
         {
@@ -173,7 +172,6 @@ public static class ScreeningModule
         services.AddSingleton(sp => new ScreeningEngineHolder(ScreeningEngine.Compile(sp.GetRequiredService<BuiltInTermSet>().Terms), ScreeningService.BuiltInListVersion));
         services.AddOptions<ExtractionLimits>().BindConfiguration(ExtractionLimits.Section);
         services.AddSingleton<AttachmentTextExtractor>();
-        services.AddScoped<ManualFileReviewService>();
         services.AddSingleton<ScreeningService>();
         services.AddSingleton<ScreeningRecorder>();
         services.AddSingleton<Lists.WordListCompiler>();
@@ -192,7 +190,6 @@ public static class ScreeningModule
             return TypedResults.Ok(CheckAnswer(screening.Check(body?.Text ?? "")));
         }).Accepts<CheckBody>("application/json").WithName("ScreeningCheck");
         Lists.WordListsApi.Map(app);
-        ManualFileReviewService.Map(app);
         return app;
     }
 

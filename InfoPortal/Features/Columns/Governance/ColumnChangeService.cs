@@ -17,6 +17,7 @@ public sealed class ColumnChangeService(
     IDbContextFactory<PortalDbContext> dbFactory,
     AuditLog audit,
     NotificationService notifications,
+    InTransactionEvents events,
     IOptions<ColumnOptions> options,
     TimeProvider clock)
 {
@@ -158,22 +159,13 @@ public sealed class ColumnChangeService(
     }
 
     /// <summary>
-    /// Moves the source column's items (and drafts' targets) into the target, then retires the source. The
-    /// rows move in bulk (a column may hold 100,000 items), so every request they belong to gets a new
-    /// <c>Version</c> in the same transaction: an edit or decision made on the version read before the
-    /// merge fails as a conflict instead of writing over the move (issue 16).
+    /// Moves what is filed under the source column into the target, then retires the source. Columns
+    /// know nothing of what is filed under them: the features that file items there (Requests: the
+    /// requests' columns and the publications) move their rows in this transaction (<see cref="ColumnMerged"/>).
     /// </summary>
-    private static async Task MergeAsync(PortalDbContext db, int source, int target, CancellationToken cancellationToken)
+    private async Task MergeAsync(PortalDbContext db, int source, int target, CancellationToken cancellationToken)
     {
-        await db.Requests
-            .Where(r => db.Publications.Any(p => p.RequestId == r.Id && p.ColumnId == source) || db.RequestColumns.Any(rc => rc.RequestId == r.Id && rc.ColumnId == source))
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, r => r.Version + 1), cancellationToken);
-        await db.Publications
-            .Where(p => p.ColumnId == source && !db.Publications.Any(t => t.ColumnId == target && t.RequestId == p.RequestId))
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.ColumnId, target), cancellationToken);
-        var inBoth = db.RequestColumns.Where(rc => rc.ColumnId == target).Select(rc => rc.RequestId);
-        await db.RequestColumns.Where(rc => rc.ColumnId == source && inBoth.Contains(rc.RequestId)).ExecuteDeleteAsync(cancellationToken);
-        await db.RequestColumns.Where(rc => rc.ColumnId == source).ExecuteUpdateAsync(s => s.SetProperty(rc => rc.ColumnId, target), cancellationToken);
+        await events.RaiseAsync(db, new ColumnMerged(source, target), cancellationToken);
         (await db.Columns.SingleAsync(c => c.Id == source, cancellationToken)).IsRetired = true;
     }
 

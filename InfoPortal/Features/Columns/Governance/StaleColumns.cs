@@ -12,12 +12,22 @@ public sealed record StaleColumn(
     DateTimeOffset? LastPublishedAt, DateTimeOffset Since, int DaysWithoutUpdate);
 
 /// <summary>
-/// Lists active columns whose newest published item (or, for a column never used, its creation) is
-/// older than the column's StaleAfterDays. The newest item per column is one grouped SQL query over
-/// the publication index (ColumnId, TakenDownAt, PublishedAt); the per-column limit is compared here,
-/// over the handful of columns a site has.
+/// When each column last had an item go live (taken down later or not), as of a moment. Columns know
+/// nothing of what is published under them: Requests, which keeps the publications, answers (ADR 0059).
 /// </summary>
-public sealed class StaleColumnReport(IDbContextFactory<PortalDbContext> dbFactory)
+public interface IColumnActivity
+{
+    /// <summary>The newest publication time per column, for columns that had one at or before <paramref name="asOf"/>.</summary>
+    Task<IReadOnlyDictionary<int, DateTimeOffset>> LastPublishedAsync(PortalDbContext db, DateTimeOffset asOf, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Lists active columns whose newest published item (or, for a column never used, its creation) is
+/// older than the column's StaleAfterDays. The newest item per column comes from
+/// <see cref="IColumnActivity"/> (one grouped query over the publication index); the per-column limit
+/// is compared here, over the handful of columns a site has.
+/// </summary>
+public sealed class StaleColumnReport(IDbContextFactory<PortalDbContext> dbFactory, IColumnActivity activity)
 {
     public async Task<IReadOnlyList<StaleColumn>> GetAsync(DateTimeOffset asOf, CancellationToken cancellationToken = default)
     {
@@ -34,17 +44,18 @@ public sealed class StaleColumnReport(IDbContextFactory<PortalDbContext> dbFacto
                 c.CreatedAt,
                 c.SortOrder,
                 Department = db.Departments.Where(d => d.Id == c.ResponsibleDepartmentId).Select(d => d.Name).FirstOrDefault(),
-                // An item counts as an update when it went live, even if it was later taken down.
-                Last = db.Publications.Where(p => p.ColumnId == c.Id && p.PublishedAt <= asOf).Max(p => (DateTimeOffset?)p.PublishedAt),
             })
             .ToListAsync(cancellationToken);
+        // An item counts as an update when it went live, even if it was later taken down.
+        var last = await activity.LastPublishedAsync(db, asOf, cancellationToken);
 
         return [.. rows
-            .Select(r => new { r, Since = r.Last ?? r.CreatedAt })
+            .Select(r => new { r, Last = last.TryGetValue(r.Id, out var at) ? at : (DateTimeOffset?)null })
+            .Select(x => new { x.r, x.Last, Since = x.Last ?? x.r.CreatedAt })
             .Where(x => x.Since < asOf.AddDays(-x.r.StaleAfterDays))
             .OrderBy(x => x.r.Site).ThenBy(x => x.r.SortOrder).ThenBy(x => x.r.Id)
             .Select(x => new StaleColumn(x.r.Id, x.r.Name, x.r.Site, x.r.StaleAfterDays, x.r.ResponsibleDepartmentId, x.r.Department,
-                x.r.Last, x.Since, (int)Math.Floor((asOf - x.Since).TotalDays)))];
+                x.Last, x.Since, (int)Math.Floor((asOf - x.Since).TotalDays)))];
     }
 }
 

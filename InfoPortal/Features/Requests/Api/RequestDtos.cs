@@ -1,5 +1,4 @@
 using InfoPortal.Features.Columns;
-using InfoPortal.Features.Publishing;
 
 namespace InfoPortal.Features.Requests.Api;
 
@@ -78,7 +77,7 @@ public sealed record RequestDetail(
             [.. r.Attachments.Where(a => !a.IsRemoved).OrderBy(a => a.Id).Select(AttachmentOf)],
             [.. r.Publications.OrderBy(p => p.Id).Select(p => new PublicationDto(p.ColumnId, p.Site.ToString(), p.PublishedAt, p.TakenDownAt))],
             r.CreatedAt, r.UpdatedAt, r.SubmittedAt, r.ApprovedAt, r.ScheduledFor, r.PublishedAt, r.TakenDownAt,
-            r.Status == RequestStatus.Published ? PublishingService.PublicUrl(r.Id) : null, warnings, null, r.InvolvedDepartments, r.InternalMatter);
+            r.Status == RequestStatus.Published ? PublicLinks.Article(r.Id) : null, warnings, null, r.InvolvedDepartments, r.InternalMatter);
     }
 
     public static StepDto? CurrentStepOf(PublicationRequest r) =>

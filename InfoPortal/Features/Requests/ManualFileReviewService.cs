@@ -2,11 +2,12 @@ using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
 using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Audit;
+using InfoPortal.Features.Screening;
 using InfoPortal.Infrastructure;
 using InfoPortal.Infrastructure.Web;
 using Microsoft.EntityFrameworkCore;
 
-namespace InfoPortal.Features.Screening;
+namespace InfoPortal.Features.Requests;
 
 /// <summary>
 /// The 保密员's manual review of an attachment whose text screening could not read (damaged, over
@@ -14,6 +15,7 @@ namespace InfoPortal.Features.Screening;
 /// — the secrecy officer opened the file, read it, and records a written conclusion — is what
 /// unblocks it. The record is an entry in the hash-chained audit log (target <c>file:{sha256}</c>),
 /// so it can be neither forged nor quietly removed (ADR 0024). A missing file cannot be reviewed.
+/// It clears an attachment of a request, so it is Requests' (ADR 0059); screening reads the record.
 /// </summary>
 public sealed class ManualFileReviewService(IDbContextFactory<PortalDbContext> dbFactory, AttachmentTextExtractor extractor, AuditLog audit)
 {
