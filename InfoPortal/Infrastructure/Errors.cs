@@ -18,7 +18,7 @@ public abstract class PortalException(string message, object[] args) : Exception
     public virtual (int Status, string Code)? Problem => null;
 
     /// <summary>Members the problem+json body carries besides the standard ones (e.g. the screening hits).</summary>
-    public virtual IReadOnlyDictionary<string, object?> ProblemExtensions { get; } = new Dictionary<string, object?>();
+    public virtual IReadOnlyDictionary<string, object?> ProblemExtensions => System.Collections.ObjectModel.ReadOnlyDictionary<string, object?>.Empty;
 
     /// <summary>The message in the reader's language; arguments that are resource keys are translated too.</summary>
     public string Localize(IStringLocalizer L) =>

@@ -10,6 +10,7 @@ using InfoPortal.Features.Notifications;
 using InfoPortal.Features.Screening;
 using InfoPortal.Features.Screening.Engine;
 using InfoPortal.Infrastructure;
+using InfoPortal.Infrastructure.Limits;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -77,7 +78,7 @@ public sealed partial class InteractionService(
         var limits = new List<(string, int, TimeSpan)> { ("submit-ip:" + (ipAddress ?? "unknown"), options.Value.MessagesPerIpPerHour, TimeSpan.FromHours(1)) };
         if (contact is not null)
         {
-            limits.Add(("submit-contact:" + SubmissionGuard.Hash(contact.ToLowerInvariant()), options.Value.MessagesPerContactPerDay, TimeSpan.FromDays(1)));
+            limits.Add(("submit-contact:" + AttemptLimiter.HashKey(contact.ToLowerInvariant()), options.Value.MessagesPerContactPerDay, TimeSpan.FromDays(1)));
         }
 
         await guard.CountAsync(limits, "Interaction.Error.TooManyMessages", cancellationToken);
@@ -88,7 +89,7 @@ public sealed partial class InteractionService(
         var code = NewCode();
         var now = clock.GetUtcNow();
         var today = Today;
-        var message = InteractionMessage.Receive(input.Kind!.Value, subject, text, name, contact, SubmissionGuard.Hash(code), now, today,
+        var message = InteractionMessage.Receive(input.Kind!.Value, subject, text, name, contact, AttemptLimiter.HashKey(code), now, today,
             Calendar.AddWorkingDays(today, options.Value.ReplyWorkingDays), flagged, personal,
             JsonSerializer.Serialize(report.Hits.Select(h => new { h.Term, h.Category, h.Level })), ipAddress);
 
@@ -121,7 +122,7 @@ public sealed partial class InteractionService(
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var m = await db.InteractionMessages.AsNoTracking().FirstOrDefaultAsync(x => x.Ticket == ticket, cancellationToken);
-        var given = Encoding.ASCII.GetBytes(SubmissionGuard.Hash(code));
+        var given = Encoding.ASCII.GetBytes(AttemptLimiter.HashKey(code));
         if (m is null || !CryptographicOperations.FixedTimeEquals(given, Encoding.ASCII.GetBytes(m.CodeHash)))
         {
             throw new NotFoundException("Interaction.Error.NotFound");

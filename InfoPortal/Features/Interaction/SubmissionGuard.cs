@@ -83,6 +83,4 @@ public sealed class SubmissionGuard(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.InteractionAttempts.Where(a => a.At < before).ExecuteDeleteAsync(cancellationToken);
     }
-
-    public static string Hash(string value) => AttemptLimiter.HashKey(value);
 }

@@ -338,7 +338,7 @@ public sealed class AssessmentService(
 
     private static void EnsureAssessor(Actor actor)
     {
-        if (!StatisticsModule.IsCounter(actor) || actor.UserId is null)
+        if (!actor.Has(Permissions.Statistics.Adjust) || actor.UserId is null)
         {
             throw new ForbiddenException("Statistics.Error.AssessorOnly");
         }

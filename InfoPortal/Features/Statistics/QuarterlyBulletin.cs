@@ -266,7 +266,7 @@ public sealed class BulletinService(IDbContextFactory<PortalDbContext> dbFactory
 
     public async Task<BulletinReport> ComputeAsync(Actor actor, int year, int quarter, CancellationToken cancellationToken = default)
     {
-        if (!StatisticsModule.IsCounter(actor))
+        if (!actor.Has(Permissions.Statistics.Adjust))
         {
             throw new ForbiddenException("Statistics.Error.AssessorOnly");
         }

@@ -30,13 +30,12 @@ public static class StatisticsModule
         return services;
     }
 
-    /// <summary>
-    /// Whether the actor counts: 办法 第五章 第一条 gives the monthly statistics, the quarterly 通报 and the
-    /// year-end 考核、评比 to the 局网络管理员, the web administrator (Publisher); the assessment group
-    /// (Assessor) keeps the same powers. They compute, rerun and adjust (ADR 0038). Reading statistics is
-    /// <see cref="Permissions.Statistics.Read"/>; the service narrows department heads to their own department.
-    /// </summary>
-    public static bool IsCounter(Actor actor) => actor.Has(Permissions.Statistics.Adjust);
+    // Who counts: 办法 第五章 第一条 gives the monthly statistics, the quarterly 通报 and the year-end
+    // 考核、评比 to the 局网络管理员, the web administrator (Publisher); the assessment group (Assessor)
+    // keeps the same powers. They compute, rerun and adjust (ADR 0038): Permissions.Statistics.Adjust.
+    // Reading statistics is Permissions.Statistics.Read; the service narrows department heads to their
+    // own department.
+
 
     public const string PdfContentType = "application/pdf";
 

@@ -104,7 +104,7 @@ public sealed class StatisticsService(
     /// <summary>"Compute now" for those who count (<see cref="StatisticsModule.Counters"/>): runs the monthly job for the month (replacing it), audited.</summary>
     public async Task<MonthlyStatisticsRunResult> ComputeAsync(Actor actor, int year, int month, CancellationToken cancellationToken = default)
     {
-        if (!StatisticsModule.IsCounter(actor))
+        if (!actor.Has(Permissions.Statistics.Adjust))
         {
             await audit.AppendAsync(actor, "StatisticsComputed", $"month:{year:D4}-{month:D2}", AuditOutcome.Refused, null, cancellationToken);
             throw new ForbiddenException("Statistics.Error.AssessorOnly");
