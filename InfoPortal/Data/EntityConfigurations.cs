@@ -57,6 +57,9 @@ internal sealed class AuditRecordConfiguration : IEntityTypeConfiguration<AuditR
         builder.HasIndex(a => a.Sequence).IsUnique();
         builder.HasIndex(a => a.At);
         builder.HasIndex(a => new { a.Action, a.Id });
+        // "Was this file reviewed by hand?" (action + target file:{sha256}): asked per attachment on every
+        // screening and per row of the secrecy officer's worklist.
+        builder.HasIndex(a => new { a.Action, a.Outcome, a.Target });
         builder.HasIndex(a => new { a.ActorName, a.Id });
         builder.Property(a => a.ActorName).HasMaxLength(256);
         builder.Property(a => a.IpAddress).HasMaxLength(64);

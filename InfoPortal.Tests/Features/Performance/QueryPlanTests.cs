@@ -27,7 +27,7 @@ public sealed class QueryPlanTests(QueryPlanTests.SeededPortal seeded) : IClassF
     private static readonly HashSet<string> Growing = new(StringComparer.Ordinal)
     {
         "Requests", "Decisions", "ContentVersions", "RequestColumns", "Publications", "Attachments",
-        "SearchDocuments", "AuditRecords", "Notifications", "ArchiveRecords", "ScreeningResults",
+        "SearchDocuments", "AuditRecords", "Notifications", "ArchiveRecords", "ScreeningResults", "AttachmentTexts",
     };
 
     private readonly PortalFactory _app = seeded.App;
@@ -139,9 +139,48 @@ public sealed class QueryPlanTests(QueryPlanTests.SeededPortal seeded) : IClassF
         Assert.All(hits, h => Assert.True(h.Value > 0, $"site search finds {h.Key}"));
         AssertNoScanOfGrowingTables(plans);
 
-        // Ranked in the index's own order and stopped at the page: no sort of every match.
-        var sorted = plans.Where(p => p.Plan.Any(l => l.Contains("TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal))).Select(p => p.Sql + "\n  plan: " + string.Join(" | ", p.Plan)).ToList();
+        // Ranked in the index's own order and stopped at the page: no sort of every match. Only the
+        // search's own commands count: the listener also hears the background workers on this file
+        // (the outbox's poll sorts its few due rows, and once failed this test by arriving mid-search).
+        var sorted = plans.Where(p => p.Sql.Contains("Search", StringComparison.Ordinal) && p.Plan.Any(l => l.Contains("TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal))).Select(p => p.Sql + "\n  plan: " + string.Join(" | ", p.Plan)).ToList();
         Assert.True(sorted.Count == 0, "site search sorts every match:\n" + string.Join("\n", sorted));
+    }
+
+    [Fact]
+    public async Task FileReviewWorklist_StartsFromTheNoteIndex()
+    {
+        var reviews = Service<ManualFileReviewService>();
+        var secrecy = await _app.ActorAsync("secrecy");
+        // One scanned file on an item in review, so the audit lookup runs too.
+        var sha = new string('e', 64);
+        await using (var db = _app.CreateDbContext())
+        {
+            if (!await db.AttachmentTexts.AnyAsync(t => t.Sha256 == sha))
+            {
+                var inReview = await db.Requests.Where(r => r.Status == RequestStatus.InReview).Select(r => r.Id).FirstAsync();
+                db.Attachments.Add(new Attachment { RequestId = inReview, Sha256 = sha, FileName = "扫描件.pdf", ContentType = "application/pdf", Size = 1, CreatedAt = DateTimeOffset.UtcNow });
+                db.AttachmentTexts.Add(new InfoPortal.Features.Screening.AttachmentText { Sha256 = sha, Note = InfoPortal.Features.Screening.AttachmentTextExtractor.Scanned, ExtractedAt = DateTimeOffset.UtcNow });
+                await db.SaveChangesAsync();
+                // An audit log of an agency's size (the seed writes few records, and SQLite scans a tiny
+                // table whatever its indexes): 6,000 records of forty actions, a dozen of them manual reviews, then
+                // fresh statistics. With three actions SQLite rightly scans for a third of the table.
+                await db.Database.ExecuteSqlRawAsync("""
+                    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)
+                    INSERT INTO "AuditRecords" ("Sequence", "At", "ActorName", "Action", "Target", "Outcome", "PreviousHash", "Hash")
+                    SELECT 1000000 + i, 0, 'plan-test', CASE WHEN i % 500 = 0 THEN 'AttachmentManuallyReviewed' ELSE 'Action' || (i % 40) END,
+                           'file:' || i, 'Success', '', '' FROM n;
+                    ANALYZE;
+                    """);
+            }
+        }
+
+        IReadOnlyList<PendingFileReview> pending = [];
+        var plans = await PlansOfAsync(async () => pending = await reviews.PendingAsync(secrecy));
+
+        Assert.Contains(pending, p => p.FileName == "扫描件.pdf");
+        Assert.Contains(plans, p => p.Sql.Contains("AuditRecords", StringComparison.Ordinal));
+
+        AssertNoScanOfGrowingTables(plans);
     }
 
     /// <summary>Fails naming every command that scans a growing table, with its plan.</summary>

@@ -36,4 +36,5 @@ public static class NotificationKinds
     public const string IncidentOpened = "IncidentOpened";
     public const string ScreeningBlockedPublish = "ScreeningBlockedPublish";
     public const string ScheduledPublishFailed = "ScheduledPublishFailed";
+    public const string FileAwaitsReview = "FileAwaitsReview";
 }

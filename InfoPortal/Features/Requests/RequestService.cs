@@ -71,6 +71,26 @@ public sealed class RequestService(
     /// reason (never a secrecy marking proper, ADR 0011): the submission then goes through and the
     /// secrecy officer gets a step in the chain.
     /// </summary>
+    /// <summary>
+    /// A submission refused because a file could not be screened (ADR 0024) waits for the 保密员: they are
+    /// told once per content version, with the worklist's address, in the refusal's transaction. A file
+    /// that is missing is not theirs to read (it must be restored), so it tells nobody.
+    /// </summary>
+    private async Task StageFileReviewNoticeAsync(PortalDbContext db, PublicationRequest request, IReadOnlyList<Screening.FieldHit> unresolved, CancellationToken cancellationToken)
+    {
+        var files = unresolved
+            .Where(h => h.Category == Screening.ScreeningService.UnreadableCategory && Screening.AttachmentTextExtractor.MayBeReviewedByHand(h.Term))
+            .Select(h => h.FileName ?? h.Text).Distinct().ToList();
+        if (files.Count == 0 || await db.ScreeningResults.AnyAsync(r =>
+                r.RequestId == request.Id && r.ContentVersion == request.ContentVersion && r.Stage == Screening.ScreeningStage.Submit && !r.Passed, cancellationToken))
+        {
+            return;
+        }
+
+        await notifications.StageRoleAsync(db, Roles.SecrecyOfficer, null, NotificationKinds.FileAwaitsReview,
+            [request.Title, string.Join("、", files)], ManualFileReviewService.PagePath, cancellationToken);
+    }
+
     public async Task<SubmitResult> SubmitAsync(Actor actor, int id, int? version, IReadOnlyList<Screening.ScreeningOverride>? overrides, CancellationToken cancellationToken = default)
     {
         var claims = Screening.ScreeningPolicy.Validate(overrides);
@@ -83,6 +103,7 @@ public sealed class RequestService(
         {
             if (request.OfficerId == actor.UserId && request.Status is RequestStatus.Draft or RequestStatus.Returned)
             {
+                await StageFileReviewNoticeAsync(db, request, unresolved, cancellationToken);
                 db.ScreeningResults.Add(screeningResults.Build(request, Screening.ScreeningStage.Submit, report, false, actor, claims));
             }
 

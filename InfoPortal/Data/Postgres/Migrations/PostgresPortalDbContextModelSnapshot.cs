@@ -425,6 +425,8 @@ namespace InfoPortal.Data.Postgres.Migrations
 
                     b.HasIndex("ActorName", "Id");
 
+                    b.HasIndex("Action", "Outcome", "Target");
+
                     b.ToTable("AuditRecords");
                 });
 
@@ -598,29 +600,6 @@ namespace InfoPortal.Data.Postgres.Migrations
                     b.HasKey("ColumnId", "Day");
 
                     b.ToTable("StaleColumnNotices");
-                });
-
-            modelBuilder.Entity("InfoPortal.Infrastructure.Limits.InteractionAttempt", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Key")
-                        .IsRequired()
-                        .HasMaxLength(120)
-                        .HasColumnType("character varying(120)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Key", "At");
-
-                    b.ToTable("InteractionAttempts", (string)null);
                 });
 
             modelBuilder.Entity("InfoPortal.Features.Interaction.InteractionMessage", b =>
@@ -1712,6 +1691,8 @@ namespace InfoPortal.Data.Postgres.Migrations
 
                     b.HasKey("Sha256");
 
+                    b.HasIndex("Note");
+
                     b.ToTable("AttachmentTexts");
                 });
 
@@ -2294,6 +2275,29 @@ namespace InfoPortal.Data.Postgres.Migrations
                     b.HasIndex("JobName", "PeriodKey");
 
                     b.ToTable("JobRuns", (string)null);
+                });
+
+            modelBuilder.Entity("InfoPortal.Infrastructure.Limits.InteractionAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key", "At");
+
+                    b.ToTable("InteractionAttempts", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

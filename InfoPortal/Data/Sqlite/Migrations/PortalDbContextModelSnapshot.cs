@@ -408,6 +408,8 @@ namespace InfoPortal.Data.Sqlite.Migrations
 
                     b.HasIndex("ActorName", "Id");
 
+                    b.HasIndex("Action", "Outcome", "Target");
+
                     b.ToTable("AuditRecords");
                 });
 
@@ -577,27 +579,6 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.HasKey("ColumnId", "Day");
 
                     b.ToTable("StaleColumnNotices");
-                });
-
-            modelBuilder.Entity("InfoPortal.Infrastructure.Limits.InteractionAttempt", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Key")
-                        .IsRequired()
-                        .HasMaxLength(120)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Key", "At");
-
-                    b.ToTable("InteractionAttempts", (string)null);
                 });
 
             modelBuilder.Entity("InfoPortal.Features.Interaction.InteractionMessage", b =>
@@ -1657,6 +1638,8 @@ namespace InfoPortal.Data.Sqlite.Migrations
 
                     b.HasKey("Sha256");
 
+                    b.HasIndex("Note");
+
                     b.ToTable("AttachmentTexts");
                 });
 
@@ -2221,6 +2204,27 @@ namespace InfoPortal.Data.Sqlite.Migrations
                     b.HasIndex("JobName", "PeriodKey");
 
                     b.ToTable("JobRuns", (string)null);
+                });
+
+            modelBuilder.Entity("InfoPortal.Infrastructure.Limits.InteractionAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key", "At");
+
+                    b.ToTable("InteractionAttempts", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
