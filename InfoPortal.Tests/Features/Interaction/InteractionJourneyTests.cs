@@ -80,7 +80,8 @@ public sealed class InteractionJourneyTests
 
         // Audited.
         await using var check = app.CreateDbContext();
-        var actions = await check.AuditRecords.Where(a => a.Target == $"message:{id}").Select(a => a.Action).ToListAsync();
+        // In the chain's order: without an ORDER BY, SQLite returned them in an index's order once one covered the query.
+        var actions = await check.AuditRecords.Where(a => a.Target == $"message:{id}").OrderBy(a => a.Sequence).Select(a => a.Action).ToListAsync();
         Assert.Equal(["MessageReceived", "MessageAssigned", "MessageReplyDrafted", "MessageReplyApproved"], actions);
     }
 
