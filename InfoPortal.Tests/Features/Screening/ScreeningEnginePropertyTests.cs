@@ -41,6 +41,31 @@ public sealed class ScreeningEnginePropertyTests
         }, iter: 2000, print: c => $"terms=[{string.Join(",", c.Terms)}] text=\"{c.Text}\"");
     }
 
+    // ADR 0061: the children of all states share one double array, and a lookup tells a state's own
+    // child from a neighbour's by the slot's owner. Small alphabets never crowd it; these lists do: up to
+    // 3,000 terms over 40–400 chars, so hundreds of states with many children interleave their slots.
+    private static readonly Gen<(string[] Terms, string Text)> WideCases =
+        from alphabetSize in Gen.Int[40, 400]
+        from terms in Gen.Int[0, alphabetSize - 1].Array[1, 6].Array[200, 3000]
+        from text in Gen.Int[0, alphabetSize + 2].Array[500, 3000]
+        select (
+            terms.Select(t => new string(t.Select(i => (char)(0x4E00 + (i * 7))).ToArray())).ToArray(),
+            new string(text.Select(i => i < alphabetSize ? (char)(0x4E00 + (i * 7)) : " A·"[i - alphabetSize]).ToArray()));
+
+    [Fact]
+    public void Crowded_double_array_finds_exactly_what_the_naive_matcher_finds()
+    {
+        WideCases.Sample(c =>
+        {
+            var terms = c.Terms.Select((t, i) => new ScreeningTerm(t, i % 3 == 0 ? "A" : "B", ScreeningLevel.Warn)).ToArray();
+            var engine = ScreeningEngine.Compile(terms);
+
+            var expected = Naive(engine, terms, c.Text);
+            Assert.Equal(expected, engine.Find(c.Text));
+            Assert.Equal(expected.Count, engine.Count(c.Text, normalize: true));
+        }, iter: 40, print: c => $"{c.Terms.Length} terms, text of {c.Text.Length}");
+    }
+
     [Fact]
     public void Without_normalisation_matches_raw_text_only()
     {

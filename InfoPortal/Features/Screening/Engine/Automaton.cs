@@ -1,82 +1,106 @@
 using System.Buffers;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace InfoPortal.Features.Screening.Engine;
 
 /// <summary>
-/// One compiled Aho-Corasick automaton of <see cref="ScreeningEngine"/>, laid out for CJK. The root has a dense 64K table
-/// (almost every char of Chinese text starts at the root, so this is the hot path); other states keep
-/// their children as a sorted slice of one shared key/target array (CSR), searched linearly when short
-/// and by binary search when long. Failure links and output links are precomputed. Normalisation is
-/// fused into the scan (one table load per char) and a small ring buffer remembers the original index
-/// of the last normalised chars, so nothing is allocated per char.
+/// One compiled Aho-Corasick automaton of <see cref="ScreeningEngine"/>, laid out for CJK (ADR 0061).
+/// Every char the terms use is a small class number; one 64K table per mode turns a text char into its
+/// class with normalisation folded in (0: no term uses it, so the scan is back at the root;
+/// <see cref="NoiseClass"/>: skipped). The root's transitions are a dense table by class, small enough
+/// for the first-level cache. Every other state is 8 bytes: the base of its children in a double array
+/// (its child with class c is in slot base + c, and the slot names its owner) and its failure link.
+/// Almost every step misses at a state whose failure link is the root and takes the root's table, whose
+/// answer does not depend on the state being left, so the processor runs ahead on the predicted miss.
+/// States that end a term are numbered last, so "is there a hit here" is one comparison; the hit's start
+/// is found then by counting term chars back from its end. Nothing is allocated per char.
 /// </summary>
 internal sealed class Automaton
 {
-    private const int LinearSearchLimit = 8;
+    /// <summary>The class of a char that is noise for these terms (skipped, the state stays).</summary>
+    internal const ushort NoiseClass = ushort.MaxValue;
 
-    private readonly int[] _rootNext;      // char → state, 0 = stay at root
-    private readonly State[] _states;      // the per-char hot fields of a state, together in one cache line
-    private readonly char[] _keys;         // children of all states, sorted per state (CSR)
-    private readonly int[] _targets;
-    private readonly int[] _nextReport;    // state with output → next suffix state with output
-    private readonly int[] _firstTerm;     // state → first term index ending here, −1 if none
-    private readonly int[] _nextTerm;      // term → next term ending at the same state
-    private readonly int[] _termLength;    // normalised length
+    private const int MaxStartChars = 20;
+
+    private readonly ushort[] _normalizedClass; // text char → class, through the normaliser (fold, noise)
+    private readonly ushort[] _rawClass;        // text char → class of that very char (no fold, no noise)
+    private readonly int[] _rootNext;           // class → state, 0 = stay at root
+    private readonly SearchValues<char>[]? _normalizedStarts; // the chars that leave the root, when they are few
+    private readonly SearchValues<char>[]? _rawStarts;
+    private readonly State[] _states;           // child base and failure link of each state
+    private readonly Slot[] _slots;             // the double array: slot base + class → (owner state, child)
+    private readonly int _firstOutput;          // states numbered from here on end a term or have a suffix that does
+    private readonly int[] _report;             // state → itself if it ends a term, else nearest suffix state that does
+    private readonly int[] _nextReport;         // state with output → next suffix state with output
+    private readonly int[] _firstTerm;          // state → first term index ending here, −1 if none
+    private readonly int[] _nextTerm;           // term → next term ending at the same state
     private readonly ScreeningTerm[] _terms;
-    private readonly string[] _norms;      // normalised term text, for the clause rule
-    private readonly bool[] _clauseRule;   // secrecy markings: a hit across a clause break is checked by ClauseContext
-    private readonly bool[] _telegramRule; // 〈地名〉发电: not when the next word is about power generation (发电量, 发电厂)
-    private readonly SoundVariant[] _kinds; // how each entry was formed: as written or a sound variant (ADR 0056)
-    private readonly byte[] _wordEdges;    // 1: starts with a Latin letter, 2: ends with one — pinyin must not sit inside a longer word
-    private readonly int _ringMask;
+    private readonly TermInfo[] _info;          // what a hit reads of its term, in one record
 
     /// <summary>
-    /// What the scan reads for every char, interleaved: with separate arrays each char cost one cache
-    /// miss per array on large lists. <see cref="Report"/> is the state itself if it ends a term, else
-    /// the nearest suffix state that does, else 0.
+    /// What a hit needs of its term, together: with one array per field (or the term record behind a
+    /// reference) each hit cost a cache miss per field on a large list.
     /// </summary>
+    private readonly struct TermInfo(ScreeningTerm term, string norm, SoundVariant kind)
+    {
+        public readonly string Text = term.Text;
+        public readonly string Category = term.Category;
+        public readonly string Norm = norm;              // normalised text, for the clause rule
+        public readonly int Length = norm.Length;        // normalised length
+        public readonly ScreeningLevel Level = term.Level;
+        public readonly SoundVariant Kind = kind;        // as written or a sound variant (ADR 0056)
+
+        /// <summary>Secrecy markings: a hit across a clause break is checked by <see cref="ClauseContext"/>.</summary>
+        public readonly bool ClauseRule = term.Category == BuiltInTerms.SecrecyMarkCategory;
+
+        /// <summary>〈地名〉发电: not when the next word is about power generation (发电量, 发电厂).</summary>
+        public readonly bool TelegramRule = term.Category == BuiltInTerms.SecrecyMarkCategory
+            && term.Text.EndsWith(BuiltInTerms.TelegramSuffix, StringComparison.Ordinal);
+
+        /// <summary>1: starts with a Latin letter, 2: ends with one — pinyin must not sit inside a longer word.</summary>
+        public readonly byte WordEdges = kind is SoundVariant.Pinyin or SoundVariant.Initials
+            ? (byte)((char.IsAsciiLetter(norm[0]) ? 1 : 0) | (char.IsAsciiLetter(norm[^1]) ? 2 : 0))
+            : (byte)0;
+    }
+
+    /// <summary>What the scan reads of a state for a char, in 8 bytes.</summary>
     internal struct State
     {
-        public int ChildStart;
-        public int ChildEnd;
-        public int Fail;
-        public int Report;
+        /// <summary>The child with class c, if any, is in slot Base + c (0 when the state has no children).</summary>
+        public int Base;
 
-        /// <summary>
-        /// Bit (c mod 64) set for each child char. Most steps at a shallow state miss; the mask answers
-        /// that without loading the key slice, which takes a dependent cache load and an unpredictable
-        /// loop out of the per-char chain.
-        /// </summary>
-        public ulong ChildMask;
+        /// <summary>The failure link, or 0 when it is the root (then a miss reads the root's table).</summary>
+        public int Fail;
+    }
+
+    /// <summary>A slot of the double array: the state that owns it (−1: free) and the child it leads to.</summary>
+    internal struct Slot
+    {
+        public int Owner;
+        public int Child;
     }
 
     internal Automaton(
-        TextNormalizer normalizer, ScreeningTerm[] terms, string[] norms, SoundVariant[] kinds, int maxLength,
-        int[] rootNext, State[] states, char[] keys, int[] targets,
-        int[] nextReport, int[] firstTerm, int[] nextTerm)
+        TextNormalizer normalizer, ScreeningTerm[] terms, string[] norms, SoundVariant[] kinds,
+        ushort[] normalizedClass, ushort[] rawClass, int[] rootNext, State[] states, Slot[] slots,
+        int firstOutput, int[] report, int[] nextReport, int[] firstTerm, int[] nextTerm)
     {
         Normalizer = normalizer;
         _terms = terms;
-        _norms = norms;
-        _clauseRule = [.. terms.Select(t => t.Category == BuiltInTerms.SecrecyMarkCategory)];
-        _telegramRule = [.. terms.Select(t => t.Category == BuiltInTerms.SecrecyMarkCategory && t.Text.EndsWith(BuiltInTerms.TelegramSuffix, StringComparison.Ordinal))];
-        _kinds = kinds;
-        _wordEdges = [.. norms.Select((n, t) => kinds[t] is SoundVariant.Pinyin or SoundVariant.Initials
-            ? (byte)((char.IsAsciiLetter(n[0]) ? 1 : 0) | (char.IsAsciiLetter(n[^1]) ? 2 : 0))
-            : (byte)0)];
-        var termLength = norms.Select(n => n.Length).ToArray();
-        _termLength = termLength;
+        _info = [.. terms.Select((term, t) => new TermInfo(term, norms[t], kinds[t]))];
+        _normalizedClass = normalizedClass;
+        _normalizedStarts = StartSearch(normalizedClass, rootNext);
+        _rawStarts = StartSearch(rawClass, rootNext);
+        _rawClass = rawClass;
         _rootNext = rootNext;
         _states = states;
-        _keys = keys;
-        _targets = targets;
+        _slots = slots;
+        _firstOutput = firstOutput;
+        _report = report;
         _nextReport = nextReport;
         _firstTerm = firstTerm;
         _nextTerm = nextTerm;
-        _ringMask = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(maxLength, 1)) - 1;
     }
 
     /// <summary>The normaliser built for these terms (its soft-noise set depends on the term chars).</summary>
@@ -92,114 +116,246 @@ internal sealed class Automaton
     /// <summary>Approximate bytes held by the automaton and its normaliser, for the benchmark.</summary>
     public long MemoryBytes =>
         TextNormalizer.MemoryBytes
-        + (24L * _states.Length)
-        + (4L * (_rootNext.Length + _targets.Length + _nextReport.Length + _firstTerm.Length
-                 + _nextTerm.Length + _termLength.Length))
-        + (2L * _keys.Length) + (13L * _terms.Length);
+        + (2L * (_normalizedClass.Length + _rawClass.Length))
+        + (8L * _states.Length) + (8L * _slots.Length)
+        + (4L * (_rootNext.Length + _report.Length + _nextReport.Length + _firstTerm.Length + _nextTerm.Length))
+        + (48L * _terms.Length);
 
     /// <summary>Counts the hits and, when <paramref name="hits"/> is given, adds them (unsorted).</summary>
     internal int Scan(ReadOnlySpan<char> text, bool normalize, List<Hit>? hits)
     {
-        var ringSize = _ringMask + 1;
-        int[]? rented = null;
-        var ring = ringSize <= 256 ? stackalloc int[ringSize] : (rented = ArrayPool<int>.Shared.Rent(ringSize));
-        // Both tables have 65536 entries, so indexing by a char can never be out of range: the
-        // unchecked reads drop two bounds checks from every step.
-        ref var map = ref MemoryMarshal.GetArrayDataReference(Normalizer.Table);
-        var mask = _ringMask;
-        var count = 0;
+        var context = new ScanContext(text, normalize, hits);
+        var starts = normalize ? _normalizedStarts : _rawStarts;
+        // Where each group of start chars next occurs (−1: not searched yet, int.MaxValue: nowhere).
+        Span<int> nextStart = stackalloc int[starts?.Length ?? 0];
+        nextStart.Fill(-1);
         var state = 0;
-        var n = 0;
-        try
+        var i = 0;
+        while (i < text.Length)
         {
-            for (var i = 0; i < text.Length; i++)
+            // At the root, a list whose terms start with a few chars (the symbol automaton's markings)
+            // jumps to the next of them with vectorised searches.
+            if (state == 0 && starts is not null)
             {
-                var c = text[i];
-                if (normalize)
+                i = NextStart(text, i, starts, nextStart);
+                if (i == int.MaxValue)
                 {
-                    c = Unsafe.Add(ref map, c);
-                    if (c == TextNormalizer.Noise)
-                    {
-                        continue;
-                    }
-                }
-
-                ring[n & mask] = i;
-                n++;
-                state = Next(state, c);
-                var o = _states[state].Report;
-                while (o != 0)
-                {
-                    for (var t = _firstTerm[o]; t >= 0; t = _nextTerm[t])
-                    {
-                        var start = ring[(n - _termLength[t]) & mask];
-                        // A marking spread over more chars than it has crossed noise; if that noise holds
-                        // a clause break, the context rule decides (rare: only on hits).
-                        if (normalize && _clauseRule[t] && i - start + 1 > _termLength[t]
-                            && ClauseContext.IsClauseBoundary(text, start, i, _norms[t], Normalizer.Table))
-                        {
-                            continue;
-                        }
-
-                        if (_telegramRule[t] && ClauseContext.IsPowerGeneration(text, i, Normalizer.Table))
-                        {
-                            continue;
-                        }
-
-                        // falungong, flg: a whole word, not letters inside a longer one (conflgx).
-                        if (_wordEdges[t] != 0 && !ClauseContext.IsWholeWord(text, start, i, _wordEdges[t], Normalizer.Table))
-                        {
-                            continue;
-                        }
-
-                        count++;
-                        if (hits is not null)
-                        {
-                            var term = _terms[t];
-                            hits.Add(new Hit(start, i - start + 1, term.Text, term.Category, term.Level, _kinds[t]));
-                        }
-                    }
-
-                    o = _nextReport[o];
+                    break;
                 }
             }
-        }
-        finally
-        {
-            if (rented is not null)
+
+            i = starts is null
+                ? Advance<RunThrough>(text, i, normalize, ref state)
+                : Advance<StopAtRoot>(text, i, normalize, ref state);
+            if (i >= text.Length)
             {
-                ArrayPool<int>.Shared.Return(rented);
+                break;
             }
+
+            if (state >= _firstOutput)
+            {
+                Report(ref context, state, i);
+                i++;
+            }
+
+            // Else back at the root past a char no term uses: search for the next start.
         }
 
-        return count;
+        return context.Count;
     }
 
-    /// <summary>The goto/failure walk: dense table at the root, sorted CSR slices elsewhere.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal int Next(int state, char c)
+    /// <summary>
+    /// The per-char loop: runs from <paramref name="i"/> until a char leads to a state with output and
+    /// returns that char's index (the char consumed), or the text's length at the end. With
+    /// <see cref="StopAtRoot"/> it also returns, past it, at a char no term uses, so the caller can jump
+    /// to the next start char (the JIT compiles one loop per flag, without the test in the other). It
+    /// calls nothing, so every value it keeps stays in a register: with the report as a call inside the
+    /// loop the JIT kept them on the stack, and each char paid for it. Compiled fully optimised at once:
+    /// a check runs a few times a minute, so tiered compilation would leave the loop in
+    /// on-stack-replacement code for hours.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private int Advance<TStop>(ReadOnlySpan<char> text, int i, bool normalize, ref int stateRef)
+        where TStop : struct, IRootStop
     {
-        var keys = _keys;
-        while (state != 0)
+        // The class tables have 65536 entries, so indexing by a char is never out of range; every class
+        // below NoiseClass indexes the root table, every state number and failure link the state table,
+        // and every base plus class the slot table (the builder makes them so): the unchecked reads drop
+        // the bounds checks from every step.
+        ref var classOf = ref MemoryMarshal.GetArrayDataReference(normalize ? _normalizedClass : _rawClass);
+        ref var states = ref MemoryMarshal.GetArrayDataReference(_states);
+        ref var slots = ref MemoryMarshal.GetArrayDataReference(_slots);
+        ref var rootNext = ref MemoryMarshal.GetArrayDataReference(_rootNext);
+        ref var text0 = ref MemoryMarshal.GetReference(text);
+        var length = text.Length;
+        var firstOutput = _firstOutput;
+        var state = stateRef;
+        for (; i < length; i++)
         {
-            ref readonly var s = ref _states[state];
-            var lo = s.ChildStart;
-            var hi = s.ChildEnd;
-            // 1UL << c shifts by c mod 64: a clear bit proves no child is c.
-            if ((s.ChildMask & (1UL << c)) != 0)
+            int t = Unsafe.Add(ref classOf, Unsafe.Add(ref text0, i));
+            if (t == NoiseClass)
             {
-                var k = hi - lo <= LinearSearchLimit
-                    ? keys.AsSpan(lo, hi - lo).IndexOf(c)
-                    : keys.AsSpan(lo, hi - lo).BinarySearch(c);
-                if (k >= 0)
-                {
-                    return _targets[lo + k];
-                }
+                continue;
             }
 
-            state = s.Fail;
+            if (TStop.Stops && t == 0)
+            {
+                state = 0;
+                i++;
+                break;
+            }
+
+            // The goto/failure walk. The slot Base + t is this state's child when the slot names it as
+            // owner; class 0 (no term uses the char) is nobody's child, and the root's table sends it
+            // to the root. A miss at a state whose failure link is the root (almost every step) reads
+            // the root's table, whose answer does not depend on this state: the processor predicts the
+            // miss and runs on to the next char while the slot is still loading.
+            while (true)
+            {
+                ref readonly var s = ref Unsafe.Add(ref states, state);
+                ref readonly var slot = ref Unsafe.Add(ref slots, s.Base + t);
+                if (slot.Owner == state)
+                {
+                    state = slot.Child;
+                    break;
+                }
+
+                if (s.Fail == 0)
+                {
+                    state = Unsafe.Add(ref rootNext, t);
+                    break;
+                }
+
+                state = s.Fail;
+            }
+
+            if (state >= firstOutput)
+            {
+                break;
+            }
         }
 
-        return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_rootNext), c);
+        stateRef = state;
+        return i;
+    }
+
+    /// <summary>Whether <see cref="Advance{TStop}"/> returns at a char no term uses.</summary>
+    private interface IRootStop
+    {
+        static abstract bool Stops { get; }
+    }
+
+    private readonly struct StopAtRoot : IRootStop
+    {
+        public static bool Stops => true;
+    }
+
+    private readonly struct RunThrough : IRootStop
+    {
+        public static bool Stops => false;
+    }
+
+    /// <summary>
+    /// The text chars whose class leaves the root, in groups of at most five, when there are at most
+    /// <see cref="MaxStartChars"/> of them (traditional and full-width forms included); else null. A
+    /// search for up to five chars compares vectors; for more CJK chars .NET falls back to a
+    /// probabilistic map that Chinese text defeats (about one char a nanosecond, a fifth of the scan).
+    /// </summary>
+    private static SearchValues<char>[]? StartSearch(ushort[] classOf, int[] rootNext)
+    {
+        var starts = new List<char>();
+        for (var c = 0; c < classOf.Length && starts.Count <= MaxStartChars; c++)
+        {
+            if (classOf[c] is not (0 or NoiseClass) && rootNext[classOf[c]] != 0)
+            {
+                starts.Add((char)c);
+            }
+        }
+
+        return starts.Count <= MaxStartChars ? [.. starts.Chunk(5).Select(group => SearchValues.Create(group))] : null;
+    }
+
+    /// <summary>The index of the first start char at or after <paramref name="i"/>, or int.MaxValue; each group's next occurrence is remembered.</summary>
+    private static int NextStart(ReadOnlySpan<char> text, int i, SearchValues<char>[] starts, Span<int> next)
+    {
+        var first = int.MaxValue;
+        for (var g = 0; g < starts.Length; g++)
+        {
+            if (next[g] < i)
+            {
+                var k = text[i..].IndexOfAny(starts[g]);
+                next[g] = k < 0 ? int.MaxValue : i + k;
+            }
+
+            first = Math.Min(first, next[g]);
+        }
+
+        return first;
+    }
+
+    /// <summary>What a hit needs besides the state and position; kept out of the loop's registers.</summary>
+    private ref struct ScanContext(ReadOnlySpan<char> text, bool normalize, List<Hit>? hits)
+    {
+        public readonly ReadOnlySpan<char> Text = text;
+        public readonly bool Normalize = normalize;
+        public readonly List<Hit>? Hits = hits;
+        public int Count;
+    }
+
+    /// <summary>
+    /// The hits that end at char <paramref name="i"/> in <paramref name="state"/> (rare: out of the loop).
+    /// A hit's start is its term's length in term chars back from its end, skipping the noise between.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private void Report(ref ScanContext context, int state, int i)
+    {
+        var text = context.Text;
+        var normalize = context.Normalize;
+        for (var o = _report[state]; o != 0; o = _nextReport[o])
+        {
+            for (var t = _firstTerm[o]; t >= 0; t = _nextTerm[t])
+            {
+                ref readonly var term = ref _info[t];
+                var start = normalize ? StartOf(text, i, term.Length) : i - term.Length + 1;
+                // A marking spread over more chars than it has crossed noise; if that noise holds
+                // a clause break, the context rule decides (rare: only on hits).
+                if (normalize && term.ClauseRule && i - start + 1 > term.Length
+                    && ClauseContext.IsClauseBoundary(text, start, i, term.Norm, Normalizer.Table))
+                {
+                    continue;
+                }
+
+                if (term.TelegramRule && ClauseContext.IsPowerGeneration(text, i, Normalizer.Table))
+                {
+                    continue;
+                }
+
+                // falungong, flg: a whole word, not letters inside a longer one (conflgx).
+                if (term.WordEdges != 0 && !ClauseContext.IsWholeWord(text, start, i, term.WordEdges, Normalizer.Table))
+                {
+                    continue;
+                }
+
+                context.Count++;
+                context.Hits?.Add(new Hit(start, i - start + 1, term.Text, term.Category, term.Level, term.Kind));
+            }
+        }
+    }
+
+    /// <summary>The index of the first of the last <paramref name="length"/> non-noise chars ending at <paramref name="end"/>.</summary>
+    private int StartOf(ReadOnlySpan<char> text, int end, int length)
+    {
+        var classOf = _normalizedClass;
+        var start = end;
+        for (var kept = 1; kept < length; kept++)
+        {
+            do
+            {
+                start--;
+            }
+            while (classOf[text[start]] == NoiseClass);
+        }
+
+        return start;
     }
 }

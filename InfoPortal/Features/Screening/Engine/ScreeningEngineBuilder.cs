@@ -85,52 +85,62 @@ internal static class ScreeningEngineBuilder
 
     private static Automaton BuildAutomaton(ScreeningTerm[] terms, string[] norms, SoundVariant[] kinds, TextNormalizer normalizer)
     {
-        // Trie. Root children live in a dense table; deeper edges in a hash keyed by (parent, char).
-        var rootNext = new int[65536];
+        // Classes: every char the terms use, numbered from 1 in order of first use (0: no term uses it).
+        var classOf = new ushort[65536];
+        var classCount = 1;
+        foreach (var c in norms.SelectMany(n => n))
+        {
+            if (classOf[c] == 0)
+            {
+                if (classCount == Automaton.NoiseClass)
+                {
+                    throw new InvalidOperationException("The terms use more distinct characters than the automaton can number.");
+                }
+
+                classOf[c] = (ushort)classCount++;
+            }
+        }
+
+        // Trie over classes. Root children live in a dense table; deeper edges in a hash keyed by (parent, class).
+        var rootNext = new int[classCount];
         var edges = new Dictionary<long, int>(norms.Length * 2);
         var parent = new List<int> { 0 };
-        var edgeChar = new List<char> { '\0' };
+        var edgeClass = new List<ushort> { 0 };
         var terminalOf = new int[terms.Length];
-        var maxLength = 0;
         for (var t = 0; t < norms.Length; t++)
         {
-            var norm = norms[t];
             var state = 0;
-            foreach (var c in norm)
+            foreach (var c in norms[t])
             {
+                var k = classOf[c];
                 int next;
                 if (state == 0)
                 {
-                    next = rootNext[c];
+                    next = rootNext[k];
                     if (next == 0)
                     {
-                        next = rootNext[c] = parent.Count;
+                        next = rootNext[k] = parent.Count;
                         parent.Add(0);
-                        edgeChar.Add(c);
+                        edgeClass.Add(k);
                     }
                 }
-                else
+                else if (!edges.TryGetValue(((long)state << 16) | k, out next))
                 {
-                    var key = ((long)state << 16) | c;
-                    if (!edges.TryGetValue(key, out next))
-                    {
-                        next = parent.Count;
-                        edges[key] = next;
-                        parent.Add(state);
-                        edgeChar.Add(c);
-                    }
+                    next = parent.Count;
+                    edges[((long)state << 16) | k] = next;
+                    parent.Add(state);
+                    edgeClass.Add(k);
                 }
 
                 state = next;
             }
 
             terminalOf[t] = state;
-            maxLength = Math.Max(maxLength, norm.Length);
         }
 
         var stateCount = parent.Count;
 
-        // CSR children for non-root states, sorted by char for binary search.
+        // CSR children for non-root states, sorted by class for binary search.
         var firstChild = new int[stateCount + 1];
         for (var s = 1; s < stateCount; s++)
         {
@@ -145,7 +155,7 @@ internal static class ScreeningEngineBuilder
             firstChild[s + 1] += firstChild[s];
         }
 
-        var keys = new char[edges.Count];
+        var keys = new ushort[edges.Count];
         var targets = new int[edges.Count];
         var fill = (int[])firstChild.Clone();
         for (var s = 1; s < stateCount; s++)
@@ -153,7 +163,7 @@ internal static class ScreeningEngineBuilder
             var p = parent[s];
             if (p != 0)
             {
-                keys[fill[p]] = edgeChar[s];
+                keys[fill[p]] = edgeClass[s];
                 targets[fill[p]] = s;
                 fill[p]++;
             }
@@ -168,6 +178,17 @@ internal static class ScreeningEngineBuilder
             }
         }
 
+        int Goto(int s, ushort k)
+        {
+            if (s == 0)
+            {
+                return rootNext[k];
+            }
+
+            var i = Array.BinarySearch(keys, firstChild[s], firstChild[s + 1] - firstChild[s], k);
+            return i >= 0 ? targets[i] : -1;
+        }
+
         // Terms per state as linked lists; order is insertion order so results are stable.
         var firstTerm = new int[stateCount];
         Array.Fill(firstTerm, -1);
@@ -178,47 +199,198 @@ internal static class ScreeningEngineBuilder
             firstTerm[terminalOf[t]] = t;
         }
 
+        // Failure and output links, breadth-first so a state's failure target (shallower) is final before it is used.
+        var fail = new int[stateCount];
+        var report = new int[stateCount];
+        var nextReport = new int[stateCount];
+        var order = new List<int>(stateCount) { 0 };
+        for (var head = 0; head < order.Count; head++)
+        {
+            var s = order[head];
+            if (s != 0 && parent[s] != 0)
+            {
+                var k = edgeClass[s];
+                var f = fail[parent[s]];
+                int g;
+                while ((g = Goto(f, k)) < 0)
+                {
+                    f = fail[f];
+                }
+
+                fail[s] = g;
+            }
+
+            if (s != 0)
+            {
+                nextReport[s] = report[fail[s]];
+                report[s] = firstTerm[s] >= 0 ? s : nextReport[s];
+            }
+
+            if (s == 0)
+            {
+                order.AddRange(rootNext.Where(r => r != 0));
+            }
+            else
+            {
+                order.AddRange(targets.AsSpan(firstChild[s], firstChild[s + 1] - firstChild[s]).ToArray());
+            }
+        }
+
+        // Number the states breadth-first, those without output first: the scan asks "is there a hit"
+        // with one comparison, and the shallow states it visits most sit together at the front.
+        var renumber = new int[stateCount];
+        var number = 0;
+        foreach (var s in order.Where(s => report[s] == 0))
+        {
+            renumber[s] = number++;
+        }
+
+        var firstOutput = number;
+        foreach (var s in order.Where(s => report[s] != 0))
+        {
+            renumber[s] = number++;
+        }
+
         var states = new Automaton.State[stateCount];
+        var newReport = new int[stateCount];
+        var newNextReport = new int[stateCount];
+        var newFirstTerm = new int[stateCount];
         for (var s = 0; s < stateCount; s++)
         {
-            states[s].ChildStart = firstChild[s];
-            states[s].ChildEnd = firstChild[s + 1];
-            for (var k = firstChild[s]; k < firstChild[s + 1]; k++)
-            {
-                states[s].ChildMask |= 1UL << keys[k];
-            }
+            var r = renumber[s];
+            states[r].Fail = renumber[fail[s]];
+            newReport[r] = report[s] == 0 ? 0 : renumber[report[s]];
+            newNextReport[r] = nextReport[s] == 0 ? 0 : renumber[nextReport[s]];
+            newFirstTerm[r] = firstTerm[s];
         }
 
-        var nextReport = new int[stateCount];
-        var engine = new Automaton(
-            normalizer, terms, norms, kinds, maxLength,
-            rootNext, states, keys, targets, nextReport, firstTerm, nextTerm);
+        var slots = PlaceChildren(stateCount, classCount, firstChild, keys, targets, renumber, states);
+        for (var k = 1; k < classCount; k++)
+        {
+            rootNext[k] = renumber[rootNext[k]];
+        }
 
-        // Breadth-first so a state's failure target (shallower) is final before it is used.
-        var queue = new Queue<int>();
+        var normalizedClass = new ushort[65536];
+        var rawClass = new ushort[65536];
+        var map = normalizer.Table;
         for (var c = 0; c < 65536; c++)
         {
-            if (rootNext[c] != 0)
-            {
-                queue.Enqueue(rootNext[c]);
-            }
+            normalizedClass[c] = map[c] == TextNormalizer.Noise ? Automaton.NoiseClass : classOf[map[c]];
+            rawClass[c] = classOf[c];
         }
 
-        while (queue.Count > 0)
+        return new Automaton(
+            normalizer, terms, norms, kinds,
+            normalizedClass, rawClass, rootNext, states, slots,
+            firstOutput, newReport, newNextReport, newFirstTerm, nextTerm);
+    }
+
+    /// <summary>
+    /// Lays the children of every non-root state out in one double array: a state's child with class c
+    /// sits in slot Base + c, and the slot names its owner so a lookup can tell its own child from a
+    /// neighbour's. States with the most children are placed first, while the array is still sparse;
+    /// each takes the first base whose slots are all free. Candidates are only free slots, found through
+    /// a "next free slot" forest with path compression, so a list of tens of thousands of terms is placed
+    /// in milliseconds. The array ends with as many spare slots as there are classes, so base + class is
+    /// always inside it.
+    /// </summary>
+    private static Automaton.Slot[] PlaceChildren(
+        int stateCount, int classCount, int[] firstChild, ushort[] keys, int[] targets, int[] renumber, Automaton.State[] states)
+    {
+        var owner = new int[Math.Max(16, (keys.Length * 2) + (2 * classCount))];
+        var child = new int[owner.Length];
+        var nextFree = new int[owner.Length + 1]; // p itself when free, else a later slot to ask
+        Array.Fill(owner, -1);
+        for (var p = 0; p < nextFree.Length; p++)
         {
-            var s = queue.Dequeue();
-            var p = parent[s];
-            // Next() reads the states being filled here; it only touches shallower ones, already final.
-            var fail = p == 0 ? 0 : engine.Next(states[p].Fail, edgeChar[s]);
-            states[s].Fail = fail;
-            nextReport[s] = states[fail].Report;
-            states[s].Report = firstTerm[s] >= 0 ? s : nextReport[s];
-            for (var k = firstChild[s]; k < firstChild[s + 1]; k++)
+            nextFree[p] = p;
+        }
+
+        var used = 1;
+        void Grow(int length)
+        {
+            if (length <= owner.Length)
             {
-                queue.Enqueue(targets[k]);
+                return;
+            }
+
+            var size = Math.Max(length, owner.Length * 2);
+            var old = owner.Length;
+            Array.Resize(ref owner, size);
+            Array.Resize(ref child, size);
+            Array.Resize(ref nextFree, size + 1);
+            owner.AsSpan(old).Fill(-1);
+            for (var p = old + 1; p <= size; p++)
+            {
+                nextFree[p] = p;
             }
         }
 
-        return engine;
+        int FindFree(int p)
+        {
+            var root = p;
+            while (nextFree[root] != root)
+            {
+                root = nextFree[root];
+            }
+
+            while (nextFree[p] != root)
+            {
+                (nextFree[p], p) = (root, nextFree[p]);
+            }
+
+            return root;
+        }
+
+        var byFanOut = Enumerable.Range(1, stateCount - 1)
+            .Where(s => firstChild[s + 1] > firstChild[s])
+            .OrderByDescending(s => firstChild[s + 1] - firstChild[s])
+            .ThenBy(s => s);
+        var resumeAt = new Dictionary<int, int>(); // fan-out → where the last state of that fan-out was placed
+        foreach (var s in byFanOut)
+        {
+            int lo = firstChild[s], hi = firstChild[s + 1];
+            var smallest = keys[lo];
+            int position = Math.Max(smallest, resumeAt.GetValueOrDefault(hi - lo));
+            while (true)
+            {
+                Grow(position + classCount + 1);
+                position = FindFree(position);
+                Grow(position + classCount + 1);
+                var @base = position - smallest;
+                var fits = true;
+                for (var k = lo + 1; k < hi && fits; k++)
+                {
+                    fits = owner[@base + keys[k]] == -1;
+                }
+
+                if (fits)
+                {
+                    break;
+                }
+
+                position++;
+            }
+
+            resumeAt[hi - lo] = position;
+            var b = position - smallest;
+            ref var state = ref states[renumber[s]];
+            state.Base = b;
+            for (var k = lo; k < hi; k++)
+            {
+                owner[b + keys[k]] = renumber[s];
+                child[b + keys[k]] = renumber[targets[k]];
+                nextFree[b + keys[k]] = b + keys[k] + 1;
+                used = Math.Max(used, b + keys[k] + 1);
+            }
+        }
+
+        var slots = new Automaton.Slot[used + classCount];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            slots[i] = new Automaton.Slot { Owner = i < owner.Length ? owner[i] : -1, Child = i < child.Length ? child[i] : 0 };
+        }
+
+        return slots;
     }
 }
