@@ -122,7 +122,7 @@ internal sealed class Automaton
         + (48L * _terms.Length);
 
     /// <summary>Counts the hits and, when <paramref name="hits"/> is given, adds them (unsorted).</summary>
-    internal int Scan(ReadOnlySpan<char> text, bool normalize, List<Hit>? hits)
+    internal int Scan(ReadOnlySpan<char> text, bool normalize, HitBuffer? hits)
     {
         var context = new ScanContext(text, normalize, hits);
         var starts = normalize ? _normalizedStarts : _rawStarts;
@@ -294,11 +294,11 @@ internal sealed class Automaton
     }
 
     /// <summary>What a hit needs besides the state and position; kept out of the loop's registers.</summary>
-    private ref struct ScanContext(ReadOnlySpan<char> text, bool normalize, List<Hit>? hits)
+    private ref struct ScanContext(ReadOnlySpan<char> text, bool normalize, HitBuffer? hits)
     {
         public readonly ReadOnlySpan<char> Text = text;
         public readonly bool Normalize = normalize;
-        public readonly List<Hit>? Hits = hits;
+        public readonly HitBuffer? Hits = hits;
         public int Count;
     }
 

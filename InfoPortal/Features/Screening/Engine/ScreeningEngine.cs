@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace InfoPortal.Features.Screening.Engine;
 
@@ -77,12 +76,12 @@ public sealed class ScreeningEngine
     /// </summary>
     public List<Hit> Find(ReadOnlySpan<char> text, bool normalize)
     {
-        var hits = new List<Hit>();
+        using var hits = new HitBuffer();
         _plain.Scan(text, normalize, hits);
         var plain = hits.Count;
         SymbolsFor(text, normalize)?.Scan(text, normalize, hits);
-        Sort(CollectionsMarshal.AsSpan(hits), plain);
-        return hits;
+        Sort(hits.Span, plain);
+        return hits.ToList();
     }
 
     /// <summary>
