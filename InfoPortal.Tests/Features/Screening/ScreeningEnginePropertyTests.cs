@@ -66,6 +66,23 @@ public sealed class ScreeningEnginePropertyTests
         }, iter: 40, print: c => $"{c.Terms.Length} terms, text of {c.Text.Length}");
     }
 
+    // A hostile list that uses every UTF-16 code unit, alone and after ★ (so both automata see them all):
+    // class numbers are 16-bit, and always-noise chars (spaces, controls, zero-width) never get one, so
+    // they cannot run out; the list compiles and still finds what it holds.
+    [Fact]
+    public void A_list_of_every_char_compiles_and_matches()
+    {
+        var every = Enumerable.Range(0, 65536).Select(c => ((char)c).ToString()).ToArray();
+        var terms = every.Select(c => new ScreeningTerm(c, "A", ScreeningLevel.Warn))
+            .Concat(every.Select(c => new ScreeningTerm("★" + c, "B", ScreeningLevel.Warn)))
+            .ToArray();
+
+        var engine = ScreeningEngine.Compile(terms);
+
+        Assert.Contains(engine.Find("文件"), h => h.Term == "文" && h.Start == 0);
+        Assert.Contains(engine.Find("★件"), h => h.Term == "★件" && h.Length == 2);
+    }
+
     [Fact]
     public void Without_normalisation_matches_raw_text_only()
     {
