@@ -47,7 +47,13 @@ public sealed class DutyRecordTests
     {
         await using var app = await PortalFactory.CreateAsync(provider);
         var (working, saturday, today) = Days(app);
-        await ApprovalRecordBookTests.SeedPublishedAsync(app, 2, "监管记录测试");
+        // Published earlier today in agency time: halfway between the agency's midnight and now, so the
+        // test also holds in the first hours of the agency's day (it failed from 00:00 to 02:00 Beijing
+        // time when the items were seeded two hours back, on the agency's yesterday).
+        var clock = app.Services.GetRequiredService<AgencyClock>();
+        var midnight = clock.StartOfDay(today);
+        var earlierToday = midnight + ((DateTimeOffset.UtcNow - midnight) / 2);
+        await ApprovalRecordBookTests.SeedPublishedAsync(app, 2, "监管记录测试", at: earlierToday);
         using var publisher = await ApiClient.SignInAsync(app, "publisher");
         using var director = await ApiClient.SignInAsync(app, "director");
         using var officer = await ApiClient.SignInAsync(app, "officer");

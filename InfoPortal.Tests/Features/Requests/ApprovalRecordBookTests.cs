@@ -18,7 +18,7 @@ public sealed class ApprovalRecordBookTests
     /// Items through the request's own transitions (fast, no HTTP): <paramref name="count"/> published
     /// by <paramref name="officerName"/>, each signed by 部门负责人, 办公室主任 and 分管领导.
     /// </summary>
-    public static async Task<List<(int Id, string Title)>> SeedPublishedAsync(PortalFactory app, int count, string prefix, string officerName = "officer", string headName = "depthead")
+    public static async Task<List<(int Id, string Title)>> SeedPublishedAsync(PortalFactory app, int count, string prefix, string officerName = "officer", string headName = "depthead", DateTimeOffset? at = null)
     {
         await using var db = app.CreateDbContext();
         var chain = await db.ReviewChains.SingleAsync(c => c.IsActive);
@@ -28,7 +28,7 @@ public sealed class ApprovalRecordBookTests
         var director = await app.ActorAsync("director");
         var leader = await app.ActorAsync("leader");
         var publisher = await app.ActorAsync("publisher");
-        var now = DateTimeOffset.UtcNow.AddHours(-2);
+        var now = at ?? DateTimeOffset.UtcNow.AddHours(-2);
         var requests = new List<PublicationRequest>();
         for (var i = 0; i < count; i++)
         {
