@@ -29,7 +29,7 @@ public sealed class InteractionPagesTests(InteractionPagesTests.Fixture app) : I
         var fresh = await LeaveAsync("组件测试-新留言");
         await using (var db = app.CreateDbContext())
         {
-            var yesterday = DateOnly.FromDateTime(DateTime.Now).AddDays(-1);
+            var yesterday = AgencyDate.Today.AddDays(-1);
             await db.InteractionMessages.Where(m => m.Id == late).ExecuteUpdateAsync(s => s.SetProperty(m => m.DueOn, yesterday));
         }
 

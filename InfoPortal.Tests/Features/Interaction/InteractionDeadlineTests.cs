@@ -14,7 +14,7 @@ public sealed class InteractionDeadlineTests
     [Fact]
     public async Task Deadline_UsesConfiguredWorkingDaysHolidaysAndExtraDays()
     {
-        var today = DateOnly.FromDateTime(DateTime.Now);
+        var today = AgencyDate.Today;
         // The next weekday is a holiday; the next Saturday is a working day.
         var holiday = today.AddDays(1);
         while (holiday.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
@@ -61,7 +61,7 @@ public sealed class InteractionDeadlineTests
         var (freshTicket, _) = await InteractionApi.LeaveOkAsync(client, InteractionApi.Message(subject: "未逾期的留言"));
         var late = await InteractionApi.IdOfAsync(publisher, lateTicket);
         var fresh = await InteractionApi.IdOfAsync(publisher, freshTicket);
-        var today = DateOnly.FromDateTime(DateTime.Now);
+        var today = AgencyDate.Today;
         await using (var db = app.CreateDbContext())
         {
             await db.InteractionMessages.Where(m => m.Id == late).ExecuteUpdateAsync(s => s.SetProperty(m => m.DueOn, today.AddDays(-1)));

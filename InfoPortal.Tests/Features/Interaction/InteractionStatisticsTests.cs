@@ -46,7 +46,7 @@ public sealed class InteractionStatisticsTests
         }
 
         await ApiClient.EnsureAsync(await InteractionApi.AssignAsync(publisher, ids[6], general), HttpStatusCode.OK);
-        var today = DateOnly.FromDateTime(DateTime.Now);
+        var today = AgencyDate.Today;
         await using (var db = app.CreateDbContext())
         {
             int[] minutes = [60, 600, 180, 60, 120];
