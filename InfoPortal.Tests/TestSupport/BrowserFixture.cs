@@ -55,7 +55,14 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App.WithServices(s => s.AddSingleton(Circuits).AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitCounter.Handler>());
+        // A tab that navigates away closes its circuit with an unload beacon; when the beacon is lost
+        // (a busy CI machine), the server keeps the circuit for the retention period (3 minutes by
+        // default) in case the tab reconnects. No browser test reconnects, and tests that wait for
+        // circuits to close wait at most a minute, so a lost beacon frees its circuit in seconds here.
+        App.WithServices(s => s
+            .AddSingleton(Circuits)
+            .AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitCounter.Handler>()
+            .Configure<Microsoft.AspNetCore.Components.Server.CircuitOptions>(o => o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromSeconds(5)));
         App.UseKestrel(0);
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
