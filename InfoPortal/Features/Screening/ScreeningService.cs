@@ -187,18 +187,12 @@ public static class ScreeningModule
         app.MapApiGroup().MapPost("/screening/check", async (HttpRequest request, ScreeningService screening, CancellationToken cancellationToken) =>
         {
             var body = await JsonBody.ReadAsync<CheckBody>(request, cancellationToken);
-            return TypedResults.Ok(CheckAnswer(screening.Check(body?.Text ?? "")));
-        }).Accepts<CheckBody>("application/json").WithName("ScreeningCheck");
+            return new CheckAnswer(screening.Check(body?.Text ?? ""));
+        }).Accepts<CheckBody>("application/json").Produces(StatusCodes.Status200OK, contentType: "application/json").WithName("ScreeningCheck");
         Lists.WordListsApi.Map(app);
         return app;
     }
 
     public sealed record CheckBody(string? Text);
 
-    /// <summary>The answer of <c>POST /api/v1/screening/check</c> (API.md), <c>variant</c> added by ADR 0056.</summary>
-    public static object CheckAnswer(ScreeningReport report) => new
-    {
-        hits = report.Hits.Select(h => new { start = h.Start, length = h.Length, term = h.Term, text = h.Text, category = h.Category, level = h.Level, variant = h.Variant }),
-        listVersion = report.ListVersion,
-    };
 }
