@@ -9,40 +9,18 @@ namespace InfoPortal.Features.Screening.Engine;
 /// (机密★, www.example-site.com) live in a second one that matches those symbols literally and skips
 /// the rest. Noise is so decided per term, never for the whole list: importing a term with a dot
 /// cannot switch off dot-skipping for 绝密 (ADR 0025). Every term of the second automaton contains
-/// one of its symbols, so it is only scanned when a vectorised search finds one of them in the text.
+/// one of its symbols, so it is only scanned around the places where a vectorised search finds one.
 /// </summary>
 public sealed class ScreeningEngine
 {
     private readonly Automaton _plain;
     private readonly Automaton? _symbols;
-    private readonly SearchValues<char>? _symbolTrigger;
 
     internal ScreeningEngine(Automaton plain, Automaton? symbols)
     {
         _plain = plain;
         _symbols = symbols;
-        if (symbols is not null)
-        {
-            // Every original char that folds onto a symbol the second automaton keeps (★, ．→ . …).
-            var table = symbols.Normalizer.Table;
-            var trigger = new List<char>();
-            for (var c = 0; c < 65536; c++)
-            {
-                if (table[c] != TextNormalizer.Noise && TextNormalizer.IsSoftNoise(table[c]))
-                {
-                    trigger.Add((char)c);
-                }
-            }
-
-            _symbolTrigger = SearchValues.Create([.. trigger]);
-        }
     }
-
-    /// <summary>The symbol automaton, when the text holds one of its symbols (raw mode: always).</summary>
-    private Automaton? SymbolsFor(ReadOnlySpan<char> text, bool normalize) =>
-        _symbols is null ? null
-        : !normalize || text.ContainsAny(_symbolTrigger!) ? _symbols
-        : null;
 
     /// <summary>The normaliser of the plain terms: every symbol, punctuation mark and emoji is noise.</summary>
     public TextNormalizer Normalizer => _plain.Normalizer;
@@ -79,7 +57,7 @@ public sealed class ScreeningEngine
         using var hits = new HitBuffer();
         _plain.Scan(text, normalize, hits);
         var plain = hits.Count;
-        SymbolsFor(text, normalize)?.Scan(text, normalize, hits);
+        _symbols?.Scan(text, normalize, hits);
         Sort(hits.Span, plain);
         return hits.ToList();
     }
@@ -143,5 +121,5 @@ public sealed class ScreeningEngine
 
     /// <summary>Number of hits without building a list; the benchmark's inner loop.</summary>
     public int Count(ReadOnlySpan<char> text, bool normalize) =>
-        _plain.Scan(text, normalize, null) + (SymbolsFor(text, normalize)?.Scan(text, normalize, null) ?? 0);
+        _plain.Scan(text, normalize, null) + (_symbols?.Scan(text, normalize, null) ?? 0);
 }
