@@ -52,6 +52,21 @@ public sealed class CheckAnswerTests(CheckAnswerTests.Fixture app) : IClassFixtu
         }
     }
 
+    [Theory]
+    [InlineData("zh-CN", "请求体的类型不受支持")]
+    [InlineData("en-US", "must be sent as Content-Type: application/json")]
+    public async Task A_body_that_is_not_json_is_a_415_that_says_what_to_send(string language, string said)
+    {
+        using var officer = await ApiClient.SignInAsync(app, "officer");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/screening/check") { Content = new StringContent("绝密文件", Encoding.UTF8, "text/plain") };
+        request.Headers.AcceptLanguage.ParseAdd(language);
+        using var response = await officer.Http.SendAsync(request);
+        var problem = await ApiClient.EnsureAsync(response, HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("unsupported_media_type", problem.GetProperty("code").GetString());
+        Assert.Contains(said, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Endpoint_answers_with_the_serializers_json_for_a_long_text_flushed_in_parts()
     {

@@ -21,6 +21,16 @@ public static class ApiModule
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
+            // A status the framework set (415 for a body that is not JSON, 404, 405) is written by the
+            // status-code pages outside UseRequestLocalization, after its culture has ended with the
+            // request's async flow: take the request's culture back from its feature, as the exception
+            // handler does, or an en-US caller reads zh-CN.
+            if (context.HttpContext.Features.Get<Microsoft.AspNetCore.Localization.IRequestCultureFeature>()?.RequestCulture is { } requestCulture)
+            {
+                System.Globalization.CultureInfo.CurrentCulture = requestCulture.Culture;
+                System.Globalization.CultureInfo.CurrentUICulture = requestCulture.UICulture;
+            }
+
             var L = context.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<SharedResource>>();
             if (problem.Status is { } status && !problem.Extensions.ContainsKey("code"))
             {
