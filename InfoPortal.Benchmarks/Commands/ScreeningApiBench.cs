@@ -11,7 +11,8 @@ namespace InfoPortal.Benchmarks.Commands;
 /// <c>bench screening-api [--terms 50000] [--chars 100000] [--runs 200]</c> (issue 15): starts the whole
 /// portal (Release, Development settings with the demo agency), imports a generated list of
 /// <c>--terms</c> terms as the 保密员 through the API, then posts a generated text of <c>--chars</c>
-/// characters to <c>POST /api/v1/screening/check</c> one call at a time and prints p50/p95. In the
+/// characters to <c>POST /api/v1/screening/check</c> one call at a time and prints p50/p95 after at least
+/// 10 s of warm-up (the first 100 calls after start are printed apart, as "cold"). In the
 /// same run, as references, the same text through <see cref="ScreeningService.Check"/> in process (what
 /// the endpoint does between reading the body and writing the answer), the engine alone, the
 /// personal-data detectors alone, and an empty request to the plaintext endpoint (the HTTP floor).
