@@ -80,7 +80,7 @@ public static class ScreeningApiBench
             var (gen0, gen1, gen2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
             var allocated = GC.GetTotalAllocatedBytes();
             var api = await TimeAsync(runs, Check);
-            var calls = runs + warmedUpCalls;
+            var calls = runs + api.WarmUpCalls;
             var collections = $"{GC.CollectionCount(0) - gen0} / {GC.CollectionCount(1) - gen1} / {GC.CollectionCount(2) - gen2}, "
                 + $"{(GC.GetTotalPauseDuration() - paused).TotalMilliseconds / calls:N2} ms paused and {(GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / calls:N0} KB allocated per call (client and server)";
             var escapedUtf8 = Encoding.UTF8.GetBytes(escaped);
@@ -168,17 +168,14 @@ public static class ScreeningApiBench
     /// <summary>How long each measurement warms up at least (and at least 100 calls).</summary>
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
 
-    /// <summary>The warm-up calls of the last measurement (the bench measures one thing at a time).</summary>
-    private static int warmedUpCalls;
-
-    private static async Task<(double P50, double P95, double Kilobytes)> TimeAsync(int runs, Func<Task> call, bool warmUp = true)
+    private static async Task<(double P50, double P95, double Kilobytes, int WarmUpCalls)> TimeAsync(int runs, Func<Task> call, bool warmUp = true)
     {
-        warmedUpCalls = 0;
+        var warmUpCalls = 0;
         var warming = Stopwatch.StartNew();
-        while (warmUp && (warmedUpCalls < 100 || warming.Elapsed < WarmUp))
+        while (warmUp && (warmUpCalls < 100 || warming.Elapsed < WarmUp))
         {
             await call();
-            warmedUpCalls++;
+            warmUpCalls++;
         }
 
         var times = new double[runs];
@@ -192,6 +189,6 @@ public static class ScreeningApiBench
 
         var kilobytes = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1024.0 / runs;
         Array.Sort(times);
-        return (times[runs / 2], times[Math.Min(runs - 1, (int)Math.Ceiling(runs * 0.95) - 1)], kilobytes);
+        return (times[runs / 2], times[Math.Min(runs - 1, (int)Math.Ceiling(runs * 0.95) - 1)], kilobytes, warmUpCalls);
     }
 }

@@ -1,5 +1,4 @@
 using InfoPortal.Infrastructure;
-using InfoPortal.Infrastructure.Jobs;
 
 namespace InfoPortal.Tests.TestSupport;
 
@@ -10,7 +9,8 @@ namespace InfoPortal.Tests.TestSupport;
 /// </summary>
 public static class AgencyDate
 {
-    private static readonly TimeZoneInfo Zone = JobRunner.FindZone(AgencyClock.DefaultTimeZone);
+    /// <summary>The portal's own clock with the default zone, for tests that need the day before they build the app.</summary>
+    private static readonly AgencyClock Clock = new(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), TimeProvider.System);
 
-    public static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Zone).DateTime);
+    public static DateOnly Today => Clock.Today;
 }

@@ -26,24 +26,23 @@ public sealed class CheckAnswerTests(CheckAnswerTests.Fixture app) : IClassFixtu
         new("text", 14, 2, "😀字", "\u0001控制", "PersonalData", "Warn"),
     ];
 
-    private string SerializerAnswer(ScreeningReport report)
-    {
-        var options = app.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-        return JsonSerializer.Serialize(new
+    /// <summary>The API's JSON options, as the endpoint reads them.</summary>
+    private JsonSerializerOptions Options => app.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+
+    private string SerializerAnswer(ScreeningReport report) =>
+        JsonSerializer.Serialize(new
         {
             hits = report.Hits.Select(h => new { start = h.Start, length = h.Length, term = h.Term, text = h.Text, category = h.Category, level = h.Level, variant = h.Variant }),
             listVersion = report.ListVersion,
-        }, options);
-    }
+        }, Options);
 
     [Fact]
     public void Written_answer_is_the_serializers_byte_for_byte_escapes_and_nulls_included()
     {
-        var options = app.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         foreach (var report in new[] { new ScreeningReport(Hits, "rev-7"), new ScreeningReport([], "builtin-1") })
         {
             var buffer = new ArrayBufferWriter<byte>();
-            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder }))
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Options.Encoder }))
             {
                 CheckAnswer.Write(writer, report);
             }

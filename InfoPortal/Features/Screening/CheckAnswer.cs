@@ -26,8 +26,7 @@ public sealed class CheckAnswer(ScreeningReport report) : IResult
         response.ContentType = "application/json; charset=utf-8";
         using var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = options.Encoder, SkipValidation = true });
         var hits = Report.Hits;
-        writer.WriteStartObject();
-        writer.WriteStartArray(HitsName);
+        WriteStart(writer);
         for (var i = 0; i < hits.Count; i++)
         {
             WriteHit(writer, hits[i]);
@@ -40,9 +39,7 @@ public sealed class CheckAnswer(ScreeningReport report) : IResult
             }
         }
 
-        writer.WriteEndArray();
-        writer.WriteString(ListVersionName, Report.ListVersion);
-        writer.WriteEndObject();
+        WriteEnd(writer, Report);
         writer.Flush();
         await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
     }
@@ -52,13 +49,23 @@ public sealed class CheckAnswer(ScreeningReport report) : IResult
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(report);
-        writer.WriteStartObject();
-        writer.WriteStartArray(HitsName);
+        WriteStart(writer);
         foreach (var hit in report.Hits)
         {
             WriteHit(writer, hit);
         }
 
+        WriteEnd(writer, report);
+    }
+
+    private static void WriteStart(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray(HitsName);
+    }
+
+    private static void WriteEnd(Utf8JsonWriter writer, ScreeningReport report)
+    {
         writer.WriteEndArray();
         writer.WriteString(ListVersionName, report.ListVersion);
         writer.WriteEndObject();

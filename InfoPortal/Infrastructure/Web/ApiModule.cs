@@ -22,14 +22,8 @@ public static class ApiModule
         {
             var problem = context.ProblemDetails;
             // A status the framework set (415 for a body that is not JSON, 404, 405) is written by the
-            // status-code pages outside UseRequestLocalization, after its culture has ended with the
-            // request's async flow: take the request's culture back from its feature, as the exception
-            // handler does, or an en-US caller reads zh-CN.
-            if (context.HttpContext.Features.Get<Microsoft.AspNetCore.Localization.IRequestCultureFeature>()?.RequestCulture is { } requestCulture)
-            {
-                System.Globalization.CultureInfo.CurrentCulture = requestCulture.Culture;
-                System.Globalization.CultureInfo.CurrentUICulture = requestCulture.UICulture;
-            }
+            // status-code pages outside UseRequestLocalization.
+            RestoreRequestCulture(context.HttpContext);
 
             var L = context.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<SharedResource>>();
             if (problem.Status is { } status && !problem.Extensions.ContainsKey("code"))
@@ -91,6 +85,20 @@ public static class ApiModule
         return TypedResults.Problem(problem);
     }
 
+    /// <summary>
+    /// Problems written outside UseRequestLocalization (the exception handler, the status-code pages)
+    /// run after its culture has ended with the request's async flow: take the request's culture back
+    /// from its feature, or every problem would be in zh-CN whatever the caller's Accept-Language.
+    /// </summary>
+    private static void RestoreRequestCulture(HttpContext http)
+    {
+        if (http.Features.Get<Microsoft.AspNetCore.Localization.IRequestCultureFeature>()?.RequestCulture is { } requestCulture)
+        {
+            System.Globalization.CultureInfo.CurrentCulture = requestCulture.Culture;
+            System.Globalization.CultureInfo.CurrentUICulture = requestCulture.UICulture;
+        }
+    }
+
     /// <summary>Maps the services' domain exceptions to problem+json for API callers.</summary>
     private sealed class DomainExceptionHandler(IStringLocalizer<SharedResource> L) : IExceptionHandler
     {
@@ -103,14 +111,8 @@ public static class ApiModule
                 return false;
             }
 
-            // The exception handler runs outside UseRequestLocalization, whose culture ended with the
-            // failed request's async flow: take the request's culture back from its feature, or every
-            // problem would be in zh-CN whatever the caller's Accept-Language.
-            if (http.Features.Get<Microsoft.AspNetCore.Localization.IRequestCultureFeature>()?.RequestCulture is { } requestCulture)
-            {
-                System.Globalization.CultureInfo.CurrentCulture = requestCulture.Culture;
-                System.Globalization.CultureInfo.CurrentUICulture = requestCulture.UICulture;
-            }
+            // The exception handler runs outside UseRequestLocalization too.
+            RestoreRequestCulture(http);
 
             var (status, code) = exception switch
             {

@@ -131,6 +131,7 @@ internal sealed class Automaton
         var context = new ScanContext(text, normalize, hits);
         var triggers = normalize ? _triggers : null;
         var starts = triggers is not null ? null : normalize ? _normalizedStarts : _rawStarts;
+        var jumps = triggers is not null || starts is not null;
         // Where each group of start chars next occurs (−1: not searched yet, int.MaxValue: nowhere).
         Span<int> nextStart = stackalloc int[starts?.Length ?? 0];
         nextStart.Fill(-1);
@@ -138,9 +139,9 @@ internal sealed class Automaton
         var i = 0;
         while (i < text.Length)
         {
-            // At the root, a list whose terms start with a few chars (the symbol automaton's markings)
-            // jumps to the next of them with vectorised searches.
-            if (state == 0 && (starts is not null || triggers is not null))
+            // At the root, the symbol automaton jumps to the next window around a symbol, and a list whose
+            // terms start with a few chars to the next of them, with vectorised searches.
+            if (state == 0 && jumps)
             {
                 i = triggers is not null ? NextWindow(text, i, triggers) : NextStart(text, i, starts!, nextStart);
                 if (i == int.MaxValue)
@@ -149,9 +150,9 @@ internal sealed class Automaton
                 }
             }
 
-            i = starts is null && triggers is null
-                ? Advance<RunThrough>(text, i, normalize, ref state)
-                : Advance<StopAtRoot>(text, i, normalize, ref state);
+            i = jumps
+                ? Advance<StopAtRoot>(text, i, normalize, ref state)
+                : Advance<RunThrough>(text, i, normalize, ref state);
             if (i >= text.Length)
             {
                 break;
