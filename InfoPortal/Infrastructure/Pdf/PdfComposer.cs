@@ -155,13 +155,13 @@ public static class PdfComposer
             using var gfx = XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append);
             var width = page.Width.Point;
             var height = page.Height.Point;
-            gfx.DrawString(header, small, XBrushes.DimGray, new XRect(Margin, Margin - HeaderSpace + 8, width - 2 * Margin, 14), XStringFormats.TopLeft);
+            Fonts.Draw(gfx, header, small, XBrushes.DimGray, new XRect(Margin, Margin - HeaderSpace + 8, width - 2 * Margin, 14), XStringFormats.TopLeft);
             gfx.DrawLine(Pens.Thin, Margin, Margin - 10, width - Margin, Margin - 10);
             var footerTop = height - Margin + 10;
             gfx.DrawLine(Pens.Thin, Margin, footerTop, width - Margin, footerTop);
             var pageOf = string.Format(CultureInfo.InvariantCulture, model.Labels.PageOf, i + 1, count);
-            gfx.DrawString(pageOf, small, XBrushes.Black, new XRect(Margin, footerTop + 4, width - 2 * Margin, 12), XStringFormats.TopCenter);
-            gfx.DrawString(note, small, XBrushes.DimGray, new XRect(Margin, footerTop + 17, width - 2 * Margin, 12), XStringFormats.TopLeft);
+            Fonts.Draw(gfx, pageOf, small, XBrushes.Black, new XRect(Margin, footerTop + 4, width - 2 * Margin, 12), XStringFormats.TopCenter);
+            Fonts.Draw(gfx, note, small, XBrushes.DimGray, new XRect(Margin, footerTop + 17, width - 2 * Margin, 12), XStringFormats.TopLeft);
         }
     }
 
@@ -174,14 +174,17 @@ public static class PdfComposer
     internal static class Fonts
     {
         private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode);
-        private static readonly Dictionary<(PdfTextStyle, bool), XFont> Cache = [];
-        private static readonly Lock Gate = new();
 
-        public static XFont For(PdfTextStyle style, bool bold)
+        /// <summary>Each style, regular and bold, in the common cut, with its full-face twin.</summary>
+        private static readonly Dictionary<(PdfTextStyle, bool), XFont> Common = [];
+        private static readonly Dictionary<XFont, XFont> Full = [];
+
+        static Fonts()
         {
-            lock (Gate)
+            PdfFonts.EnsureRegistered();
+            foreach (var style in Enum.GetValues<PdfTextStyle>())
             {
-                if (!Cache.TryGetValue((style, bold), out var font))
+                foreach (var bold in (bool[])[false, true])
                 {
                     var (size, forceBold) = style switch
                     {
@@ -190,13 +193,24 @@ public static class PdfComposer
                         PdfTextStyle.Small => (8.5, false),
                         _ => (10.5, false),
                     };
-                    font = new XFont(PdfFonts.Family, size, bold || forceBold ? XFontStyleEx.Bold : XFontStyleEx.Regular, Unicode);
-                    Cache[(style, bold)] = font;
+                    var weight = bold || forceBold ? XFontStyleEx.Bold : XFontStyleEx.Regular;
+                    var common = new XFont(PdfFonts.CommonFamily, size, weight, Unicode);
+                    Common[(style, bold)] = common;
+                    Full[common] = new XFont(PdfFonts.Family, size, weight, Unicode);
                 }
-
-                return font;
             }
         }
+
+        /// <summary>The style's font in the common cut; <see cref="Draw"/> and <see cref="Measure"/> switch a line the cut lacks to the full face.</summary>
+        public static XFont For(PdfTextStyle style, bool bold) => Common[(style, bold)];
+
+        /// <summary>The face that draws every character of <paramref name="text"/>: the common cut when it can (ADR 0054).</summary>
+        public static XFont Face(string text, XFont font) => PdfFonts.Covers(text) ? font : Full[font];
+
+        public static void Draw(XGraphics gfx, string text, XFont font, XBrush brush, XRect rect, XStringFormat format) =>
+            gfx.DrawString(text, Face(text, font), brush, rect, format);
+
+        public static double Measure(XGraphics gfx, string text, XFont font) => gfx.MeasureString(text, Face(text, font)).Width;
 
         /// <summary>Line advance: Noto's own line spacing is generous, so 1.35 × the size reads better.</summary>
         public static double LineHeight(XFont font) => font.Size * 1.35;
@@ -288,12 +302,12 @@ public static class PdfComposer
         {
             if (text.Length > 8)
             {
-                return Gfx.MeasureString(text, font).Width;
+                return Fonts.Measure(Gfx, text, font);
             }
 
             if (!widths.TryGetValue((font, text), out var measured))
             {
-                measured = Gfx.MeasureString(text, font).Width;
+                measured = Fonts.Measure(Gfx, text, font);
                 widths[(font, text)] = measured;
             }
 
@@ -325,7 +339,7 @@ public static class PdfComposer
                 }
 
                 var format = p.Centered ? XStringFormats.TopCenter : XStringFormats.TopLeft;
-                Gfx.DrawString(line, font, XBrushes.Black, new XRect(Left, y, Width, lineHeight), format);
+                Fonts.Draw(Gfx, line, font, XBrushes.Black, new XRect(Left, y, Width, lineHeight), format);
                 y += lineHeight;
             }
 
@@ -427,7 +441,7 @@ public static class PdfComposer
                 var font = Fonts.For(style, cell.Bold || header);
                 for (var l = 0; l < Math.Min(count, cells[c].Count); l++)
                 {
-                    Gfx.DrawString(cells[c][l], font, XBrushes.Black, new XRect(x + CellPadding, y + CellPadding + l * lineHeight, widths[c] - 2 * CellPadding, lineHeight), XStringFormats.TopLeft);
+                    Fonts.Draw(Gfx, cells[c][l], font, XBrushes.Black, new XRect(x + CellPadding, y + CellPadding + l * lineHeight, widths[c] - 2 * CellPadding, lineHeight), XStringFormats.TopLeft);
                 }
 
                 x += widths[c];
@@ -456,10 +470,10 @@ public static class PdfComposer
                 }
 
                 var baseline = y + lineHeight - 6;
-                Gfx.DrawString(LineBreaker.Break(signature.Label, labelWidth - 8, s => Gfx.MeasureString(s, bold).Width)[0], bold, XBrushes.Black, new XRect(Left, y + 4, labelWidth, lineHeight), XStringFormats.TopLeft);
-                Gfx.DrawString(signature.Name, font, XBrushes.Black, new XRect(Left + labelWidth, y + 4, nameWidth - 12, lineHeight), XStringFormats.TopLeft);
+                Fonts.Draw(Gfx, LineBreaker.Break(signature.Label, labelWidth - 8, s => Fonts.Measure(Gfx, s, bold))[0], bold, XBrushes.Black, new XRect(Left, y + 4, labelWidth, lineHeight), XStringFormats.TopLeft);
+                Fonts.Draw(Gfx, signature.Name, font, XBrushes.Black, new XRect(Left + labelWidth, y + 4, nameWidth - 12, lineHeight), XStringFormats.TopLeft);
                 Gfx.DrawLine(Pens.Border, Left + labelWidth, baseline, Left + labelWidth + nameWidth - 12, baseline);
-                Gfx.DrawString(signature.Date, font, XBrushes.Black, new XRect(Left + labelWidth + nameWidth, y + 4, Width - labelWidth - nameWidth, lineHeight), XStringFormats.TopLeft);
+                Fonts.Draw(Gfx, signature.Date, font, XBrushes.Black, new XRect(Left + labelWidth + nameWidth, y + 4, Width - labelWidth - nameWidth, lineHeight), XStringFormats.TopLeft);
                 Gfx.DrawLine(Pens.Border, Left + labelWidth + nameWidth, baseline, Left + Width, baseline);
                 y += lineHeight;
             }
