@@ -144,6 +144,37 @@ public sealed class PdfComposerTests
         }
     }
 
+    /// <summary>
+    /// Prints take turns at a gate of one render per core (ADR 0054): eight threads printing at
+    /// once never have more than that many renders running, each gets its own document, and a
+    /// caller who has given up does not render at all.
+    /// </summary>
+    [Fact]
+    public async Task RenderAsync_EightThreadsAtOnce_RenderOnePerCoreAtMost()
+    {
+        var models = Enumerable.Range(1, 8).Select(i => LongTable(40 + 5 * i)).ToList();
+        var alone = models.Select(m => PdfComposer.Render(m, Time).PageCount).ToList();
+
+        using var start = new ManualResetEventSlim();
+        var concurrent = models.Select(m => Task.Factory.StartNew(
+            () =>
+            {
+                start.Wait();
+                return Enumerable.Range(0, 3).Select(_ => PdfComposer.RenderAsync(m, Time).GetAwaiter().GetResult()).ToList();
+            },
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
+        start.Set();
+        var results = await Task.WhenAll(concurrent);
+
+        for (var i = 0; i < models.Count; i++)
+        {
+            Assert.All(results[i], pdf => Assert.Equal((models[i].ContentHash(), alone[i]), (pdf.ContentHash, pdf.PageCount)));
+        }
+
+        Assert.InRange(PdfComposer.MostPrintingAtOnce, 1, Environment.ProcessorCount);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => PdfComposer.RenderAsync(models[0], Time, new CancellationToken(canceled: true)));
+    }
+
     /// <summary>The archive's copy is deflated harder than a print: the same text, a smaller file.</summary>
     [Fact]
     public void Render_Kept_SameTextAsAPrint_InASmallerFile()

@@ -29,7 +29,7 @@ public sealed class RequestFormPdf(
     {
         var request = await requests.GetAsync(actor, id, cancellationToken);
         var model = await BuildAsync(request, cancellationToken);
-        return PdfComposer.Render(model, agency.Now);
+        return await PdfComposer.RenderAsync(model, agency.Now, cancellationToken);
     }
 
     /// <summary>The content model of a loaded request (with columns, decisions and attachments).</summary>

@@ -100,23 +100,23 @@ public static class StatisticsModule
     {
         var (y, m) = Required(year, month);
         var report = await statistics.GetMonthAsync(http.GetActor(), y, m, departmentId, ct);
-        return Pdf(MonthlyStatisticsPdf.Build(report, L, clock), clock, $"statistics-{y:D4}-{m:D2}.pdf");
+        return await PdfAsync(MonthlyStatisticsPdf.Build(report, L, clock), clock, $"statistics-{y:D4}-{m:D2}.pdf", ct);
     }
 
     private static async Task<IResult> BulletinPdfAsync(HttpContext http, BulletinService bulletins, IStringLocalizer<SharedResource> L, AgencyClock clock, int year, int quarter, CancellationToken ct) =>
         await bulletins.GetAsync(http.GetActor(), year, quarter, ct) is { } report
-            ? Pdf(BulletinPdf.Build(report, L, clock), clock, $"bulletin-{year:D4}-q{quarter}.pdf")
+            ? await PdfAsync(BulletinPdf.Build(report, L, clock), clock, $"bulletin-{year:D4}-q{quarter}.pdf", ct)
             : Results.NotFound();
 
     private static async Task<IResult> AssessmentPdfAsync(HttpContext http, AssessmentService assessment, IStringLocalizer<SharedResource> L, AgencyClock clock, int year, CancellationToken ct) =>
         await assessment.GetAsync(http.GetActor(), year, ct) is { } report
-            ? Pdf(AssessmentPdf.Build(report, L, clock), clock, $"assessment-{year:D4}.pdf")
+            ? await PdfAsync(AssessmentPdf.Build(report, L, clock), clock, $"assessment-{year:D4}.pdf", ct)
             : Results.NotFound();
 
     /// <summary>A download (attachment) of the rendered model, generated now in the agency's time zone.</summary>
-    private static IResult Pdf(InfoPortal.Infrastructure.Pdf.PdfDocumentModel model, AgencyClock clock, string fileName)
+    private static async Task<IResult> PdfAsync(InfoPortal.Infrastructure.Pdf.PdfDocumentModel model, AgencyClock clock, string fileName, CancellationToken ct)
     {
-        var pdf = InfoPortal.Infrastructure.Pdf.PdfComposer.Render(model, clock.Now);
+        var pdf = await InfoPortal.Infrastructure.Pdf.PdfComposer.RenderAsync(model, clock.Now, ct);
         return Results.File(pdf.Bytes, PdfContentType, fileName);
     }
 

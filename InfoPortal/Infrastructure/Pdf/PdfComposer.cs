@@ -63,6 +63,44 @@ public static class PdfComposer
     }
 
     /// <summary>
+    /// At most one print per core renders at a time; the others wait their turn, first come
+    /// first served (<see cref="SemaphoreSlim.WaitAsync(CancellationToken)"/> queues its waiters
+    /// in order). Eight renders sharing two cores all finish late; taking turns, each finishes
+    /// in its own few milliseconds after its wait, so the slowest answers come sooner (ADR 0054).
+    /// </summary>
+    private static readonly SemaphoreSlim PrintGate = new(Environment.ProcessorCount);
+
+    private static int printing;
+    private static int mostPrinting;
+
+    /// <summary>The most prints that ever rendered at once in this process (never more than the cores).</summary>
+    internal static int MostPrintingAtOnce => Volatile.Read(ref mostPrinting);
+
+    /// <summary>
+    /// <see cref="Render"/> for a print someone is waiting for (a form, a report): it takes its
+    /// turn at the print gate. A caller who gives up while waiting (<paramref name="cancellationToken"/>)
+    /// leaves the queue; a render once started finishes.
+    /// </summary>
+    public static async Task<RenderedPdf> RenderAsync(PdfDocumentModel model, DateTimeOffset generatedAt, CancellationToken cancellationToken = default)
+    {
+        await PrintGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var now = Interlocked.Increment(ref printing);
+            for (var most = Volatile.Read(ref mostPrinting); now > most && Interlocked.CompareExchange(ref mostPrinting, now, most) != most; most = Volatile.Read(ref mostPrinting))
+            {
+            }
+
+            return Render(model, generatedAt);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref printing);
+            PrintGate.Release();
+        }
+    }
+
+    /// <summary>
     /// A book: every part starts on a new page, and a contents built from the parts' first pages
     /// (1-based, counting the contents itself) goes in front. <paramref name="parts"/> is read once,
     /// lazily, so the caller can load its data in batches. The hash covers the book's model and
