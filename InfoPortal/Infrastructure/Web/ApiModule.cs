@@ -47,6 +47,10 @@ public static class ApiModule
             problem.Extensions.Remove("exception");
         });
         services.AddExceptionHandler<DomainExceptionHandler>();
+        // A body the endpoint cannot bind (not JSON, a wrong type, an unknown enum value) throws, in
+        // every environment, so DomainExceptionHandler names the field. The framework throws only in
+        // Development by default; elsewhere it answered a bare 400 with the generic sentence.
+        services.PostConfigure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return services;
     }
 
@@ -99,6 +103,17 @@ public static class ApiModule
         }
     }
 
+    /// <summary>
+    /// The body field a JSON binding failure is about ("kind", "columnIds[0]"), from the reader's
+    /// path; null when the body as a whole is at fault (empty, not JSON, cut off at its start).
+    /// </summary>
+    internal static string? BadField(Exception exception)
+    {
+        var json = exception as System.Text.Json.JsonException ?? exception.InnerException as System.Text.Json.JsonException;
+        var path = json?.Path;
+        return path is null || !path.StartsWith("$.", StringComparison.Ordinal) || path.Length <= 2 ? null : path[2..];
+    }
+
     /// <summary>Maps the services' domain exceptions to problem+json for API callers.</summary>
     private sealed class DomainExceptionHandler(IStringLocalizer<SharedResource> L) : IExceptionHandler
     {
@@ -129,10 +144,22 @@ public static class ApiModule
             {
                 Status = status,
                 Title = L["Problem." + status],
-                Detail = exception switch { PortalException portal => portal.Localize(L), BadHttpRequestException or System.Text.Json.JsonException => L["Problem.BadRequestBody"], _ when status == 500 => L["Problem.Unexpected"], _ => exception.Message },
+                Detail = exception switch
+                {
+                    PortalException portal => portal.Localize(L),
+                    BadHttpRequestException or System.Text.Json.JsonException when BadField(exception) is { } name => L["Problem.BadRequestField", name],
+                    BadHttpRequestException or System.Text.Json.JsonException => L["Problem.BadRequestBody"],
+                    _ when status == 500 => L["Problem.Unexpected"],
+                    _ => exception.Message,
+                },
                 Type = $"https://infoportal.local/problems/{code}",
             };
             problem.Extensions["code"] = code;
+            if (BadField(exception) is { } badField)
+            {
+                problem.Extensions["field"] = badField;
+            }
+
             if (exception is ValidationFailedException validation)
             {
                 problem.Extensions["errors"] = validation.LocalizedErrors(L);
