@@ -9,7 +9,7 @@ namespace InfoPortal.Tests.Infrastructure.Web;
 
 /// <summary>
 /// A body the API cannot bind is a 400 problem that names the field at fault, in the caller's
-/// language, and writes nothing. The fixture sets the framework's default outside Development
+/// language, and writes nothing; a query value that does not parse is not told about JSON. The fixture sets the framework's default outside Development
 /// (binding failures answered without an exception), so the test shows the portal answers the same
 /// in Production as in Development.
 /// </summary>
@@ -65,5 +65,20 @@ public sealed class BadBodyTests(BadBodyTests.Fixture app) : IClassFixture<BadBo
         Assert.False(problem.TryGetProperty("field", out _));
         Assert.Equal("请求格式有误：请求体缺失或不是有效的 JSON。", problem.GetProperty("detail").GetString());
         Assert.Equal(0, written);
+    }
+
+    [Theory]
+    [InlineData("zh-CN", "请求的内容有误，请检查后重试。")]
+    [InlineData("en-US", "The request is not valid; check it and try again.")]
+    public async Task A_query_value_that_does_not_parse_is_not_told_about_json(string language, string said)
+    {
+        using var director = await ApiClient.SignInAsync(app, "director");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/statistics/monthly?year=二〇二六&month=1");
+        request.Headers.AcceptLanguage.ParseAdd(language);
+        using var response = await director.Http.SendAsync(request);
+        var problem = await ApiClient.EnsureAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal("bad_request", problem.GetProperty("code").GetString());
+        Assert.Equal(said, problem.GetProperty("detail").GetString());
+        Assert.False(problem.TryGetProperty("field", out _));
     }
 }

@@ -39,8 +39,7 @@ public static class ApiModule
             // Every problem carries a sentence a person can read, in the request's language (issue 11).
             if (string.IsNullOrWhiteSpace(problem.Detail) && problem.Status is { } code)
             {
-                var detail = L["Problem.Detail." + code];
-                problem.Detail = detail.ResourceNotFound ? L["Problem.Detail.Other"].Value : detail.Value;
+                problem.Detail = StatusDetail(L, code);
             }
 
             // Never a stack trace or exception text to callers.
@@ -103,6 +102,13 @@ public static class ApiModule
         }
     }
 
+    /// <summary>The sentence for a status when nothing more precise is known.</summary>
+    private static string StatusDetail(IStringLocalizer<SharedResource> L, int status)
+    {
+        var detail = L["Problem.Detail." + status];
+        return detail.ResourceNotFound ? L["Problem.Detail.Other"].Value : detail.Value;
+    }
+
     /// <summary>
     /// The body field a JSON binding failure is about ("kind", "columnIds[0]"), from the reader's
     /// path; null when the body as a whole is at fault (empty, not JSON, cut off at its start).
@@ -147,8 +153,11 @@ public static class ApiModule
                 Detail = exception switch
                 {
                     PortalException portal => portal.Localize(L),
-                    BadHttpRequestException or System.Text.Json.JsonException when BadField(exception) is { } name => L["Problem.BadRequestField", name],
-                    BadHttpRequestException or System.Text.Json.JsonException => L["Problem.BadRequestBody"],
+                    _ when BadField(exception) is { } name => L["Problem.BadRequestField", name],
+                    System.Text.Json.JsonException or BadHttpRequestException { InnerException: System.Text.Json.JsonException } => L["Problem.BadRequestBody"],
+                    // A query or route value that does not parse, a missing parameter, a body too large:
+                    // the status's own sentence, not one about JSON.
+                    BadHttpRequestException => StatusDetail(L, status),
                     _ when status == 500 => L["Problem.Unexpected"],
                     _ => exception.Message,
                 },
