@@ -115,7 +115,14 @@ public static class ApiModule
     /// </summary>
     internal static string? BadField(Exception exception)
     {
-        var json = exception as System.Text.Json.JsonException ?? exception.InnerException as System.Text.Json.JsonException;
+        // The binder's failures and an endpoint's own body read (both 400 in DomainExceptionHandler); an exception that
+        // merely wraps a JsonException (a service's) is the portal's fault, and names no field of the caller's.
+        var json = exception switch
+        {
+            System.Text.Json.JsonException direct => direct,
+            BadHttpRequestException { InnerException: System.Text.Json.JsonException inner } => inner,
+            _ => null,
+        };
         var path = json?.Path;
         return path is null || !path.StartsWith("$.", StringComparison.Ordinal) || path.Length <= 2 ? null : path[2..];
     }
