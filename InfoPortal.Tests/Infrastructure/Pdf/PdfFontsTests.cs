@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text;
 using System.Xml.Linq;
 using InfoPortal.Infrastructure.Pdf;
@@ -16,14 +15,6 @@ public sealed class PdfFontsTests
     private static readonly PdfLabels Labels = new("第 {0} 页 / 共 {1} 页", "生成时间 {0} · 文档哈希 {1}");
 
     private static readonly DateTimeOffset Time = new(2026, 12, 4, 10, 30, 0, TimeSpan.FromHours(8));
-
-    private static byte[] Face(string resource)
-    {
-        using var stream = typeof(PdfFonts).Assembly.GetManifestResourceStream(resource)!;
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    }
 
     private static IEnumerable<char> Gb2312Hanzi()
     {
@@ -50,8 +41,8 @@ public sealed class PdfFontsTests
         Assert.Equal(6763, hanzi.Count);
         Assert.All(hanzi, c => Assert.True(PdfFonts.Covers([c]), $"{c} U+{(int)c:X4}"));
 
-        var common = PdfFonts.BmpCoverage(Face("InfoPortal.Fonts.NotoSansSCCommon-Regular.ttf"));
-        var full = PdfFonts.BmpCoverage(Face("InfoPortal.Fonts.NotoSansSC-Regular.ttf"));
+        var common = PdfFonts.BmpCoverage(PdfFonts.Load("InfoPortal.Fonts.NotoSansSCCommon-Regular.ttf"));
+        var full = PdfFonts.BmpCoverage(PdfFonts.Load("InfoPortal.Fonts.NotoSansSC-Regular.ttf"));
         var missing = Enumerable.Range(0, 0x10000).Where(c => common[c] && !full[c]).ToList();
         Assert.Empty(missing);
         Assert.True(full['喆'] && full['堃'] && full['赟'], "the full face draws the names the cut lacks");

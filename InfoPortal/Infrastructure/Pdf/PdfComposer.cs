@@ -26,6 +26,20 @@ public static class PdfComposer
     private const double FooterSpace = 40;
     private const double CellPadding = 4;
 
+    /// <summary>
+    /// At most one print per core renders at a time; the others wait their turn, first come
+    /// first served (<see cref="SemaphoreSlim.WaitAsync(CancellationToken)"/> queues its waiters
+    /// in order). Eight renders sharing two cores all finish late; taking turns, each finishes
+    /// in its own few milliseconds after its wait, so the slowest answers come sooner (ADR 0054).
+    /// </summary>
+    private static readonly SemaphoreSlim PrintGate = new(Environment.ProcessorCount);
+
+    private static int printing;
+    private static int mostPrinting;
+
+    /// <summary>The most prints that ever rendered at once in this process (never more than the cores).</summary>
+    internal static int MostPrintingAtOnce => Volatile.Read(ref mostPrinting);
+
     /// <param name="kept">
     /// For a copy kept for ever (the archive): deflate at the default level, a third smaller.
     /// Prints use the fastest level: a quarter less time per render, a half larger file (ADR 0054).
@@ -61,20 +75,6 @@ public static class PdfComposer
         document.Save(output, false);
         return new RenderedPdf(output.ToArray(), hash, pages);
     }
-
-    /// <summary>
-    /// At most one print per core renders at a time; the others wait their turn, first come
-    /// first served (<see cref="SemaphoreSlim.WaitAsync(CancellationToken)"/> queues its waiters
-    /// in order). Eight renders sharing two cores all finish late; taking turns, each finishes
-    /// in its own few milliseconds after its wait, so the slowest answers come sooner (ADR 0054).
-    /// </summary>
-    private static readonly SemaphoreSlim PrintGate = new(Environment.ProcessorCount);
-
-    private static int printing;
-    private static int mostPrinting;
-
-    /// <summary>The most prints that ever rendered at once in this process (never more than the cores).</summary>
-    internal static int MostPrintingAtOnce => Volatile.Read(ref mostPrinting);
 
     /// <summary>
     /// <see cref="Render"/> for a print someone is waiting for (a form, a report): it takes its
@@ -215,7 +215,8 @@ public static class PdfComposer
 
         /// <summary>Each style, regular and bold, in the common cut, with its full-face twin.</summary>
         private static readonly Dictionary<(PdfTextStyle, bool), XFont> Common = [];
-        private static readonly Dictionary<XFont, XFont> Full = [];
+        /// <summary>Made on first need: an XFont loads and parses its face (10 MB for the full one), and most processes never draw a rare character.</summary>
+        private static readonly Dictionary<XFont, Lazy<XFont>> Full = [];
 
         static Fonts()
         {
@@ -234,7 +235,7 @@ public static class PdfComposer
                     var weight = bold || forceBold ? XFontStyleEx.Bold : XFontStyleEx.Regular;
                     var common = new XFont(PdfFonts.CommonFamily, size, weight, Unicode);
                     Common[(style, bold)] = common;
-                    Full[common] = new XFont(PdfFonts.Family, size, weight, Unicode);
+                    Full[common] = new(() => new XFont(PdfFonts.Family, size, weight, Unicode));
                 }
             }
         }
@@ -243,7 +244,7 @@ public static class PdfComposer
         public static XFont For(PdfTextStyle style, bool bold) => Common[(style, bold)];
 
         /// <summary>The face that draws every character of <paramref name="text"/>: the common cut when it can (ADR 0054).</summary>
-        public static XFont Face(string text, XFont font) => PdfFonts.Covers(text) ? font : Full[font];
+        public static XFont Face(string text, XFont font) => PdfFonts.Covers(text) ? font : Full[font].Value;
 
         public static void Draw(XGraphics gfx, string text, XFont font, XBrush brush, XRect rect, XStringFormat format) =>
             gfx.DrawString(text, Face(text, font), brush, rect, format);

@@ -160,7 +160,8 @@ public sealed class PdfFonts : IFontResolver
         throw new InvalidDataException($"The font has no {System.Text.Encoding.ASCII.GetString(tag)} table.");
     }
 
-    private static byte[] Load(string name)
+    /// <summary>An embedded font's bytes by its resource name (<c>InfoPortal.Fonts.…</c>).</summary>
+    internal static byte[] Load(string name)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
             ?? throw new InvalidOperationException($"Font resource {name} is missing from the assembly.");
