@@ -93,8 +93,19 @@ public sealed partial class DayOneBrowserTests(BrowserFixture browser) : IClassF
 
             // The menu opens over the page and closes again once an entry is chosen (the entries are
             // plain links since ADR 0055; MudNavLink used to close the drawer itself).
-            await page.ClickAsync(".mud-appbar button.mud-icon-button >> nth=0");
+            // Below 960 px the menu starts hidden (ADR 0062: the layout is markup, MudBlazor's CSS decides).
             var drawer = page.Locator(".mud-drawer");
+            await Assertions.Expect(drawer).Not.ToBeInViewportAsync();
+            await page.ClickAsync(".mud-appbar button.mud-icon-button >> nth=0");
+            await Assertions.Expect(drawer).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-drawer--open"));
+            await Assertions.Expect(drawer).ToBeInViewportAsync();
+            await Assertions.Expect(page.Locator("[data-test=menu-overlay]")).ToBeVisibleAsync();
+            await BrowserFixture.ScreenshotAsync(page, $"tour-{user}-phone-menu-open");
+
+            // A tap beside the menu closes it; the button opens it again.
+            await page.Mouse.ClickAsync(370, 400);
+            await Assertions.Expect(drawer).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-drawer--open"));
+            await page.ClickAsync(".mud-appbar button.mud-icon-button >> nth=0");
             await Assertions.Expect(drawer).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-drawer--open"));
             await page.ClickAsync(".mud-navmenu a[href='/office/requests']");
             await page.WaitForURLAsync(url => url.EndsWith("/office/requests", StringComparison.Ordinal));
@@ -106,6 +117,60 @@ public sealed partial class DayOneBrowserTests(BrowserFixture browser) : IClassF
             Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the public home scrolls sideways at 390 px");
             await context.CloseAsync();
         }
+    }
+
+    [ChromiumFact]
+    public async Task Desktop_MenuButtonHidesAndShowsTheMenu_AndTheBellOpensOverThePage_AndCloses()
+    {
+        using (var officer = await ApiClient.SignInAsync(browser.App, "officer"))
+        {
+            var id = await officer.DraftAsync("铃铛浏览器测试");
+            await ApiClient.EnsureAsync(await officer.SubmitAsync(id), HttpStatusCode.OK);
+        }
+
+        var page = await browser.NewPageAsync();
+        await BrowserFixture.SignInAsync(page, "depthead");
+        await BrowserFixture.WaitForCircuitAsync(page);
+
+        // Wide screen: the menu is beside the page; the button hides it and shows it again.
+        var drawer = page.Locator(".mud-drawer");
+        await Assertions.Expect(drawer).ToBeInViewportAsync();
+        await page.ClickAsync("[data-test=menu-toggle]");
+        await Assertions.Expect(drawer).ToHaveClassAsync(new Regex("mud-drawer--closed"));
+        await Assertions.Expect(drawer).Not.ToBeInViewportAsync();
+        await page.ClickAsync("[data-test=menu-toggle]");
+        await Assertions.Expect(drawer).ToBeInViewportAsync();
+
+        // The bell: a count, a menu over the page with the newest first, closed by Escape and by a click beside it.
+        var count = page.Locator("[data-test=bell-count] .mud-badge");
+        await Assertions.Expect(count).ToBeVisibleAsync();
+        await page.ClickAsync(".bell-button");
+        var menu = page.Locator("[data-test=bell-menu]");
+        await Assertions.Expect(menu).ToBeVisibleAsync();
+        await Assertions.Expect(menu).ToContainTextAsync("铃铛浏览器测试");
+        await Assertions.Expect(page.Locator(".bell-button")).ToHaveAttributeAsync("aria-expanded", "true");
+        await BrowserFixture.ScreenshotAsync(page, "bell-open");
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(menu).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".bell-button")).ToBeFocusedAsync();
+
+        await page.ClickAsync(".bell-button");
+        await Assertions.Expect(menu).ToBeVisibleAsync();
+        await page.Mouse.ClickAsync(700, 600);
+        await Assertions.Expect(menu).ToHaveCountAsync(0);
+
+        // An entry leads to its request and counts as read.
+        await page.ClickAsync(".bell-button");
+        await page.Locator("[data-test=bell-item]").Filter(new() { HasText = "铃铛浏览器测试" }).First.ClickAsync();
+        await page.WaitForURLAsync(new Regex("/office/"));
+        await Assertions.Expect(menu).ToHaveCountAsync(0);
+        await BrowserFixture.ScreenshotAsync(page, "bell-followed");
+
+        // Sign-out posts the layout's form with its antiforgery field (markup since ADR 0062, not AntiforgeryToken).
+        await page.ClickAsync("[data-test=sign-out]");
+        await page.WaitForURLAsync(new Regex("/account/login"));
+        await page.GotoAsync("/office");
+        await page.WaitForURLAsync(new Regex("/account/login"));
     }
 
     [ChromiumFact]
