@@ -41,22 +41,25 @@ public sealed class ReviewQueueTests(ReviewQueueTests.Fixture app) : IClassFixtu
         Assert.Contains("第 1 步：部门负责人", cut.Find($"[data-test=select-{normal.Id}]").Closest("tr")!.TextContent);
 
         // Importance: only the major item stays.
-        var importance = cut.FindComponent<MudSelect<Importance?>>();
-        await cut.InvokeAsync(() => importance.Instance.ValueChanged.InvokeAsync(Importance.Major));
+        // The filters are the browser's own lists (ADR 0062), each labelled, each with "不限" first.
+        Assert.Equal(["不限", "一般", "重要", "重大"], cut.FindAll("[data-test=filter-importance] option").Select(o => o.TextContent.Trim()));
+        Assert.Contains("重要程度", cut.Find("[data-test=filter-importance]").Closest("label")!.TextContent);
+        await cut.InvokeAsync(() => cut.Find("[data-test=filter-importance]").Change("Major"));
         cut.WaitForAssertion(() => Assert.DoesNotContain(normal.Title, Titles(cut)));
         Assert.Contains(major.Title, Titles(cut));
         Assert.All(cut.FindAll("tbody tr"), row => Assert.Contains("重大", row.TextContent));
 
         // Department: the other department has nothing for this reviewer; their own has the item again.
         var departments = await DepartmentIdsAsync();
-        var department = cut.FindComponents<MudSelect<int?>>().Single(s => s.Instance.Label == "部门");
-        await cut.InvokeAsync(() => department.Instance.ValueChanged.InvokeAsync(departments["药品监管股"]));
+        Assert.Contains("部门", cut.Find("[data-test=filter-department]").Closest("label")!.TextContent);
+        await cut.InvokeAsync(() => cut.Find("[data-test=filter-department]").Change(departments["药品监管股"].ToString(System.Globalization.CultureInfo.InvariantCulture)));
         cut.WaitForAssertion(() => Assert.Empty(Titles(cut)));
         Assert.Contains("没有等待您审核的申请。", cut.Markup);
 
-        await cut.InvokeAsync(() => department.Instance.ValueChanged.InvokeAsync(departments["综合股"]));
+        await cut.InvokeAsync(() => cut.Find("[data-test=filter-department]").Change(departments["综合股"].ToString(System.Globalization.CultureInfo.InvariantCulture)));
         cut.WaitForAssertion(() => Assert.Contains(major.Title, Titles(cut)));
-        await cut.InvokeAsync(() => importance.Instance.ValueChanged.InvokeAsync(null));
+        Assert.True(cut.Find($"[data-test=filter-department] option[value='{departments["综合股"]}']").HasAttribute("selected"));
+        await cut.InvokeAsync(() => cut.Find("[data-test=filter-importance]").Change(""));
         cut.WaitForAssertion(() => Assert.Contains(normal.Title, Titles(cut)));
     }
 
