@@ -93,6 +93,14 @@ public sealed partial class DayOneBrowserTests(BrowserFixture browser) : IClassF
 
             // The menu opens over the page and closes again once an entry is chosen (the entries are
             // plain links since ADR 0055; MudNavLink used to close the drawer itself).
+            // The bell's panel spans the phone's width instead of hanging off its left edge.
+            await page.ClickAsync(".bell-button");
+            var panel = await page.Locator("[data-test=bell-menu]").BoundingBoxAsync();
+            Assert.True(panel is not null && panel.X >= 0 && panel.X + panel.Width <= 390, $"bell panel at {panel?.X}+{panel?.Width}");
+            await BrowserFixture.ScreenshotAsync(page, $"tour-{user}-phone-bell");
+            await page.Keyboard.PressAsync("Escape");
+            await Assertions.Expect(page.Locator("[data-test=bell-menu]")).ToHaveCountAsync(0);
+
             // Below 960 px the menu starts hidden (ADR 0062: the layout is markup, MudBlazor's CSS decides).
             var drawer = page.Locator(".mud-drawer");
             await Assertions.Expect(drawer).Not.ToBeInViewportAsync();
@@ -150,6 +158,11 @@ public sealed partial class DayOneBrowserTests(BrowserFixture browser) : IClassF
         await Assertions.Expect(menu).ToContainTextAsync("铃铛浏览器测试");
         await Assertions.Expect(page.Locator(".bell-button")).ToHaveAttributeAsync("aria-expanded", "true");
         await BrowserFixture.ScreenshotAsync(page, "bell-open");
+        // The open menu has the focus (it is drawn away from the bell, by the popover provider): Tab
+        // reaches its first entry, Escape closes it and gives the focus back to the bell.
+        await Assertions.Expect(menu).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.Locator("[data-test=bell-item]").First).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(menu).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator(".bell-button")).ToBeFocusedAsync();

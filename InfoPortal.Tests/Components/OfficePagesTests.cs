@@ -105,27 +105,33 @@ public sealed class OfficePagesTests(OfficePagesTests.Fixture app) : IClassFixtu
     {
         var item = await SubmittedAsync("铃铛-待审稿件");
         await using var ctx = await ComponentTestContext.CreateAsync(app, "depthead");
-        var popovers = ctx.Render<MudPopoverProvider>();
         var bell = ctx.Render<NotificationBell>();
         bell.WaitForAssertion(() => Assert.NotEmpty(bell.FindAll(".mud-badge")));
 
-        // Closed, the circuit holds the button and its count, no popover (ADR 0062).
-        Assert.Empty(bell.FindComponents<MudPopover>());
+        // Closed, the circuit holds the button and its count: no panel, no component below the bell (ADR 0062).
+        Assert.Empty(bell.FindAll("[data-test=bell-menu]"));
+        Assert.Empty(bell.FindComponents<MudComponentBase>());
         Assert.Equal("false", bell.Find(".bell-button").GetAttribute("aria-expanded"));
 
         await bell.InvokeAsync(() => bell.Find(".bell-button").Click());
-        popovers.WaitForAssertion(() => Assert.Contains(item.Title, popovers.Find("[data-test=bell-menu]").TextContent));
+        bell.WaitForAssertion(() => Assert.Contains(item.Title, bell.Find("[data-test=bell-menu]").TextContent));
         Assert.Equal("true", bell.Find(".bell-button").GetAttribute("aria-expanded"));
-        Assert.NotEmpty(popovers.FindAll("[data-test=bell-item]"));
+        Assert.NotEmpty(bell.FindAll("[data-test=bell-item]"));
 
-        await popovers.InvokeAsync(() => popovers.Find("[data-test=bell-mark-all]").Click());
+        await bell.InvokeAsync(() => bell.Find("[data-test=bell-mark-all]").Click());
         bell.WaitForAssertion(() => Assert.Empty(bell.FindAll(".mud-badge")));
         Assert.Equal(0, await Service<NotificationService>().UnreadCountAsync(await ActorAsync("depthead")));
-        popovers.WaitForAssertion(() => Assert.True(popovers.Find("[data-test=bell-mark-all]").HasAttribute("disabled")));
+        Assert.True(bell.Find("[data-test=bell-mark-all]").HasAttribute("disabled"));
 
         await bell.InvokeAsync(() => bell.Find("[data-test=bell]").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" }));
-        bell.WaitForAssertion(() => Assert.Empty(bell.FindComponents<MudPopover>()));
+        bell.WaitForAssertion(() => Assert.Empty(bell.FindAll("[data-test=bell-menu]")));
         Assert.Equal("false", bell.Find(".bell-button").GetAttribute("aria-expanded"));
+
+        // A click beside the panel closes it too.
+        await bell.InvokeAsync(() => bell.Find(".bell-button").Click());
+        bell.WaitForAssertion(() => Assert.NotEmpty(bell.FindAll("[data-test=bell-menu]")));
+        await bell.InvokeAsync(() => bell.Find("[data-test=bell-scrim]").Click());
+        bell.WaitForAssertion(() => Assert.Empty(bell.FindAll("[data-test=bell-menu]")));
     }
 
     private T Service<T>() where T : notnull => app.Services.CreateScope().ServiceProvider.GetRequiredService<T>();
