@@ -61,6 +61,13 @@ public sealed class ReviewQueueTests(ReviewQueueTests.Fixture app) : IClassFixtu
         Assert.True(cut.Find($"[data-test=filter-department] option[value='{departments["综合股"]}']").HasAttribute("selected"));
         await cut.InvokeAsync(() => cut.Find("[data-test=filter-importance]").Change(""));
         cut.WaitForAssertion(() => Assert.Contains(normal.Title, Titles(cut)));
+
+        // A value no option has (a forged event) filters nothing rather than everything away.
+        await cut.InvokeAsync(() => cut.Find("[data-test=filter-importance]").Change("Major"));
+        cut.WaitForAssertion(() => Assert.DoesNotContain(normal.Title, Titles(cut)));
+        await cut.InvokeAsync(() => cut.Find("[data-test=filter-importance]").Change("7"));
+        cut.WaitForAssertion(() => Assert.Contains(normal.Title, Titles(cut)));
+        Assert.Contains(major.Title, Titles(cut));
     }
 
     [Fact]
