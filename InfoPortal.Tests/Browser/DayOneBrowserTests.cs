@@ -175,7 +175,8 @@ public sealed partial class DayOneBrowserTests(BrowserFixture browser) : IClassF
         // An entry leads to its request and counts as read.
         await page.ClickAsync(".bell-button");
         await page.Locator("[data-test=bell-item]").Filter(new() { HasText = "铃铛浏览器测试" }).First.ClickAsync();
-        await page.WaitForURLAsync(new Regex("/office/"));
+        // An in-circuit navigation (no load event): wait for the request's own address.
+        await page.WaitForURLAsync(new Regex(@"/office/[a-z]+/\d+"), new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(menu).ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(page, "bell-followed");
 
