@@ -1,8 +1,11 @@
+using System.Net;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
 using InfoPortal.Infrastructure.Security;
 using InfoPortal.Features.Audit;
+using InfoPortal.Features.Interaction;
 using InfoPortal.Features.Statistics;
+using InfoPortal.Tests.Features.Interaction;
 using InfoPortal.Tests.TestSupport;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -12,8 +15,8 @@ namespace InfoPortal.Tests.Features.Audit;
 
 /// <summary>
 /// ADR 0021 for the writes that still audited after their commit (issue 10, follow-up): a password
-/// reset, a password change, an assessment adjustment and a 采用 mark whose audit write fails are
-/// not committed either — on both databases.
+/// reset, a password change, an assessment adjustment, a 采用 mark and a public message whose audit
+/// write fails are not committed either — on both databases.
 /// </summary>
 public sealed class AuditInTransactionTests
 {
@@ -87,6 +90,36 @@ public sealed class AuditInTransactionTests
         await using (var db = app.CreateDbContext())
         {
             Assert.Equal(0, await db.AssessmentAdjustments.CountAsync());
+        }
+
+        await AssertChainOkAsync(app);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task PublicMessage_WhoseAuditWriteFails_IsNotStored_NorAnnounced(string provider)
+    {
+        await using var app = await PortalFactory.CreateAsync(provider);
+        using var anonymous = app.CreatePortalClient();
+        await InteractionApi.LeaveOkAsync(anonymous, InteractionApi.Message(subject: "审计正常时的留言"));
+        int messages, announced;
+        await using (var db = app.CreateDbContext())
+        {
+            messages = await db.InteractionMessages.CountAsync();
+            announced = await db.Notifications.CountAsync(n => n.Kind == InteractionNotifications.New);
+        }
+
+        Assert.True(messages > 0 && announced > 0, "a message that is stored is announced to the Publisher");
+        await FailAuditWritesAsync(app, "MessageReceived");
+
+        var refused = await InteractionApi.LeaveAsync(anonymous, InteractionApi.Message(subject: "审计失败时的留言"));
+        Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
+        Assert.DoesNotContain("test: audit write fails", await refused.Content.ReadAsStringAsync());
+        await using (var db = app.CreateDbContext())
+        {
+            Assert.Equal(messages, await db.InteractionMessages.CountAsync());
+            Assert.False(await db.InteractionMessages.AnyAsync(m => m.Subject == "审计失败时的留言"));
+            Assert.Equal(announced, await db.Notifications.CountAsync(n => n.Kind == InteractionNotifications.New));
         }
 
         await AssertChainOkAsync(app);

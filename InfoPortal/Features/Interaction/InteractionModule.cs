@@ -17,6 +17,7 @@ public static class InteractionModule
         services.TryAddSingleton<Infrastructure.Limits.AttemptLimiter>();
         services.AddScoped<SubmissionGuard>();
         services.AddScoped<InteractionService>();
+        services.AddScoped<PublicInteractionService>();
         services.AddScoped<InteractionReminderJob>();
         services.AddScoped<InteractionStatistics>();
         services.AddPeriodicJob<InteractionReminderPeriodicJob>();
@@ -28,13 +29,13 @@ public static class InteractionModule
         // The public endpoints: anonymous, rate-limited by the service. The page's form token and
         // honeypot protect a browser form; an API caller has no form to render (ADR 0017).
         var open = app.MapGroup("/api/v1/public").AllowAnonymous().WithTags("v1");
-        open.MapPost("/messages", async (HttpContext http, InteractionService interaction, PublicMessageBody body, CancellationToken ct) =>
+        open.MapPost("/messages", async (HttpContext http, PublicInteractionService interaction, PublicMessageBody body, CancellationToken ct) =>
         {
             var receipt = await interaction.SubmitAsync(body.ToInput(), http.GetActor().IpAddress, ct);
             return TypedResults.Created($"/api/v1/public/messages/{receipt.Ticket}", new { ticket = receipt.Ticket, code = receipt.Code });
         }).WithName("LeaveMessage").WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(64 * 1024));
 
-        open.MapGet("/messages/{ticket}", async (HttpContext http, InteractionService interaction, string ticket, string? code, CancellationToken ct) =>
+        open.MapGet("/messages/{ticket}", async (HttpContext http, PublicInteractionService interaction, string ticket, string? code, CancellationToken ct) =>
         {
             var m = await interaction.LookupAsync(ticket, code, http.GetActor().IpAddress, ct);
             return TypedResults.Ok(new
