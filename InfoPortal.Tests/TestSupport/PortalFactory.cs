@@ -126,6 +126,14 @@ public class PortalFactory : WebApplicationFactory<Program>
     /// <summary>Leave the database (and the data folder) behind on dispose, so a "restarted" host can open it.</summary>
     public bool KeepDatabase { get; set; }
 
+    /// <summary>A second host on this one's database and file store (two instances, or this one restarted; ADR 0027).</summary>
+    public PortalFactory OnSameDatabase() =>
+        (Provider == "Postgres" ? new PortalFactory("Postgres", ConnectionString) : new PortalFactory().With("ConnectionStrings:Portal", ConnectionString))
+            .With("Storage:Root", StorageRoot);
+
+    /// <summary>Removes the data folder a <see cref="KeepDatabase"/> host left behind, once its last host is gone.</summary>
+    public void DeleteKeptDataFolder() => TryDeleteDataFolder();
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
@@ -141,6 +149,12 @@ public class PortalFactory : WebApplicationFactory<Program>
             await TestDatabase.DropPostgresDatabaseAsync(cs);
         }
 
+        TryDeleteDataFolder();
+        GC.SuppressFinalize(this);
+    }
+
+    private void TryDeleteDataFolder()
+    {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
@@ -150,8 +164,6 @@ public class PortalFactory : WebApplicationFactory<Program>
         {
             // A file still open on some platform: the temp folder is cleaned by the OS.
         }
-
-        GC.SuppressFinalize(this);
     }
 
     /// <summary>

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using InfoPortal.Data;
 using InfoPortal.Features.Accounts;
 using InfoPortal.Infrastructure.Security;
@@ -51,11 +49,6 @@ public sealed class OneTransactionTests
         using var scope = app.Services.CreateScope();
         return await scope.ServiceProvider.GetRequiredService<AuditLog>().VerifyChainAsync();
     }
-
-    /// <summary>A second host on the first one's database (two instances, or the first one restarted).</summary>
-    private static PortalFactory OnSameDatabase(PortalFactory first) =>
-        (first.Provider == "Postgres" ? new PortalFactory("Postgres", first.ConnectionString) : new PortalFactory().With("ConnectionStrings:Portal", first.ConnectionString))
-            .With("Storage:Root", first.StorageRoot); // instances share one file store (ADR 0027)
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
@@ -200,7 +193,7 @@ public sealed class OneTransactionTests
     {
         await using var first = await PortalFactory.CreateAsync(provider);
         _ = first.Services; // started, migrated and seeded before the second host opens the database
-        await using var second = OnSameDatabase(first);
+        await using var second = first.OnSameDatabase();
         _ = second.Services;
         var officer = await ActorAsync(first, "officer", Roles.Officer);
         await using var db0 = first.CreateDbContext();
@@ -245,7 +238,7 @@ public sealed class OneTransactionTests
         }
 
         await first.DisposeAsync();
-        await using var restarted = OnSameDatabase(first);
+        await using var restarted = first.OnSameDatabase();
         try
         {
             await using var db = restarted.CreateDbContext();
@@ -257,7 +250,7 @@ public sealed class OneTransactionTests
         }
         finally
         {
-            TryDelete(first.DataFolder);
+            first.DeleteKeptDataFolder();
         }
     }
 
@@ -288,7 +281,7 @@ public sealed class OneTransactionTests
         }
 
         await first.DisposeAsync();
-        await using var restarted = OnSameDatabase(first);
+        await using var restarted = first.OnSameDatabase();
         try
         {
             await restarted.Services.GetRequiredService<ArchiveIntegrityCheck>().Completed.WaitAsync(TimeSpan.FromSeconds(60));
@@ -300,7 +293,7 @@ public sealed class OneTransactionTests
         }
         finally
         {
-            TryDelete(first.DataFolder);
+            first.DeleteKeptDataFolder();
         }
     }
 
@@ -328,72 +321,6 @@ public sealed class OneTransactionTests
         Assert.Equal("1", lines[2]);
     }
 
-    [Theory]
-    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task OutboxMail_SurvivesARestart_AndIsRetriedAfterAFailure(string provider)
-    {
-        var port = 20150 + (provider == "Postgres" ? 1 : 0);
-        PortalFactory Configure(PortalFactory f) => f
-            .With("Smtp:Host", "127.0.0.1").With("Smtp:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)).With("Smtp:Security", "None")
-            .With("Outbox:PollSeconds", "0.2").With("Outbox:BackoffSeconds", "0.2").With("Outbox:MaxBackoffSeconds", "1");
-
-        var first = Configure(await PortalFactory.CreateAsync(provider));
-        first.KeepDatabase = true;
-        var officer = await ActorAsync(first, "officer", Roles.Officer);
-        await using (var db = first.CreateDbContext())
-        {
-            await db.Users.Where(u => u.Id == officer.UserId).ExecuteUpdateAsync(s => s.SetProperty(u => u.Email, "officer@example.gov.cn"));
-        }
-
-        using (var scope = first.Services.CreateScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<NotificationService>()
-                .NotifyUsersAsync([officer.UserId!.Value], NotificationKinds.Published, ["县局召开药品安全专题会议"], "/articles/1");
-        }
-
-        // No mail server yet: the worker tries, fails, and writes the failure down.
-        await WaitForAsync(first, m => m.Attempts >= 1 && m.LastError != null && m.ProcessedAt == null);
-        await first.DisposeAsync();
-
-        using var server = new TinySmtpServer(port);
-        await using var restarted = Configure(OnSameDatabase(first));
-        try
-        {
-            _ = restarted.Services;
-            var sent = await WaitForAsync(restarted, m => m.ProcessedAt != null);
-            Assert.True(sent.Attempts >= 2, $"attempts {sent.Attempts}");
-            var mail = Assert.Single(server.Messages);
-            Assert.Contains("officer@example.gov.cn", mail);
-        }
-        finally
-        {
-            TryDelete(first.DataFolder);
-        }
-    }
-
-    private static async Task<InfoPortal.Features.Outbox.OutboxMessage> WaitForAsync(PortalFactory app, Func<InfoPortal.Features.Outbox.OutboxMessage, bool> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            await using (var db = app.CreateDbContext())
-            {
-                var message = await db.OutboxMessages.AsNoTracking().SingleAsync();
-                if (condition(message))
-                {
-                    return message;
-                }
-
-                if (deadline.Elapsed > TimeSpan.FromSeconds(60))
-                {
-                    Assert.Fail($"outbox message never reached the state: attempts={message.Attempts} processed={message.ProcessedAt} error={message.LastError}");
-                }
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
     private static async Task<string> RunAsync(string file, params string[] args)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -404,97 +331,5 @@ public sealed class OneTransactionTests
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"{file} exited {process.ExitCode}: {await stderr}");
         return await stdout;
-    }
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    /// <summary>Just enough of an SMTP server on a real socket to accept mails and keep them.</summary>
-    private sealed class TinySmtpServer : IDisposable
-    {
-        private readonly TcpListener _listener;
-        private readonly CancellationTokenSource _stop = new();
-
-        public TinySmtpServer(int port)
-        {
-            _listener = new TcpListener(IPAddress.Loopback, port);
-            _listener.Start();
-            _ = Task.Run(AcceptAsync);
-        }
-
-        public System.Collections.Concurrent.ConcurrentBag<string> Messages { get; } = [];
-
-        private async Task AcceptAsync()
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                TcpClient client;
-                try
-                {
-                    client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                }
-                catch (Exception)
-                {
-                    return;
-                }
-
-                _ = Task.Run(() => ServeAsync(client));
-            }
-        }
-
-        private async Task ServeAsync(TcpClient client)
-        {
-            using var _ = client;
-            var stream = client.GetStream();
-            var reader = new StreamReader(stream, Encoding.UTF8);
-            var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\r\n", AutoFlush = true };
-            await writer.WriteLineAsync("220 test ESMTP");
-            var envelope = new StringBuilder();
-            while (await reader.ReadLineAsync() is { } line)
-            {
-                var verb = line.Split(' ', 2)[0].ToUpperInvariant();
-                switch (verb)
-                {
-                    case "EHLO" or "HELO":
-                        await writer.WriteLineAsync("250 test");
-                        break;
-                    case "MAIL" or "RCPT":
-                        envelope.AppendLine(line);
-                        await writer.WriteLineAsync("250 OK");
-                        break;
-                    case "DATA":
-                        await writer.WriteLineAsync("354 go ahead");
-                        var data = new StringBuilder(envelope.ToString());
-                        while (await reader.ReadLineAsync() is { } body && body != ".")
-                        {
-                            data.AppendLine(body);
-                        }
-
-                        Messages.Add(data.ToString());
-                        await writer.WriteLineAsync("250 queued");
-                        break;
-                    case "QUIT":
-                        await writer.WriteLineAsync("221 bye");
-                        return;
-                    default:
-                        await writer.WriteLineAsync("250 OK");
-                        break;
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _listener.Stop();
-        }
     }
 }
