@@ -16,7 +16,8 @@ namespace InfoPortal.Tests.Features.Audit;
 /// <summary>
 /// ADR 0021 for the writes that still audited after their commit (issue 10, follow-up): a password
 /// reset, a password change, an assessment adjustment, a 采用 mark and a public message whose audit
-/// write fails are not committed either — on both databases.
+/// write fails are not committed either — on both databases; messages left at once on two hosts
+/// each commit with their one record.
 /// </summary>
 public sealed class AuditInTransactionTests
 {
@@ -123,6 +124,38 @@ public sealed class AuditInTransactionTests
         }
 
         await AssertChainOkAsync(app);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task SixteenSenders_OnTwoHosts_EachMessageHasOneRecordAndItsNotices_AndTheChainVerifies(string provider)
+    {
+        await using var first = await PortalFactory.CreateAsync(provider);
+        _ = first.Services; // started, migrated and seeded before the second host opens the database
+        await using var second = first.OnSameDatabase();
+        _ = second.Services;
+
+        var tickets = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
+        {
+            using var sender = (i % 2 == 0 ? first : second).CreatePortalClient($"10.0.0.{i + 1}");
+            var message = InteractionApi.Message(subject: $"同时留言 {i}", contact: $"sender{i}@example.com", name: null);
+            return (await InteractionApi.LeaveOkAsync(sender, message)).Ticket;
+        })));
+
+        Assert.Equal(16, tickets.Distinct().Count());
+        await using var db = first.CreateDbContext();
+        var ids = await db.InteractionMessages.Where(m => tickets.Contains(m.Ticket)).Select(m => m.Id).ToListAsync();
+        Assert.Equal(16, ids.Count);
+        var noticesEach = new HashSet<int>();
+        foreach (var id in ids)
+        {
+            Assert.Equal(1, await db.AuditRecords.CountAsync(a => a.Action == "MessageReceived" && a.Target == $"message:{id}"));
+            noticesEach.Add(await db.Notifications.CountAsync(n => n.Kind == InteractionNotifications.New && n.Href == InteractionNotifications.Href(id)));
+        }
+
+        var notices = Assert.Single(noticesEach);
+        Assert.True(notices > 0, "every Publisher is told of every message");
+        await AssertChainOkAsync(second);
     }
 
     private static async Task<(string? Hash, bool MustChange, DateTimeOffset? ChangedAt)> PasswordStateAsync(PortalFactory app, int userId)
